@@ -1,0 +1,114 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Every target of ours is Swift 6 with warnings as errors: NIO is @preconcurrency, so
+// cross-thread misuse of a handler would otherwise only be a warning.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "Township",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TownshipWire", targets: ["TownshipWire"]),
+        .library(name: "TownshipTLS", targets: ["TownshipTLS"]),
+        .library(name: "TownshipRPC", targets: ["TownshipRPC"]),
+        .library(name: "TownshipProtos", targets: ["TownshipProtos"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // System libraries and the C shim for OpenSSL 3 macros.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "CTownshipOpenSSLShims", dependencies: ["COpenSSL"]),
+
+        // The wire protocol: frames, codec, compression. No I/O.
+        .target(
+            name: "TownshipWire",
+            dependencies: [
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Code generated from proto-spec/township/**/*.proto (see proto-spec/generate.sh).
+        .target(
+            name: "TownshipProtos",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
+        // Development CA and service certificates carrying the protocol's SPIFFE identities.
+        .target(
+            name: "TownshipCertificates",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // TLS 1.3 on the system OpenSSL as a NIO channel handler.
+        .target(
+            name: "TownshipTLS",
+            dependencies: [
+                "COpenSSL",
+                "CTownshipOpenSSLShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // RPC server and client over TownshipWire + TownshipTLS.
+        .target(
+            name: "TownshipRPC",
+            dependencies: [
+                "TownshipWire",
+                "TownshipTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The intake domain: workflow, ledger, store (SQLite via GRDB), queries.
+        .target(
+            name: "IntakeCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "TownshipWireTests",
+            dependencies: ["TownshipWire", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TownshipTLSTests",
+            dependencies: [
+                "TownshipTLS", "TownshipCertificates",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntakeCoreTests",
+            dependencies: ["IntakeCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Namespace placeholder until the module has real content.
+public enum IntakeCoreModule {}
