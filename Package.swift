@@ -93,7 +93,11 @@ let package = Package(
 
         .testTarget(
             name: "TownshipWireTests",
-            dependencies: ["TownshipWire", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
