@@ -1,0 +1,144 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import TownshipWire
+
+/// The connection to one endpoint: opened on first use, replaced after it closes or goes
+/// away, with backoff between failed attempts.
+final class ClientConnection: Sendable {
+    let endpoint: RPCEndpoint
+    private let configuration: RPCClientConfiguration
+    private let security: ClientTransportSecurity
+    private let group: EventLoopGroup
+    private let state = Mutex(State())
+    let outstanding = Atomic<Int>(0)
+
+    private struct State {
+        var current: EventLoopFuture<ClientConnectionLink>?
+        var consecutiveFailures = 0
+        var retryAfter: ContinuousClock.Instant?
+        var lastFailure: String?
+        var shutDown = false
+        var channels: [ObjectIdentifier: Channel] = [:]
+    }
+
+    init(endpoint: RPCEndpoint, configuration: RPCClientConfiguration, security: ClientTransportSecurity, group: EventLoopGroup) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.security = security
+        self.group = group
+    }
+
+    /// Left out of balancing until this instant after repeated failures.
+    var isEjected: Bool {
+        state.withLock { state in
+            guard let until = state.retryAfter else { return false }
+            return state.consecutiveFailures >= configuration.ejectAfterFailures && ContinuousClock.now < until
+        }
+    }
+
+    /// A connection that has completed HELLO, connecting if there is none.
+    func link() async throws -> ClientConnectionLink {
+        let future: EventLoopFuture<ClientConnectionLink> = try state.withLock { state in
+            if state.shutDown { throw RPCError(.unavailable, "the client is shut down", wasRefused: true) }
+            if let current = state.current { return current }
+            if let until = state.retryAfter, ContinuousClock.now < until {
+                throw RPCError(.unavailable, "\(endpoint) is backing off after: \(state.lastFailure ?? "a failure")", wasRefused: true)
+            }
+            let future = connect()
+            state.current = future
+            return future
+        }
+        do {
+            return try await future.get()
+        } catch {
+            recordFailure(future, error)
+            throw (error as? RPCError) ?? RPCError(.unavailable, "cannot connect to \(endpoint): \(error)", wasRefused: true)
+        }
+    }
+
+    private func connect() -> EventLoopFuture<ClientConnectionLink> {
+        let eventLoop = group.next()
+        let ready = eventLoop.makePromise(of: Void.self)
+        let configuration = self.configuration
+        let security = self.security
+        let retired = Mutex<EventLoopFuture<ClientConnectionLink>?>(nil)
+        let linkFuture = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try security.secureConnectedChannel(channel, serverIdentity: configuration.serverIdentity)
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.limits.maxFrameSize)))
+                    try sync.addHandler(MessageToByteHandler(FrameEncoder()))
+                    try sync.addHandler(ClientConnectionHandler(configuration: configuration, ready: ready) {
+                        if let future = retired.withLock({ $0 }) { self.forget(future) }
+                    })
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port)
+            .flatMap { channel in
+                self.track(channel)
+                return channel.pipeline.handler(type: ClientConnectionHandler.self).flatMap { handler in
+                    let link = handler.link!
+                    return ready.futureResult.map { link }.flatMapErrorThrowing { error in
+                        channel.close(promise: nil)
+                        throw error
+                    }
+                }
+            }
+        // The link stays usable only until its connection retires.
+        retired.withLock { $0 = linkFuture }
+        ready.futureResult.whenFailure { _ in }
+        let timeout = eventLoop.scheduleTask(in: .nanoseconds(configuration.connectTimeout.nanoseconds * 2)) {
+            ready.fail(RPCError(.unavailable, "no HELLO from \(self.endpoint) in time", wasRefused: true))
+        }
+        linkFuture.whenComplete { result in
+            timeout.cancel()
+            if case .success = result { self.recordSuccess() }
+        }
+        return linkFuture
+    }
+
+    private func track(_ channel: Channel) {
+        state.withLock { $0.channels[ObjectIdentifier(channel)] = channel }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.state.withLock { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+    }
+
+    private func forget(_ future: EventLoopFuture<ClientConnectionLink>) {
+        state.withLock { state in
+            if state.current === future { state.current = nil }
+        }
+    }
+
+    private func recordSuccess() {
+        state.withLock { state in
+            state.consecutiveFailures = 0
+            state.retryAfter = nil
+        }
+    }
+
+    private func recordFailure(_ future: EventLoopFuture<ClientConnectionLink>, _ error: Error) {
+        state.withLock { state in
+            guard state.current === future else { return }
+            state.current = nil
+            state.consecutiveFailures += 1
+            state.lastFailure = "\(error)"
+            state.retryAfter = ContinuousClock.now + configuration.backoff.delay(attempt: state.consecutiveFailures)
+        }
+        configuration.logger.warning("connection failed", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+    }
+
+    func shutdown() async {
+        let channels = state.withLock { state in
+            state.shutDown = true
+            state.current = nil
+            return Array(state.channels.values)
+        }
+        for channel in channels { try? await channel.close() }
+    }
+}

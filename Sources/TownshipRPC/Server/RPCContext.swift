@@ -1,0 +1,24 @@
+import Logging
+import NIOCore
+
+/// What a handler knows about the call it serves.
+public struct RPCContext: Sendable {
+    public let method: String
+    public let requestID: UInt32
+    /// The calling service's SPIFFE identity, from its certificate.
+    public let peerIdentity: String?
+    /// The end user's encoded `township.common.v1.Principal`, as forwarded by a trusted caller.
+    public let principal: ByteBuffer?
+    public let deadline: ContinuousClock.Instant?
+    public let traceparent: String?
+    public let tracestate: String?
+    public let idempotencyKey: String?
+    public var logger: Logger
+}
+
+/// The trace context of the call a task is serving; clients started inside a handler send it
+/// on, so a trace crosses services with no code in the handlers.
+public enum RPCTraceContext {
+    @TaskLocal public static var traceparent: String?
+    @TaskLocal public static var tracestate: String?
+}

@@ -1,0 +1,189 @@
+import Logging
+import NIOCore
+import TownshipWire
+
+/// The life of one call on the server: start, messages both ways, answer, end.
+extension ServerConnectionHandler {
+    func startCall(_ id: UInt32, _ request: Request) {
+        guard let link, let context else { return }
+        guard configuration.authorizeCaller(peerIdentity) else {
+            return reject(id, RPCError.permissionDenied("caller \(peerIdentity ?? "without identity") may not call this service"), method: request.method)
+        }
+        guard let method = router.methods[request.method] else {
+            return reject(id, RPCError(.unimplemented, "no method \(request.method)"), method: request.method)
+        }
+        // The state machine validated the metadata already; this cannot fail.
+        let metadata = (try? RequestMetadata(validating: request.metadata)) ?? RequestMetadata()
+        if metadata.principal != nil && !configuration.mayForwardPrincipal(peerIdentity) {
+            return reject(id, RPCError.permissionDenied("caller \(peerIdentity ?? "-") may not forward a principal"), method: method.name)
+        }
+        if method.kind == .clientStreaming && request.payload.bytes.readableBytes > 0 {
+            return reject(id, RPCError.invalidArgument("a client-streaming REQUEST carries no message"), method: method.name)
+        }
+
+        let inbox = MessageInbox(onConsumed: { [link] in link.creditConsumed(id) })
+        if method.kind != .clientStreaming {
+            inbox.deliver(request.payload.bytes)
+            inbox.finish()
+        }
+        let now = ContinuousClock.now
+        let deadline = request.timeoutMilliseconds == 0 ? nil : now + .milliseconds(Int64(request.timeoutMilliseconds))
+        var callLogger = logger
+        callLogger[metadataKey: "request-id"] = "\(id)"
+        callLogger[metadataKey: "method"] = "\(method.name)"
+        if let trace = metadata.traceparent { callLogger[metadataKey: "trace-id"] = "\(trace.dropFirst(3).prefix(32))" }
+        let rpcContext = RPCContext(
+            method: method.name, requestID: id, peerIdentity: peerIdentity, principal: metadata.principal,
+            deadline: deadline, traceparent: metadata.traceparent, tracestate: metadata.tracestate,
+            idempotencyKey: metadata.idempotencyKey, logger: callLogger)
+        let serverCall = RPCServerCall(id: id, context: rpcContext, requests: inbox, link: link)
+
+        var call = Call(method: method.name, kind: method.kind, inbox: inbox, startedAt: now)
+        if request.timeoutMilliseconds > 0 {
+            call.deadlineTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMilliseconds))) {
+                link.handler.value.endCall(id, because: RPCError(.deadlineExceeded, "the deadline of \(request.timeoutMilliseconds) ms passed"), answer: true)
+            }
+        }
+        let handler = method.handler
+        call.task = Task {
+            let error: Error?
+            do {
+                try await RPCTraceContext.$traceparent.withValue(metadata.traceparent) {
+                    try await RPCTraceContext.$tracestate.withValue(metadata.tracestate) {
+                        try await handler(serverCall)
+                    }
+                }
+                error = nil
+            } catch let caught {
+                error = caught
+            }
+            link.handlerFinished(id, error: error)
+        }
+        calls[id] = call
+    }
+
+    /// Answers a call that never reached a handler.
+    private func reject(_ id: UInt32, _ error: RPCError, method: String) {
+        RPCMetrics.callFinished(side: "server", method: method, status: error.status, duration: .zero)
+        write(.error(id: id, CallFailure(status: error.status, message: FrameSerializer.truncated(error.message), details: error.details)))
+    }
+
+    /// The handler's answer (RESPONSE, END_STREAM, or a thrown error turned into ERROR).
+    func finishCall(_ id: UInt32, with ending: ServerCallEnding, continuation: CheckedContinuation<Void, Error>?) {
+        guard var call = calls[id], !call.ended else {
+            continuation?.resume(throwing: RPCError(.cancelled, "the call has already ended"))
+            return
+        }
+        call.ended = true
+        call.deadlineTimer?.cancel()
+        let status: CallStatus
+        switch ending {
+        case .response(let bytes):
+            status = .ok
+            write(.response(id: id, compressedIfWorthIt(bytes)))
+        case .endStream:
+            status = .ok
+            write(.endStream(id: id))
+        case .failure(let error):
+            status = error.status
+            write(.error(id: id, CallFailure(status: error.status, message: FrameSerializer.truncated(error.message), details: error.details)))
+        }
+        failPendingSends(&call, RPCError(.cancelled, "the call has ended"))
+        calls[id] = call
+        RPCMetrics.callFinished(side: "server", method: call.method, status: status, duration: ContinuousClock.now - call.startedAt)
+        continuation?.resume()
+    }
+
+    /// Ends a call from outside its handler: a CANCEL, the deadline, a lost connection.
+    func endCall(_ id: UInt32, because error: RPCError, answer: Bool) {
+        guard var call = calls[id], !call.ended else { return }
+        if answer {
+            finishCall(id, with: .failure(error), continuation: nil)
+            call = calls[id]!
+        } else {
+            call.ended = true
+            call.deadlineTimer?.cancel()
+            failPendingSends(&call, error)
+            RPCMetrics.callFinished(side: "server", method: call.method, status: error.status, duration: ContinuousClock.now - call.startedAt)
+        }
+        call.inbox.finish(error)
+        call.task?.cancel()
+        calls[id] = call
+    }
+
+    func handlerFinished(_ id: UInt32, error: Error?) {
+        guard let call = calls[id] else { return }
+        if !call.ended {
+            let failure: RPCError
+            switch error {
+            case let rpcError as RPCError: failure = rpcError
+            case is CancellationError: failure = RPCError(.cancelled, "the handler was cancelled")
+            case let other?:
+                logger.error("handler failed", metadata: ["request-id": "\(id)", "method": "\(call.method)", "error": "\(other)"])
+                failure = RPCError(.internal, "internal error")
+            case nil: failure = RPCError(.internal, "the handler returned without answering")
+            }
+            finishCall(id, with: .failure(failure), continuation: nil)
+        }
+        calls[id] = nil
+        if draining && calls.isEmpty { closeAfterPendingWrites() }
+    }
+
+    func enqueueMessage(_ id: UInt32, _ bytes: ByteBuffer, continuation: CheckedContinuation<Void, Error>) {
+        guard calls[id] != nil, calls[id]?.ended == false else {
+            continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
+            return
+        }
+        calls[id]!.pendingSends.append((bytes, continuation))
+        sendPending(id)
+    }
+
+    /// Sends queued stream messages while there is credit and the socket keeps up.
+    func sendPending(_ id: UInt32) {
+        guard let context else { return }
+        while context.channel.isWritable, machine.sendCredit(for: id) > 0,
+            let (bytes, continuation) = calls[id]?.pendingSends.popFirst()
+        {
+            write(.message(id: id, compressedIfWorthIt(bytes)))
+            continuation.resume()
+        }
+    }
+
+    /// Grants credit back in batches of half the window, so a steady stream costs one CREDIT
+    /// frame per several messages.
+    func creditConsumed(_ id: UInt32) {
+        guard var call = calls[id], !call.ended, call.kind == .clientStreaming else { return }
+        call.consumedSinceCredit += 1
+        let batch = max(1, UInt32(configuration.limits.initialStreamCredit) / 2)
+        if call.consumedSinceCredit >= batch {
+            write(.credit(id: id, increment: call.consumedSinceCredit))
+            call.consumedSinceCredit = 0
+        }
+        calls[id] = call
+    }
+
+    func failAllCalls(_ error: RPCError) {
+        for id in calls.keys { endCall(id, because: error, answer: false) }
+    }
+
+    private func failPendingSends(_ call: inout Call, _ error: RPCError) {
+        while let (_, continuation) = call.pendingSends.popFirst() { continuation.resume(throwing: error) }
+    }
+
+    private func compressedIfWorthIt(_ bytes: ByteBuffer) -> Payload {
+        guard machine.compressionNegotiated, let compressed = PayloadCompression.compressIfWorthIt(bytes) else {
+            return Payload(bytes)
+        }
+        return compressed
+    }
+
+    /// Graceful shutdown (spec §11): GOAWAY with the last id that will be answered, then
+    /// close once every call up to it is done.
+    func beginDrain() {
+        guard !draining, !closing, let context else { return }
+        draining = true
+        write(.goAway(GoAway(lastRequestID: machine.highestRequestID, code: .ok, message: "server is shutting down")))
+        context.flush()
+        if calls.isEmpty { closeAfterPendingWrites() }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import NIOCore
+import Synchronization
+import SwiftProtobuf
+import TownshipRPC
+
+/// A small service for the runtime's tests, on the well-known wrapper messages.
+final class EchoService: Sendable {
+    static let say = "test.echo.v1.Echo/Say"
+    static let hang = "test.echo.v1.Echo/Hang"
+    static let count = "test.echo.v1.Echo/Count"
+    static let collect = "test.echo.v1.Echo/Collect"
+    static let fail = "test.echo.v1.Echo/Fail"
+    static let pause = "test.echo.v1.Echo/Pause"
+
+    /// Calls of `Hang` that saw their task cancelled.
+    let cancellationsSeen = Atomic<Int>(0)
+    /// Messages `Count` has handed to the runtime (each `send` returned).
+    let streamed = Atomic<Int>(0)
+    /// Calls that reached a handler at all.
+    let handled = Atomic<Int>(0)
+
+    var router: RPCRouter {
+        var router = RPCRouter()
+        router.unary(Self.say, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
+            self.handled.add(1, ordering: .relaxed)
+            return Google_Protobuf_StringValue(request.value)
+        }
+        router.unary(Self.pause, Google_Protobuf_Int32Value.self, Google_Protobuf_Int32Value.self) { request, _ in
+            self.handled.add(1, ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(Int(request.value)))
+            return request
+        }
+        router.unary(Self.hang, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { _, _ in
+            self.handled.add(1, ordering: .relaxed)
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                self.cancellationsSeen.add(1, ordering: .relaxed)
+                throw error
+            }
+            return Google_Protobuf_StringValue("never")
+        }
+        router.serverStreaming(Self.count, Google_Protobuf_Int32Value.self, Google_Protobuf_BytesValue.self) { request, writer, _ in
+            let chunk = Data(repeating: 7, count: 1_024)
+            for _ in 0..<request.value {
+                try await writer.send(Google_Protobuf_BytesValue(chunk))
+                self.streamed.add(1, ordering: .relaxed)
+            }
+        }
+        router.clientStreaming(Self.collect, Google_Protobuf_BytesValue.self, Google_Protobuf_Int64Value.self) { requests, _ in
+            var total: Int64 = 0
+            for try await chunk in requests { total += Int64(chunk.value.count) }
+            return Google_Protobuf_Int64Value(total)
+        }
+        router.unary(Self.fail, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
+            throw RPCError.failedPrecondition("refusing: \(request.value)")
+        }
+        return router
+    }
+}
