@@ -83,6 +83,11 @@ struct GoldenVector: Sendable, CustomTestStringConvertible {
         var buffer = input
         var outcome: Any = "ok"
         var wireFlags: [FrameFlags] = []
+        // A frame that decodes but that the call's state rejects is still listed (vectors/README.md).
+        func rejected(_ frame: Frame) {
+            result.decoded.append(frame)
+            wireFlags.append(frame.flags)
+        }
         loop: while true {
             let frame: Frame?
             do {
@@ -100,12 +105,15 @@ struct GoldenVector: Sendable, CustomTestStringConvertible {
                 result.decoded.append(delivered)
                 wireFlags.append(frame.flags)
             case .ignore:
+                rejected(frame)
                 outcome = "ignored"
                 break loop
             case .failCall(let id, let failure):
+                rejected(frame)
                 outcome = ["call_error": ["request_id": Int(id), "status": failure.status.name]]
                 break loop
             case .refuse(let id, let refusal):
+                rejected(frame)
                 outcome = ["refused": ["request_id": Int(id), "status": refusal.status.name]]
                 break loop
             case .close(let error, _):
