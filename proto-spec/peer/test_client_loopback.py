@@ -1,0 +1,293 @@
+"""The Python client against a tiny Python TWP/1 server on 127.0.0.1, over real mutual TLS
+with certificates made by the openssl command line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+
+import pytest
+
+from certs import make_ca, make_leaf
+from twp.client import CallError, CallRefusedError, Client, ConnectionLost, DeadlineExceeded
+from twp.connection import Limits
+from twp.frames import FLAG_COMPRESSED, Status
+from twp.server import Server, client_streaming, server_streaming, unary
+from twp.tls import IdentityError, client_context, server_context
+
+ECHO_ID = "spiffe://township.local/service/echo"
+CLIENT_ID = "spiffe://township.local/admin/peer-test"
+SAY = "township.test.v1.Echo/Say"
+REPEAT = "township.test.v1.Echo/Repeat"
+COLLECT = "township.test.v1.Echo/Collect"
+HANG = "township.test.v1.Echo/Hang"
+FAIL = "township.test.v1.Echo/Fail"
+WHO = "township.test.v1.Echo/WhoAmI"
+REPEAT_COUNT = 40
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pki")
+    ca, _ = make_ca(d, "ca")
+    make_ca(d, "other-ca")
+    return {
+        "ca": ca,
+        "server": make_leaf(d, "echo", [f"URI:{ECHO_ID}", "IP:127.0.0.1"]),
+        "client": make_leaf(d, "peer-test", [f"URI:{CLIENT_ID}"]),
+        "two-uris": make_leaf(d, "two-uris", [f"URI:{ECHO_ID}",
+                                              "URI:spiffe://township.local/service/intake"]),
+        "foreign-client": make_leaf(d, "foreign", [f"URI:{CLIENT_ID}"], ca="other-ca"),
+    }
+
+
+class EchoService:
+    """Handlers that record what the server saw, so tests can check the far side."""
+
+    def __init__(self):
+        self.hanging = asyncio.Event()
+        self.hang_contexts = []
+        self.stream_stopped = asyncio.Event()
+        self.request_flags = []
+
+    async def say(self, ctx, message):
+        self.request_flags.append(ctx.request.flags)
+        return message
+
+    async def repeat(self, ctx, message):
+        try:
+            for i in range(REPEAT_COUNT):
+                yield b"%d:" % i + message
+        finally:
+            self.stream_stopped.set()
+
+    async def collect(self, ctx, messages):
+        return b"|".join([m async for m in messages])
+
+    async def hang(self, ctx, message):
+        self.hang_contexts.append(ctx)
+        self.hanging.set()
+        await asyncio.Event().wait()
+
+    async def fail(self, ctx, message):
+        raise CallError(Status.NOT_FOUND, "no ticket 7", b"\x0a\x01x")
+
+    async def who(self, ctx, message):
+        return ctx.identity.encode()
+
+    def handlers(self):
+        return {SAY: unary(self.say), REPEAT: server_streaming(self.repeat),
+                COLLECT: client_streaming(self.collect), HANG: unary(self.hang),
+                FAIL: unary(self.fail), WHO: unary(self.who)}
+
+
+@contextlib.asynccontextmanager
+async def echo_server(pki, limits=Limits(agent="echo-test")):
+    service = EchoService()
+    leaf = pki["server"]
+    server = await Server.start("127.0.0.1", 0, server_context(pki["ca"], leaf.cert, leaf.key),
+                                service.handlers(), limits)
+    try:
+        yield server, service
+    finally:
+        await server.stop()
+
+
+async def connect(pki, server, leaf="client", server_id=ECHO_ID, limits=None):
+    cert = pki[leaf]
+    kwargs = {"limits": limits} if limits else {}
+    return await Client.connect("127.0.0.1", server.port, server_id=server_id,
+                                ssl_context=client_context(pki["ca"], cert.cert, cert.key),
+                                **kwargs)
+
+
+def run(coro, timeout=30):
+    async def bounded():
+        return await asyncio.wait_for(coro, timeout)
+    return asyncio.run(bounded())
+
+
+# ------------------------------------------------------------------------------ calls
+
+def test_unary_echo_and_server_hello(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            async with await connect(pki, server) as client:
+                assert client.server_identity == ECHO_ID
+                assert client.server_hello.agent == "echo-test"
+                assert client.server_hello.max_concurrent_requests == 128
+                assert await client.unary(SAY, b"\x0a\x05hello") == b"\x0a\x05hello"
+                assert await client.unary(SAY, b"") == b""
+                assert await client.unary(WHO, b"") == CLIENT_ID.encode()
+    run(scenario())
+
+
+def test_large_messages_are_compressed(pki):
+    big = b"township governance " * 10_000
+    async def scenario():
+        async with echo_server(pki) as (server, service):
+            async with await connect(pki, server) as client:
+                assert await client.unary(SAY, big) == big
+                assert await client.unary(SAY, b"small") == b"small"
+        assert service.request_flags == [FLAG_COMPRESSED, 0]
+    run(scenario())
+
+
+def test_server_streaming_beyond_initial_credit(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            async with await connect(pki, server,
+                                     limits=Limits(initial_stream_credit=3)) as client:
+                got = [m async for m in client.server_stream(REPEAT, b"tick")]
+        assert got == [b"%d:tick" % i for i in range(REPEAT_COUNT)]
+    run(scenario())
+
+
+def test_client_streaming_waits_for_credit(pki):
+    async def scenario():
+        async with echo_server(pki, Limits(initial_stream_credit=2)) as (server, _):
+            async with await connect(pki, server) as client:
+                assert client.server_hello.initial_stream_credit == 2
+                parts = [b"m%d" % i for i in range(25)]
+                assert await client.client_stream(COLLECT, parts) == b"|".join(parts)
+
+                async def generated():
+                    for i in range(5):
+                        yield b"g%d" % i
+                assert await client.client_stream(COLLECT, generated()) == b"g0|g1|g2|g3|g4"
+                assert await client.client_stream(COLLECT, []) == b""
+    run(scenario())
+
+
+def test_ping(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            async with await connect(pki, server) as client:
+                rtt = await client.ping()
+                assert 0 < rtt < 5
+    run(scenario())
+
+
+def test_cancel_reaches_the_server_and_the_connection_lives_on(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, service):
+            async with await connect(pki, server) as client:
+                call = await client.start(HANG, b"x")
+                await asyncio.wait_for(service.hanging.wait(), 5)
+                await call.cancel()
+                ctx = service.hang_contexts[0]
+                await asyncio.wait_for(ctx.cancelled.wait(), 5)
+                assert await client.unary(SAY, b"after") == b"after"
+    run(scenario())
+
+
+def test_closing_a_server_stream_early_cancels_it(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, service):
+            async with await connect(pki, server,
+                                     limits=Limits(initial_stream_credit=2)) as client:
+                stream = client.server_stream(REPEAT, b"s")
+                assert await anext(stream) == b"0:s"
+                await stream.aclose()
+                await asyncio.wait_for(service.stream_stopped.wait(), 5)
+                assert await client.unary(SAY, b"still here") == b"still here"
+    run(scenario())
+
+
+def test_deadline(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, service):
+            async with await connect(pki, server) as client:
+                started = time.monotonic()
+                with pytest.raises(DeadlineExceeded) as raised:
+                    await client.unary(HANG, b"", timeout=0.3)
+                assert raised.value.status == Status.DEADLINE_EXCEEDED
+                assert time.monotonic() - started < 3
+                assert service.hang_contexts[0].request.timeout_ms == 300
+                assert await client.unary(SAY, b"ok") == b"ok"
+    run(scenario())
+
+
+def test_error_with_details_and_unknown_method(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            async with await connect(pki, server) as client:
+                with pytest.raises(CallError) as raised:
+                    await client.unary(FAIL, b"")
+                assert (raised.value.status, raised.value.message, raised.value.details) == \
+                    (Status.NOT_FOUND, "no ticket 7", b"\x0a\x01x")
+                with pytest.raises(CallError) as raised:
+                    await client.unary("township.test.v1.Echo/Nope", b"")
+                assert raised.value.status == Status.UNIMPLEMENTED
+    run(scenario())
+
+
+def test_bad_metadata_fails_only_that_call(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            async with await connect(pki, server) as client:
+                with pytest.raises(CallError) as raised:
+                    await client.unary(SAY, b"", metadata=[(0x03, b"has space")])
+                assert raised.value.status == Status.INVALID_ARGUMENT
+                assert await client.unary(SAY, b"ok", metadata=[(0x03, b"key-1")]) == b"ok"
+    run(scenario())
+
+
+def test_calls_beyond_the_server_limit_wait_instead_of_being_refused(pki):
+    async def scenario():
+        async with echo_server(pki, Limits(max_concurrent_requests=2)) as (server, _):
+            async with await connect(pki, server) as client:
+                replies = await asyncio.gather(*(client.unary(SAY, b"%d" % i)
+                                                 for i in range(12)))
+                assert replies == [b"%d" % i for i in range(12)]
+    run(scenario())
+
+
+def test_calls_fail_unavailable_when_the_server_goes_away(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, service):
+            client = await connect(pki, server)
+            task = asyncio.create_task(client.unary(HANG, b""))
+            await asyncio.wait_for(service.hanging.wait(), 5)
+            await server.stop()
+            with pytest.raises(ConnectionLost) as raised:
+                await task
+            assert raised.value.status == Status.UNAVAILABLE
+            await client.close()
+    run(scenario())
+
+
+# ------------------------------------------------------------------------------ identity
+
+def test_client_refuses_a_server_with_another_identity(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            with pytest.raises(IdentityError, match="expected"):
+                await connect(pki, server, server_id="spiffe://township.local/service/intake")
+    run(scenario())
+
+
+def test_client_refuses_a_certificate_with_two_uri_sans(pki):
+    async def scenario():
+        service = EchoService()
+        leaf = pki["two-uris"]
+        server = await Server.start("127.0.0.1", 0,
+                                    server_context(pki["ca"], leaf.cert, leaf.key),
+                                    service.handlers())
+        try:
+            with pytest.raises(IdentityError, match="2 URI SANs"):
+                await connect(pki, server)
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+def test_server_refuses_a_client_from_another_ca(pki):
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            with pytest.raises((ConnectionLost, ssl.SSLError, ConnectionResetError)):
+                client = await connect(pki, server, leaf="foreign-client")
+                await client.unary(SAY, b"")
+    run(scenario())
