@@ -291,3 +291,57 @@ def test_server_refuses_a_client_from_another_ca(pki):
                 client = await connect(pki, server, leaf="foreign-client")
                 await client.unary(SAY, b"")
     run(scenario())
+
+
+# ------------------------------------------------------------------------------ the CLI
+
+def test_cli_calls_every_kind_through_a_descriptor_set(pki, sample_protoset):
+    import json
+    import sys
+    from pathlib import Path
+
+    service = "township.sample.v1.Tickets"
+
+    async def get_ticket(ctx, message):
+        return message + b"\x12\x05title"           # Ticket{id from the request, title}
+
+    async def watch(ctx, message):
+        for _ in range(3):
+            yield message
+
+    async def import_tickets(ctx, messages):
+        count = len([m async for m in messages])
+        return b"\x08" + bytes([count])             # Summary{count}
+
+    handlers = {f"{service}/GetTicket": unary(get_ticket),
+                f"{service}/WatchTickets": server_streaming(watch),
+                f"{service}/ImportTickets": client_streaming(import_tickets)}
+
+    async def cli(server, *args):
+        leaf = pki["client"]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "twp", "call", "--ca", pki["ca"], "--cert", leaf.cert,
+            "--key", leaf.key, "--server-id", ECHO_ID, "--protoset", str(sample_protoset),
+            f"127.0.0.1:{server.port}", *args,
+            cwd=Path(__file__).resolve().parent,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await process.communicate()
+        return process.returncode, out.decode(), err.decode()
+
+    async def scenario():
+        leaf = pki["server"]
+        server = await Server.start("127.0.0.1", 0,
+                                    server_context(pki["ca"], leaf.cert, leaf.key), handlers)
+        try:
+            code, out, err = await cli(server, f"{service}/GetTicket", '{"id": "t-1"}')
+            assert (code, json.loads(out)) == (0, {"id": "t-1", "title": "title"}), err
+            code, out, err = await cli(server, f"{service}/WatchTickets", '{"id": "w"}')
+            assert code == 0 and out.count('"id": "w"') == 3, err
+            code, out, err = await cli(server, f"{service}/ImportTickets",
+                                       '[{"id": "a"}, {"id": "b"}]')
+            assert (code, json.loads(out)) == (0, {"count": 2}), err
+            code, out, err = await cli(server, f"{service}/Missing", "{}")
+            assert code == 1 and "no method" in err
+        finally:
+            await server.stop()
+    run(scenario(), timeout=60)
