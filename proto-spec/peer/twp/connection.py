@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .frames import (
     CAP_ZLIB, FLAG_COMPRESSED, LIMIT_BEFORE_HELLO, MAX_AVAILABLE_CREDIT, METHOD_PATTERN,
     Cancel, Code, ConnectionFailure, Credit, EndStream, Error, Frame, FrameSplitter,
-    FrameType, GoAway, Hello, Message, Ping, Pong, Refused, Request, Response, Role, Status,
+    GoAway, Hello, Message, Ping, Pong, Refused, Request, Response, Role, Status,
     decode_frame, inflate, protocol_error,
 )
 

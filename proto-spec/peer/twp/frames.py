@@ -12,7 +12,7 @@ import enum
 import re
 import struct
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 PREFIX_LEN = 4
 HEADER_LEN = 6  # type + flags + request id, counted in Length
@@ -378,7 +378,8 @@ def decode_hello(raw: RawFrame) -> Hello:
     if len(raw.body) >= 2:
         (version,) = struct.unpack_from(">H", raw.body)
         if version != PROTOCOL_VERSION:
-            raise ConnectionFailure(Code.UNSUPPORTED_VERSION, f"version {version}")
+            # The exact message §2 asks for.
+            raise ConnectionFailure(Code.UNSUPPORTED_VERSION, f"supported: {PROTOCOL_VERSION}")
     if len(raw.body) < HELLO_FIXED:
         raise protocol_error(f"HELLO body of {len(raw.body)} bytes < {HELLO_FIXED}")
     version = r.u16("version")

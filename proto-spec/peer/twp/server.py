@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -79,7 +80,7 @@ class _ServerCall:
 
 
 class _ServerConnection:
-    def __init__(self, server: "Server", reader, writer, identity: str):
+    def __init__(self, server: "Server", reader, writer, identity: str, hello_deadline: float):
         self.server = server
         self.reader, self.writer = reader, writer
         self.identity = identity
@@ -87,6 +88,7 @@ class _ServerConnection:
         self.connection = Connection(Role.SERVER, server.limits)
         self.calls: dict[int, _ServerCall] = {}
         self.closing = False
+        self.hello_deadline = hello_deadline
 
     async def send(self, frame: Frame) -> None:
         if self.closing:
@@ -104,7 +106,8 @@ class _ServerConnection:
 
     async def run(self) -> None:
         try:
-            first = await asyncio.wait_for(self._read_until_hello(), HELLO_TIMEOUT)
+            first = await asyncio.wait_for(self._read_until_hello(),
+                                           max(0.0, self.hello_deadline - time.monotonic()))
             if not first:
                 return
             while not self.closing:
@@ -235,7 +238,10 @@ class _ServerConnection:
 
 class Server:
     def __init__(self, handlers: dict[str, Handler], limits: Limits,
-                 authorize: Callable[[str, str], bool]):
+                 authorize: Callable[[str, str], bool], ssl_context: ssl.SSLContext,
+                 hello_timeout: float):
+        self.ssl_context = ssl_context
+        self.hello_timeout = hello_timeout
         self.handlers = handlers
         self.limits = limits
         self.authorize = authorize
@@ -245,11 +251,12 @@ class Server:
     @classmethod
     async def start(cls, host: str, port: int, ssl_context: ssl.SSLContext,
                     handlers: dict[str, Handler], limits: Limits = Limits(),
-                    authorize: Callable[[str, str], bool] = lambda identity, method: True
-                    ) -> "Server":
-        server = cls(handlers, limits, authorize)
-        server._server = await asyncio.start_server(server._accept, host, port, ssl=ssl_context,
-                                                    ssl_handshake_timeout=HELLO_TIMEOUT)
+                    authorize: Callable[[str, str], bool] = lambda identity, method: True,
+                    hello_timeout: float = HELLO_TIMEOUT) -> "Server":
+        server = cls(handlers, limits, authorize, ssl_context, hello_timeout)
+        # TLS is started by hand after the accept so that the HELLO deadline counts the
+        # handshake too (§2).
+        server._server = await asyncio.start_server(server._accept, host, port)
         return server
 
     @property
@@ -259,13 +266,16 @@ class Server:
     async def _accept(self, reader, writer) -> None:
         task = asyncio.current_task()
         self.connections.add(task)
+        hello_deadline = time.monotonic() + self.hello_timeout
         try:
             try:
+                await writer.start_tls(self.ssl_context,
+                                       ssl_handshake_timeout=self.hello_timeout)
                 identity = peer_identity(writer.get_extra_info("ssl_object"))
-            except IdentityError:
+            except (IdentityError, ssl.SSLError, OSError, asyncio.TimeoutError):
                 writer.close()
                 return
-            await _ServerConnection(self, reader, writer, identity).run()
+            await _ServerConnection(self, reader, writer, identity, hello_deadline).run()
         finally:
             self.connections.discard(task)
 
