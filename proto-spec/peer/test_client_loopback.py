@@ -255,3 +255,17 @@ def test_cli_calls_every_kind_through_a_descriptor_set(pki, sample_protoset):
         finally:
             await server.stop()
     run(scenario(), timeout=60)
+
+
+def test_a_cancelled_call_frees_its_slot(pki):
+    async def scenario():
+        async with echo_server(pki, Limits(max_concurrent_requests=1)) as (server, service):
+            async with await connect(pki, server) as client:
+                for _ in range(3):
+                    call = await client.start(HANG, b"")
+                    await call.cancel()
+                assert await asyncio.wait_for(client.unary(SAY, b"free"), 5) == b"free"
+                with pytest.raises(DeadlineExceeded):
+                    await client.unary(HANG, b"", timeout=0.2)
+                assert await asyncio.wait_for(client.unary(SAY, b"again"), 5) == b"again"
+    run(scenario())

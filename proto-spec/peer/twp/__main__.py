@@ -8,6 +8,7 @@ import json
 import sys
 
 from .client import CallError, CallRefusedError, Client, ConnectionLost
+from .connection import Limits
 from .messages import CallKind, MessageRegistry, ProtosetMissing
 from .tls import IdentityError, client_context
 
@@ -15,6 +16,11 @@ from .tls import IdentityError, client_context
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python3 -m twp", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve-echo", help="run the echo service (twp/echo.py)")
+    serve.add_argument("--ca", required=True)
+    serve.add_argument("--cert", required=True, help="server certificate (PEM)")
+    serve.add_argument("--key", required=True)
+    serve.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any)")
     for name in ("call", "ping"):
         p = sub.add_parser(name)
         p.add_argument("--ca", required=True, help="CA certificate (PEM)")
@@ -31,7 +37,25 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+async def serve_echo(args) -> int:
+    from .echo import EchoService
+    from .server import Server
+    from .tls import server_context
+
+    server = await Server.start("127.0.0.1", args.port,
+                                server_context(args.ca, args.cert, args.key),
+                                EchoService().handlers(), Limits(agent="twp-python-echo/1"))
+    print(f"listening on 127.0.0.1:{server.port}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+    return 0
+
+
 async def run(args) -> int:
+    if args.command == "serve-echo":
+        return await serve_echo(args)
     host, _, port = args.address.rpartition(":")
     registry = None
     if args.command == "call":
@@ -70,6 +94,8 @@ def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         return asyncio.run(run(args))
+    except KeyboardInterrupt:
+        return 0
     except CallError as e:
         print(f"error: {e.status_name}: {e.message}", file=sys.stderr)
         return 2

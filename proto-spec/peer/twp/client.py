@@ -94,9 +94,17 @@ class Call:
         self._release = None              # frees the client's concurrency slot
 
     # ---- fed by the reader
+    def _end(self) -> None:
+        """The call is over for the client: forget it and free its concurrency slot, once."""
+        self.finished = True
+        self.client._calls.pop(self.request_id, None)
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
     def _deliver(self, item) -> None:
         if isinstance(item, (Response, Error, Refused, EndStream, BaseException)):
-            self.finished = True
+            self._end()
             if not isinstance(item, EndStream) and not isinstance(item, Response):
                 self._failure = _as_exception(item)
         if isinstance(item, Credit):
@@ -164,8 +172,7 @@ class Call:
         """Abandon the call (§5); frames already on the wire are discarded."""
         if self.finished:
             return
-        self.finished = True
-        self.client._calls.pop(self.request_id, None)
+        self._end()
         if not self.client._closed:
             await self.client._send(Cancel(self.request_id))
 
@@ -238,20 +245,24 @@ class Client:
             raise CallRefusedError(Status.UNAVAILABLE, "server sent GOAWAY: use another connection")
         deadline = None if timeout is None else time.monotonic() + timeout
         await self._slots.acquire()
+        call = None
         try:
             request_id = next(self._ids)
             if request_id > 0xFFFFFFFF:
                 raise CallRefusedError(Status.UNAVAILABLE, "request ids exhausted: reconnect")
             call = Call(self, request_id, deadline)
+            call._release = self._slots.release
             self._calls[request_id] = call
             timeout_ms = 0 if timeout is None else max(1, math.ceil(timeout * 1000))
             entries = tuple(MetadataEntry(k, v) for k, v in metadata)
             await self._send_message_frame(Request, request_id, message, method=method,
                                            timeout_ms=timeout_ms, metadata=entries)
         except BaseException:
-            self._slots.release()
+            if call is not None:
+                call._end()
+            else:
+                self._slots.release()
             raise
-        call._release = self._slots.release
         return call
 
     async def unary(self, method: str, message: bytes, *, timeout: float | None = None,
@@ -294,16 +305,9 @@ class Client:
             await self._finish(call)
 
     async def _finish(self, call: Call) -> None:
-        """Releases the call's slot; a call abandoned before its end is cancelled."""
-        try:
-            if not call.finished:
-                await asyncio.shield(call.cancel())
-        finally:
-            self._calls.pop(call.request_id, None)
-            release = call._release
-            if release:
-                call._release = None
-                release()
+        """A call abandoned before its end (deadline, error, early close) is cancelled."""
+        if not call.finished:
+            await asyncio.shield(call.cancel())
 
     async def ping(self, timeout: float = 5.0) -> float:
         """Round-trip time of a PING in seconds."""
@@ -399,8 +403,6 @@ class Client:
                 call = self._calls.get(frame.request_id)
                 if call is not None:
                     call._deliver(frame)
-                    if call.finished and not isinstance(frame, Credit):
-                        self._calls.pop(frame.request_id, None)
             case Ignored():
                 pass
             case ConnectionError() as failure:
@@ -420,7 +422,6 @@ class Client:
             if rid > goaway.last_request_id:
                 # Not processed: safe to retry elsewhere (§4.2).
                 call._deliver(CallRefusedError(Status.UNAVAILABLE, "not processed (GOAWAY)"))
-                self._calls.pop(rid, None)
 
     def _shutdown(self, reason: BaseException) -> None:
         if self._closed:
