@@ -166,3 +166,14 @@ def test_connection_error_goaway_names_highest_request_id():
     assert events[-1].goaway.last_request_id == 5
     assert events[-1].goaway.code == Code.PROTOCOL_ERROR
     assert conn.receive(b"\x00\x00\x00\x0e\x02\x00\x00\x00\x00\x00" + b"\x00" * 8) == []
+
+
+@pytest.mark.parametrize("frame", [
+    Request(1, "", b""), Request(1, "a.B/C", metadata=(MetadataEntry(1, b"x" * 9000),)),
+    Request(0, "a.B/C"), Ping(b"1234567"), Error(1, Status.OK), Credit(1, 0), Credit(1, 1025),
+    Error(1, 70000), GoAway(0, Code.OK, "m" * 1025), Hello(max_frame_size=1), Message(1, flags=2),
+    Hello(flags=1, max_concurrent_requests=0),
+], ids=lambda f: type(f).__name__)
+def test_encoder_refuses_frames_the_spec_forbids(frame):
+    with pytest.raises(ValueError):
+        encode_frame(frame)

@@ -552,7 +552,10 @@ def _message_part(frame: Request | Response | Message) -> bytes:
 def encode_body(frame: Frame) -> bytes:
     match frame:
         case Hello():
-            check_hello_ranges(frame)
+            try:
+                check_hello_ranges(frame)
+            except ConnectionFailure as bad:
+                raise ValueError(bad.reason) from None
             agent = frame.agent.encode("utf-8")
             return struct.pack(">HIHHIIB", frame.version, frame.max_frame_size,
                                frame.max_concurrent_requests, frame.initial_stream_credit,
@@ -568,6 +571,9 @@ def encode_body(frame: Frame) -> bytes:
             method = frame.method.encode("utf-8")
             if not 1 <= len(method) <= MAX_METHOD:
                 raise ValueError(f"method of {len(method)} bytes")
+            for e in frame.metadata:
+                if not 0 <= e.key <= 0xFF or len(e.value) > MAX_METADATA_BLOCK:
+                    raise ValueError(f"metadata entry 0x{e.key:x} of {len(e.value)} bytes")
             block = b"".join(struct.pack(">BH", e.key, len(e.value)) + e.value
                              for e in frame.metadata)
             if len(block) > MAX_METADATA_BLOCK:
@@ -594,7 +600,14 @@ def encode_body(frame: Frame) -> bytes:
 
 
 def encode_frame(frame: Frame) -> bytes:
-    """Wire bytes of a frame; a COMPRESSED flag makes the encoder compress the message."""
+    """Wire bytes of a frame; a COMPRESSED flag makes the encoder compress the message.
+    Raises ValueError for a frame the spec does not allow."""
+    if not 0 <= frame.request_id <= 0xFFFFFFFF:
+        raise ValueError(f"request id {frame.request_id} out of range")
+    if isinstance(frame, (Error, Refused, GoAway)):
+        value = frame.code if isinstance(frame, GoAway) else frame.status
+        if not 0 <= value <= 0xFFFF:
+            raise ValueError(f"status/code {value} out of range")
     if frame.flags & ~ALLOWED_FLAGS[frame.type]:
         raise ValueError(f"{frame.type.name}: flags 0x{frame.flags:02x} not allowed")
     if (frame.type in CONNECTION_TYPES) != (frame.request_id == 0):
