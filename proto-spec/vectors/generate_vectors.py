@@ -4,6 +4,17 @@
 Every byte is assembled here by hand with `struct`, deliberately not through any
 implementation of the protocol, so the vectors are an independent statement of the spec.
 Run: python3 proto-spec/vectors/generate_vectors.py
+
+How the format of README.md is used here:
+- `frames` lists every frame decoded from `input`, except one that causes a
+  `connection_error` (and anything after it). A frame that is `ignored`, `refused` or gets a
+  `call_error` is listed: it decoded fine, the reaction is a matter of state. So `encode` is
+  true for those vectors too.
+- `setup` holds the whole HELLO exchange in wire order; the receiver's own HELLO states exactly
+  `defaults` + `local`. Before its peer's HELLO a receiver has only its own frames in setup.
+- The receiver's receive credit per call is its own `initial_stream_credit`; its send credit is
+  the peer's (§9).
+- Vectors whose description starts with "settled:" fix a point the prose leaves open.
 """
 
 import json
@@ -273,7 +284,7 @@ one("hello-client-reserved-capability-bits", "§2.1",
     "reserved capability bits set by the peer are ignored on receipt (decoded as sent)",
     "server", f_hello(capabilities=0xFFFFFFFF))
 one("hello-client-nonzero-max-concurrent", "§2",
-    "a client's max_concurrent_requests is meaningless; a nonzero value is within range and accepted",
+    "settled: a client's max_concurrent_requests is meaningless; nonzero is in range and accepted",
     "server", f_hello(max_concurrent_requests=7))
 b, o = f_hello(trailing=b"\x00\x01extension")
 vec("hello-client-trailing-extension", "§12",
@@ -309,7 +320,7 @@ one("goaway-from-client", "§11", "client graceful close: GOAWAY(0, OK)", "serve
 one("goaway-from-server-drain", "§11", "server drain with a message", "client",
     f_goaway(3, "OK", "draining for restart"), setup=CLI + [local_(f_request(3)[0])])
 one("goaway-unsupported-version-instead-of-hello", "§2",
-    "a server may answer HELLO with GOAWAY instead of HELLO: a client accepts GOAWAY before the server HELLO",
+    "settled: a server may answer HELLO with GOAWAY (§2), so a client accepts GOAWAY before HELLO",
     "client", f_goaway(0, "UNSUPPORTED_VERSION", "supported: 1"),
     setup=[local_(local_hello_for("client", None))])
 
@@ -713,7 +724,7 @@ bad("compressed-without-zlib-local", "§8",
     f_compressed(MESSAGE, 1, BIG_PAYLOAD)[0], "PROTOCOL_ERROR", local=NOZLIB,
     setup=handshake("server", NOZLIB) + [peer(f_request(1, method=UPLOAD_METHOD)[0])])
 bad("compressed-without-zlib-peer", "§10",
-    "COMPRESSED REQUEST when the receiver advertised ZLIB but the sender did not: not negotiated",
+    "settled: COMPRESSED REQUEST when only the receiver advertised ZLIB: not negotiated (§10)",
     "server", f_request_compressed(1, BIG_PAYLOAD)[0], "PROTOCOL_ERROR",
     setup=handshake("server", None, f_hello(capabilities=0)[0]))
 bad("compressed-without-zlib-to-client", "§8", "COMPRESSED RESPONSE to a client without ZLIB",
