@@ -131,7 +131,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             // The client is leaving; its calls in flight still get their answers.
             break
         case .request(let id, let request): startCall(id, request)
-        case .message(let id, let payload): calls[id]?.inbox.deliver(payload.bytes)
+        case .message(let id, let payload):
+            guard let call = calls[id] else { return }
+            if call.kind == .clientStreaming {
+                call.inbox.deliver(payload.bytes)
+            } else {
+                endCall(id, because: RPCError.invalidArgument("\(call.method) takes no client messages"), answer: true)
+            }
         case .endStream(let id): calls[id]?.inbox.finish()
         case .cancel(let id): endCall(id, because: RPCError(.cancelled, "cancelled by the client"), answer: false)
         case .response, .error, .refused:
