@@ -87,12 +87,14 @@ enum PEMFiles {
             ) else {
                 throw CertificateToolError.cannotWrite(path: temporary.path, reason: "could not create file")
             }
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces an existing file atomically; Foundation's replaceItemAt does not
+            // on Linux.
+            guard rename(temporary.path, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                throw CertificateToolError.cannotWrite(path: url.path, reason: reason)
             }
         } catch let error as CertificateToolError {
+            try? FileManager.default.removeItem(at: temporary)
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)

@@ -24,7 +24,7 @@ public final class ReloadableTLSContext: Sendable {
     }
 
     /// Rebuilds the context from the configured files (blocking I/O: call off the event
-    /// loop, or use `reload(threadPool:)`). Returns the new context.
+    /// loop, or use `reload(on:)`). Returns the new context.
     @discardableResult
     public func reload() throws(TLSError) -> TLSContext {
         let fresh = try TLSContext(configuration: configuration)
@@ -34,7 +34,7 @@ public final class ReloadableTLSContext: Sendable {
 
     /// `reload()` on NIO's blocking-I/O thread pool.
     @discardableResult
-    public func reload(threadPool: NIOThreadPool = .singleton) async throws -> TLSContext {
+    public func reload(on threadPool: NIOThreadPool) async throws -> TLSContext {
         try await threadPool.runIfActive { try self.reload() }
     }
 }
