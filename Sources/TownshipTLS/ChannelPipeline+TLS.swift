@@ -8,14 +8,16 @@ extension ChannelPipeline.SynchronousOperations {
         context: TLSContext,
         expectedPeerIdentity: String? = nil,
         sessionCacheKey: String? = nil,
-        logger: Logger = Logger(label: "township.tls")
+        logger: Logger = Logger(label: "township.tls"),
+        metrics: TLSMetrics = TLSMetrics()
     ) throws {
         try addHandler(
             OpenSSLHandler(
                 context: context,
                 expectedPeerIdentity: expectedPeerIdentity,
                 sessionCacheKey: sessionCacheKey,
-                logger: logger
+                logger: logger,
+                metrics: metrics
             )
         )
     }
@@ -25,13 +27,15 @@ extension ChannelPipeline.SynchronousOperations {
         provider: ReloadableTLSContext,
         expectedPeerIdentity: String? = nil,
         sessionCacheKey: String? = nil,
-        logger: Logger = Logger(label: "township.tls")
+        logger: Logger = Logger(label: "township.tls"),
+        metrics: TLSMetrics = TLSMetrics()
     ) throws {
         try addTownshipTLSHandler(
             context: provider.current,
             expectedPeerIdentity: expectedPeerIdentity,
             sessionCacheKey: sessionCacheKey,
-            logger: logger
+            logger: logger,
+            metrics: metrics
         )
     }
 }

@@ -31,6 +31,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let expectedPeerIdentity: String?
     private let sessionCacheKey: String?
     private let logger: Logger
+    private let metrics: TLSMetrics
     private var connection: SSLConnection?
     private var state = State.idle
     private var pendingWrites = PendingWrites()
@@ -44,7 +45,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         context: TLSContext,
         expectedPeerIdentity: String? = nil,
         sessionCacheKey: String? = nil,
-        logger: Logger = Logger(label: "township.tls")
+        logger: Logger = Logger(label: "township.tls"),
+        metrics: TLSMetrics = TLSMetrics()
     ) {
         self.tlsContext = context
         self.expectedPeerIdentity = context.configuration.role == .client
@@ -52,6 +54,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             : expectedPeerIdentity
         self.sessionCacheKey = sessionCacheKey
         self.logger = logger
+        self.metrics = metrics
     }
 
     private var role: TLSRole { tlsContext.configuration.role }
@@ -150,7 +153,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             fail(error, context: context)
         case .success(let event):
             state = .active
-            TLSMetrics.handshakeSucceeded(side: role, resumed: event.resumed)
+            metrics.handshakeSucceeded(side: role, resumed: event.resumed)
             logger.debug(
                 "TLS handshake completed",
                 metadata: [
@@ -292,9 +295,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func report(_ error: TLSError, context: ChannelHandlerContext, duringHandshake: Bool) {
         if duringHandshake {
-            TLSMetrics.handshakeFailed(side: role)
+            metrics.handshakeFailed(side: role)
         }
-        TLSMetrics.error(error, side: role)
+        metrics.error(error, side: role)
         logger.warning(
             "TLS connection failed",
             metadata: [

@@ -170,6 +170,7 @@ import TownshipTLS
             }
             return size
         }
+        let started = ContinuousClock.now
         // One big write, and a burst of small writes in one flush.
         try await client.channel.writeAndFlush(payload)
         let small = (0..<1000).map { UInt8(truncatingIfNeeded: $0) }
@@ -178,7 +179,6 @@ import TownshipTLS
         }
         client.channel.flush()
 
-        let started = ContinuousClock.now
         let received = try await client.log.waitForReceived(count: size + small.count, timeout: .seconds(60))
         print("echoed \(size + small.count) bytes in \(ContinuousClock.now - started)")
         #expect(received.readableBytes == size + small.count)

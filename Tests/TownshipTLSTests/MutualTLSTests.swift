@@ -1,3 +1,4 @@
+import MetricsTestKit
 import NIOCore
 import Testing
 import TownshipCertificates
@@ -147,6 +148,33 @@ import TownshipTLS
             return
         }
         #expect(alert.contains("no application protocol"))
+        await server.stop()
+    }
+
+    @Test func handshakesAndErrorsAreCounted() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let counters = TestMetrics()
+        let server = try await EchoServer.start(
+            configuration: pki.serverConfiguration(),
+            metrics: TLSMetrics(factory: counters)
+        )
+        let accepted = try await TestClient.connect(port: server.port, configuration: pki.clientConfiguration(pki.client))
+        #expect(try await accepted.echo("counted") == "counted")
+        let refused = try await TestClient.connect(port: server.port, configuration: pki.clientConfiguration(pki.expiredClient))
+        _ = try await server.log.tlsError()
+
+        let handshakes = "township_tls_handshakes_total"
+        #expect(try counters.expectCounter(handshakes, [("side", "server"), ("result", "success")]).totalValue == 1)
+        #expect(try counters.expectCounter(handshakes, [("side", "server"), ("result", "failure")]).totalValue == 1)
+        #expect(
+            try counters.expectCounter(
+                "township_tls_errors_total",
+                [("side", "server"), ("reason", "certificate_verification_failed")]
+            ).totalValue == 1
+        )
+        try await accepted.channel.close()
+        try await refused.waitUntilClosed()
         await server.stop()
     }
 }

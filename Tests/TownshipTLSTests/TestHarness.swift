@@ -138,13 +138,13 @@ struct EchoServer {
 
     var port: Int { channel.localAddress!.port! }
 
-    static func start(provider: ReloadableTLSContext) async throws -> EchoServer {
+    static func start(provider: ReloadableTLSContext, metrics: TLSMetrics = TLSMetrics()) async throws -> EchoServer {
         let log = EventLog()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addTownshipTLSHandler(provider: provider)
+                    try channel.pipeline.syncOperations.addTownshipTLSHandler(provider: provider, metrics: metrics)
                     try channel.pipeline.syncOperations.addHandler(RecordingHandler(log: log, echo: true))
                 }
             }
@@ -153,8 +153,8 @@ struct EchoServer {
         return EchoServer(channel: channel, log: log)
     }
 
-    static func start(configuration: TLSConfiguration) async throws -> EchoServer {
-        try await start(provider: ReloadableTLSContext(configuration: configuration))
+    static func start(configuration: TLSConfiguration, metrics: TLSMetrics = TLSMetrics()) async throws -> EchoServer {
+        try await start(provider: ReloadableTLSContext(configuration: configuration), metrics: metrics)
     }
 
     func stop() async {
