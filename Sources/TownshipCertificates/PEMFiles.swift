@@ -27,6 +27,7 @@ public enum CertificateToolError: Error, Sendable, Equatable, CustomStringConver
     case invalidPrivateKey(String)
     case keyDoesNotMatchCertificate
     case invalidValidity(from: Date, until: Date)
+    case notIssuedByCA(path: String)
 
     public var description: String {
         switch self {
@@ -36,6 +37,7 @@ public enum CertificateToolError: Error, Sendable, Equatable, CustomStringConver
         case .invalidPrivateKey(let reason): "invalid P-256 private key PEM: \(reason)"
         case .keyDoesNotMatchCertificate: "the private key does not belong to the certificate"
         case .invalidValidity(let from, let until): "validity start \(from) is not before its end \(until)"
+        case .notIssuedByCA(let path): "\(path) was not issued by this folder's CA (replace the set to reissue it)"
         }
     }
 }

@@ -106,3 +106,45 @@ import X509
         }
     }
 }
+
+@Suite struct DevelopmentCertificateSetTests {
+    @Test func ensureCreatesOnceThenKeepsThenReplacesOnRequest() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("township-set-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let identities = [try TownshipIdentity.service("intake"), try TownshipIdentity.admin("ops")]
+
+        let first = try DevelopmentCertificateSet.ensure(in: directory, identities: identities)
+        #expect(first.caOutcome == .created)
+        #expect(first.certificates.map(\.outcome) == [.created, .created])
+        let intakePEM = try String(contentsOf: first.certificates[0].files.certificateURL, encoding: .utf8)
+
+        let second = try DevelopmentCertificateSet.ensure(
+            in: directory,
+            identities: identities + [try TownshipIdentity.service("job-fair")]
+        )
+        #expect(second.caOutcome == .kept)
+        #expect(second.certificates.map(\.outcome) == [.kept, .kept, .created])
+        #expect(try String(contentsOf: second.certificates[0].files.certificateURL, encoding: .utf8) == intakePEM)
+        let ca = try DevelopmentCA.load(from: directory)
+        let jobFair = try Certificate(pemEncoded: String(contentsOf: second.certificates[2].files.certificateURL, encoding: .utf8))
+        #expect(ca.certificate.publicKey.isValidSignature(jobFair.signature, for: jobFair))
+
+        let third = try DevelopmentCertificateSet.ensure(in: directory, identities: identities, replaceExisting: true)
+        #expect(third.caOutcome == .replaced)
+        #expect(third.certificates.map(\.outcome) == [.replaced, .replaced])
+        #expect(try String(contentsOf: third.certificates[0].files.certificateURL, encoding: .utf8) != intakePEM)
+    }
+
+    @Test func ensureRefusesToKeepACertificateFromAnotherCA() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("township-set-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let intake = try TownshipIdentity.service("intake")
+        _ = try DevelopmentCertificateSet.ensure(in: directory, identities: [intake])
+        let stranger = try DevelopmentCA.create().issue(identity: intake)
+        let files = try stranger.write(to: directory, overwrite: true)
+
+        #expect(throws: CertificateToolError.notIssuedByCA(path: files.certificatePath)) {
+            try DevelopmentCertificateSet.ensure(in: directory, identities: [intake])
+        }
+    }
+}
