@@ -1,5 +1,33 @@
-// Wrappers for the OpenSSL 3 macros Swift cannot import. Filled in by the TLS work.
+// Wrappers for the OpenSSL 3 macros Swift cannot import, plus constants built from macros.
 #ifndef C_TOWNSHIP_OPENSSL_SHIMS_H
 #define C_TOWNSHIP_OPENSSL_SHIMS_H
+#include <stdint.h>
 #include <openssl/ssl.h>
+#include <openssl/bio.h>
+#include <openssl/x509v3.h>
+
+int township_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
+int township_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version);
+long township_SSL_CTX_set_mode(SSL_CTX *ctx, long mode);
+long township_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode);
+uint64_t township_SSL_OP_NO_COMPRESSION(void);
+uint64_t township_SSL_OP_NO_RENEGOTIATION(void);
+uint64_t township_SSL_OP_CIPHER_SERVER_PREFERENCE(void);
+
+void township_BIO_set_retry_read(BIO *bio);
+void township_BIO_clear_retry_flags(BIO *bio);
+
+void township_OPENSSL_free(void *pointer);
+
+// sk_GENERAL_NAME_* are type-checked macros over OPENSSL_sk_*.
+int township_sk_GENERAL_NAME_num(const GENERAL_NAMES *names);
+const GENERAL_NAME *township_sk_GENERAL_NAME_value(const GENERAL_NAMES *names, int index);
+void township_GENERAL_NAMES_free(GENERAL_NAMES *names);
+
+/// The subject alternative names of `certificate`, or NULL; free with township_GENERAL_NAMES_free.
+GENERAL_NAMES *township_X509_get_subject_alt_names(X509 *certificate);
+
+/// For a GEN_URI name: its bytes and length; NULL otherwise.
+const unsigned char *township_GENERAL_NAME_uri(const GENERAL_NAME *name, int *length);
+
 #endif

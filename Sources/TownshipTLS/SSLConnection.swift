@@ -1,0 +1,258 @@
+import COpenSSL
+import CTownshipOpenSSLShims
+import NIOCore
+
+/// One TLS connection: an `SSL*` over a `ByteBufferBIO`. Owned by one `OpenSSLHandler` and
+/// used on its event loop only. Each SSL_* call starts with a clear error queue and drains
+/// it on failure.
+final class SSLConnection {
+    static let readChunkSize = 16 * 1024
+    /// SSL_write takes an Int32 length: larger buffers are written in slices of this size.
+    static let maximumWriteSlice = 1 << 24
+
+    enum HandshakeResult {
+        case complete
+        case wantsMoreData
+        case failed(TLSError)
+    }
+
+    enum ReadResult {
+        case data(ByteBuffer)
+        case wantsMoreData
+        case closeNotify
+        case failed(TLSError)
+    }
+
+    let context: TLSContext
+    let role: TLSRole
+    let bio: ByteBufferBIO
+    private let ssl: OpaquePointer
+    private let expectedPeerIdentity: String?
+    private(set) var sessionCacheKey: String?
+    /// Set by the verify or ALPN callbacks when they refuse, so the error names our check
+    /// rather than OpenSSL's generic "certificate verify failed".
+    private var refusal: TLSError?
+    private var spareReadBuffer: ByteBuffer?
+
+    init(context: TLSContext, allocator: ByteBufferAllocator, expectedPeerIdentity: String?) {
+        guard let ssl = SSL_new(context.sslContext) else {
+            preconditionFailure("SSL_new failed: out of memory")
+        }
+        self.context = context
+        self.role = context.configuration.role
+        self.ssl = ssl
+        self.bio = ByteBufferBIO(allocator: allocator)
+        self.expectedPeerIdentity = expectedPeerIdentity
+        // SSL_set_bio takes the single reference BIO_new gave us; SSL_free frees the BIO.
+        SSL_set_bio(ssl, bio.bio, bio.bio)
+        // Unretained: the SSL never outlives this object (freed in deinit).
+        SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
+        switch role {
+        case .server: SSL_set_accept_state(ssl)
+        case .client: SSL_set_connect_state(ssl)
+        }
+    }
+
+    deinit {
+        SSL_free(ssl)
+    }
+
+    static func from(ssl: OpaquePointer?) -> SSLConnection? {
+        guard let ssl, let data = SSL_get_ex_data(ssl, 0) else { return nil }
+        return Unmanaged<SSLConnection>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    /// Clients: remember sessions under `key` and offer the last one, if any.
+    func useSessionCache(key: String) {
+        guard role == .client, let cache = context.sessionCache else { return }
+        sessionCacheKey = key
+        cache.offer(for: key, on: ssl)
+    }
+
+    func handshake() -> HandshakeResult {
+        OpenSSLErrorQueue.clear()
+        let result = SSL_do_handshake(ssl)
+        if result == 1 {
+            return .complete
+        }
+        let error = SSL_get_error(ssl, result)
+        if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE {
+            return .wantsMoreData
+        }
+        return .failed(failure(sslError: error, whileDoing: .handshake))
+    }
+
+    func read(allocator: ByteBufferAllocator) -> ReadResult {
+        OpenSSLErrorQueue.clear()
+        var buffer = spareReadBuffer ?? allocator.buffer(capacity: Self.readChunkSize)
+        spareReadBuffer = nil
+        var result: Int32 = 0
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readChunkSize) { destination in
+            result = SSL_read(ssl, destination.baseAddress, Int32(min(destination.count, Int(Int32.max))))
+            return Int(max(result, 0))
+        }
+        if result > 0 {
+            return .data(buffer)
+        }
+        spareReadBuffer = buffer
+        let error = SSL_get_error(ssl, result)
+        switch error {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+            return .wantsMoreData
+        case SSL_ERROR_ZERO_RETURN:
+            return .closeNotify
+        default:
+            return .failed(failure(sslError: error, whileDoing: .read))
+        }
+    }
+
+    /// Encrypts all of `plaintext` into the BIO (which never blocks, so SSL_write is never partial).
+    func write(_ plaintext: ByteBuffer) -> TLSError? {
+        var remaining = plaintext
+        while remaining.readableBytes > 0 {
+            let slice = min(remaining.readableBytes, Self.maximumWriteSlice)
+            OpenSSLErrorQueue.clear()
+            let result = remaining.withUnsafeReadableBytes { source in
+                SSL_write(ssl, source.baseAddress, Int32(slice))
+            }
+            guard result > 0 else {
+                return failure(sslError: SSL_get_error(ssl, result), whileDoing: .write)
+            }
+            remaining.moveReaderIndex(forwardBy: Int(result))
+        }
+        return nil
+    }
+
+    /// Queues our close_notify into the BIO.
+    func sendCloseNotify() {
+        OpenSSLErrorQueue.clear()
+        _ = SSL_shutdown(ssl)
+        OpenSSLErrorQueue.clear()
+    }
+
+    /// After a successful handshake: ALPN and the peer's identity, checked again here because
+    /// a resumed handshake skips certificate verification (the session keeps the certificate).
+    func completedHandshake() -> Result<TLSHandshakeCompleted, TLSError> {
+        var alpnPointer: UnsafePointer<UInt8>?
+        var alpnLength: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &alpnPointer, &alpnLength)
+        guard let alpnPointer, alpnLength > 0 else {
+            return .failure(.noApplicationProtocol(offered: context.configuration.applicationProtocols))
+        }
+        let alpn = String(decoding: UnsafeBufferPointer(start: alpnPointer, count: Int(alpnLength)), as: UTF8.self)
+
+        var peerIdentity: String?
+        if let certificate = SSL_get1_peer_certificate(ssl) {
+            peerIdentity = Self.spiffeIdentity(of: certificate)
+            X509_free(certificate)
+        }
+        if let failure = identityFailure(peerIdentity) {
+            return .failure(failure)
+        }
+        return .success(
+            TLSHandshakeCompleted(
+                peerIdentity: peerIdentity,
+                negotiatedALPN: alpn,
+                resumed: SSL_session_reused(ssl) == 1
+            )
+        )
+    }
+
+    /// Called by OpenSSL for each certificate of the peer's chain, root first.
+    fileprivate func verifyPeer(preverifyOK: Bool, store: OpaquePointer) -> Bool {
+        guard preverifyOK else { return false }
+        guard X509_STORE_CTX_get_error_depth(store) == 0,
+            let certificate = X509_STORE_CTX_get_current_cert(store)
+        else {
+            return true
+        }
+        if let failure = identityFailure(Self.spiffeIdentity(of: certificate)) {
+            refusal = failure
+            X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
+            return false
+        }
+        return true
+    }
+
+    func recordALPNRefusal() {
+        refusal = .noApplicationProtocol(offered: context.configuration.applicationProtocols)
+    }
+
+    private func identityFailure(_ peerIdentity: String?) -> TLSError? {
+        if let expected = expectedPeerIdentity, peerIdentity != expected {
+            return .peerIdentityMismatch(expected: expected, actual: peerIdentity)
+        }
+        if peerIdentity == nil, context.configuration.requirePeerIdentity {
+            return .missingPeerIdentity
+        }
+        return nil
+    }
+
+    /// The first `spiffe://` URI SAN of `certificate` (an `X509*`), if any.
+    static func spiffeIdentity(of certificate: OpaquePointer) -> String? {
+        guard let names = township_X509_get_subject_alt_names(certificate) else { return nil }
+        defer { township_GENERAL_NAMES_free(names) }
+        for index in 0..<township_sk_GENERAL_NAME_num(names) {
+            var length: Int32 = 0
+            guard let name = township_sk_GENERAL_NAME_value(names, index),
+                let bytes = township_GENERAL_NAME_uri(name, &length), length > 0
+            else {
+                continue
+            }
+            let uri = String(decoding: UnsafeBufferPointer(start: bytes, count: Int(length)), as: UTF8.self)
+            if uri.hasPrefix("spiffe://") {
+                return uri
+            }
+        }
+        return nil
+    }
+
+    private enum Operation {
+        case handshake, read, write
+    }
+
+    private func failure(sslError: Int32, whileDoing operation: Operation) -> TLSError {
+        let entries = OpenSSLErrorQueue.drain()
+        if let refusal {
+            return refusal
+        }
+        for entry in entries {
+            switch entry.reasonCode {
+            case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+                return .noPeerCertificate
+            case SSL_R_CERTIFICATE_VERIFY_FAILED:
+                let result = SSL_get_verify_result(ssl)
+                return .certificateVerificationFailed(reason: String(cString: X509_verify_cert_error_string(result)))
+            case SSL_R_NO_APPLICATION_PROTOCOL:
+                return .noApplicationProtocol(offered: context.configuration.applicationProtocols)
+            case let code where code >= SSL_AD_REASON_OFFSET:
+                return .peerAlert(reason: entry.reason)
+            default:
+                continue
+            }
+        }
+        let reason: String
+        if entries.isEmpty {
+            reason = sslError == SSL_ERROR_SYSCALL ? "unexpected end of stream" : "SSL error \(sslError)"
+        } else {
+            reason = entries.map(\.reason).joined(separator: "; ")
+        }
+        switch operation {
+        case .handshake: return .handshakeFailed(reason: reason)
+        case .read: return .readFailed(reason: reason)
+        case .write: return .writeFailed(reason: reason)
+        }
+    }
+}
+
+/// The verify callback of every Township `SSL_CTX`: OpenSSL's chain verdict, then our
+/// identity checks on the leaf.
+func sslConnectionVerifyCallback(preverifyOK: Int32, store: OpaquePointer?) -> Int32 {
+    guard let store,
+        let sslPointer = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()),
+        let connection = SSLConnection.from(ssl: OpaquePointer(sslPointer))
+    else {
+        return preverifyOK
+    }
+    return connection.verifyPeer(preverifyOK: preverifyOK == 1, store: store) ? 1 : 0
+}

@@ -1,0 +1,83 @@
+import NIOCore
+
+/// Which side of the handshake a context serves.
+public enum TLSRole: String, Sendable, Hashable {
+    case server
+    case client
+}
+
+/// Everything needed to build a `TLSContext`. Paths are read when the context is built (and
+/// again on every `ReloadableTLSContext.reload()`), so certificates can be rotated on disk.
+public struct TLSConfiguration: Sendable, Hashable {
+    public static let defaultApplicationProtocols = ["twp/1"]
+    public static let defaultHandshakeTimeout = TimeAmount.seconds(10)
+
+    public var role: TLSRole
+    /// PEM file: our certificate first, then any intermediates. Required for servers;
+    /// a client without one cannot pass a Township server's mutual-TLS check.
+    public var certificateChainPath: String?
+    /// PEM file with the private key of the first certificate of the chain.
+    public var privateKeyPath: String?
+    /// PEM file of the CA certificates that peers' certificates must chain to.
+    public var trustedCAPath: String
+    /// ALPN protocol ids, most preferred first. A server refuses clients offering none of them.
+    public var applicationProtocols: [String]
+    public var handshakeTimeout: TimeAmount
+    /// Clients: the SPIFFE URI the server's certificate must carry (URI SAN), e.g.
+    /// `spiffe://township.local/service/intake`. Can be overridden per connection.
+    public var expectedServerIdentity: String?
+    /// Servers: reject peers whose certificate carries no `spiffe://` URI SAN.
+    public var requirePeerIdentity: Bool
+    /// Servers: TLS 1.3 session tickets sent after each full handshake.
+    public var sessionTicketCount: Int
+
+    public init(
+        role: TLSRole,
+        certificateChainPath: String?,
+        privateKeyPath: String?,
+        trustedCAPath: String,
+        applicationProtocols: [String] = TLSConfiguration.defaultApplicationProtocols,
+        handshakeTimeout: TimeAmount = TLSConfiguration.defaultHandshakeTimeout,
+        expectedServerIdentity: String? = nil,
+        requirePeerIdentity: Bool = true,
+        sessionTicketCount: Int = 2
+    ) {
+        self.role = role
+        self.certificateChainPath = certificateChainPath
+        self.privateKeyPath = privateKeyPath
+        self.trustedCAPath = trustedCAPath
+        self.applicationProtocols = applicationProtocols
+        self.handshakeTimeout = handshakeTimeout
+        self.expectedServerIdentity = expectedServerIdentity
+        self.requirePeerIdentity = requirePeerIdentity
+        self.sessionTicketCount = sessionTicketCount
+    }
+
+    public static func server(
+        certificateChainPath: String,
+        privateKeyPath: String,
+        trustedCAPath: String
+    ) -> TLSConfiguration {
+        TLSConfiguration(
+            role: .server,
+            certificateChainPath: certificateChainPath,
+            privateKeyPath: privateKeyPath,
+            trustedCAPath: trustedCAPath
+        )
+    }
+
+    public static func client(
+        certificateChainPath: String?,
+        privateKeyPath: String?,
+        trustedCAPath: String,
+        expectedServerIdentity: String?
+    ) -> TLSConfiguration {
+        TLSConfiguration(
+            role: .client,
+            certificateChainPath: certificateChainPath,
+            privateKeyPath: privateKeyPath,
+            trustedCAPath: trustedCAPath,
+            expectedServerIdentity: expectedServerIdentity
+        )
+    }
+}

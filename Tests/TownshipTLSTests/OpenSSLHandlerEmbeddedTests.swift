@@ -1,0 +1,149 @@
+import NIOCore
+import NIOEmbedded
+import Testing
+import TownshipTLS
+
+/// The handler between two `EmbeddedChannel`s, with ciphertext moved by hand: lets the
+/// tests count socket writes and control time.
+@Suite struct OpenSSLHandlerEmbeddedTests {
+    struct Pair {
+        let client: EmbeddedChannel
+        let server: EmbeddedChannel
+        let serverEvents: EventLog
+        let clientEvents: EventLog
+
+        init(pki: TestPKI, serverTimeout: TimeAmount = .seconds(10)) throws {
+            serverEvents = EventLog()
+            clientEvents = EventLog()
+            server = EmbeddedChannel()
+            client = EmbeddedChannel()
+            try server.pipeline.syncOperations.addHandler(
+                OpenSSLHandler(context: TLSContext(configuration: pki.serverConfiguration(handshakeTimeout: serverTimeout)))
+            )
+            try server.pipeline.syncOperations.addHandler(EventOnlyRecorder(log: serverEvents))
+            try client.pipeline.syncOperations.addHandler(
+                OpenSSLHandler(context: TLSContext(configuration: pki.clientConfiguration(pki.client)))
+            )
+            try client.pipeline.syncOperations.addHandler(EventOnlyRecorder(log: clientEvents))
+            let address = try SocketAddress(ipAddress: "127.0.0.1", port: 4433)
+            try server.connect(to: address).wait()
+            try client.connect(to: address).wait()
+        }
+
+        /// Moves ciphertext both ways until both sides are quiet.
+        func pump() throws {
+            var moved = true
+            while moved {
+                moved = false
+                while let bytes = try client.readOutbound(as: ByteBuffer.self) {
+                    try server.writeInbound(bytes)
+                    moved = true
+                }
+                while let bytes = try server.readOutbound(as: ByteBuffer.self) {
+                    try client.writeInbound(bytes)
+                    moved = true
+                }
+            }
+        }
+
+        func drainPlaintext(_ channel: EmbeddedChannel) throws -> ByteBuffer {
+            var all = ByteBuffer()
+            while var part = try channel.readInbound(as: ByteBuffer.self) {
+                all.writeBuffer(&part)
+            }
+            return all
+        }
+    }
+
+    @Test func writesDuringTheHandshakeWaitAndOneFlushIsOneSocketWrite() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki)
+
+        // Before the handshake: buffered, not encrypted, promise pending.
+        let early = pair.client.writeAndFlush(ByteBuffer(string: "early"))
+        let earlyDone = Flag()
+        early.assumeIsolated().whenComplete { _ in earlyDone.isSet = true }
+        let clientHello = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+        #expect(try pair.client.readOutbound(as: ByteBuffer.self) == nil)
+        #expect(!earlyDone.isSet)
+        try pair.server.writeInbound(clientHello)
+        try pair.pump()
+        #expect(earlyDone.isSet)
+        try early.wait()
+        #expect(pair.clientEvents.sawHandshake)
+        #expect(pair.serverEvents.sawHandshake)
+        #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "early")
+
+        // Three writes, one flush: exactly one ciphertext buffer reaches the socket.
+        let writes = ["one ", "two ", "three"].map { pair.client.write(ByteBuffer(string: $0)) }
+        #expect(try pair.client.readOutbound(as: ByteBuffer.self) == nil)
+        pair.client.flush()
+        let ciphertext = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+        #expect(try pair.client.readOutbound(as: ByteBuffer.self) == nil)
+        for write in writes { try write.wait() }
+        try pair.server.writeInbound(ciphertext)
+        #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "one two three")
+    }
+
+    @Test func handshakeTimeoutClosesTheChannelWithAClearError() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki, serverTimeout: .seconds(5))
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(4))
+        #expect(pair.server.isActive)
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!pair.server.isActive)
+        #expect(pair.serverEvents.events.contains { if case .tlsError(.handshakeTimeout) = $0 { true } else { false } })
+    }
+
+    @Test func closeSendsCloseNotifyBeforeClosingTheSocket() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki)
+        try pair.pump()
+        #expect(pair.clientEvents.sawHandshake)
+
+        let closed = pair.client.close()
+        let alert = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+        try closed.wait()
+        #expect(!pair.client.isActive)
+        try pair.server.writeInbound(alert)
+        #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
+        // The server answers with its own close_notify and closes.
+        #expect(try pair.server.readOutbound(as: ByteBuffer.self) != nil)
+        #expect(!pair.server.isActive)
+    }
+}
+
+/// Records TLS events and errors, keeping plaintext in the channel for `readInbound`.
+final class EventOnlyRecorder: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let log: EventLog
+
+    init(log: EventLog) {
+        self.log = log
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let completed as TLSHandshakeCompleted: log.record(.handshake(completed))
+        case is TLSCloseNotifyReceived: log.record(.closeNotify)
+        default: break
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? TLSError {
+            log.record(.tlsError(error))
+        } else {
+            log.record(.otherError(String(describing: error)))
+        }
+    }
+}
+
+final class Flag {
+    var isSet = false
+}
