@@ -38,6 +38,8 @@ import TownshipWire
 
     @Test func deadlineExceededCancelsTheHandler() async throws {
         let harness = try await RPCTestHarness.start()
+        // Connect first, so the short deadline is spent in the handler, not in the handshake.
+        _ = try await harness.client.unary(EchoService.say, Google_Protobuf_StringValue("warm"), as: Google_Protobuf_StringValue.self)
         let started = ContinuousClock.now
         do {
             _ = try await harness.client.unary(EchoService.hang, Google_Protobuf_StringValue("x"), as: Google_Protobuf_StringValue.self, options: CallOptions(timeout: .milliseconds(200)))
@@ -47,6 +49,7 @@ import TownshipWire
         }
         #expect(ContinuousClock.now - started < .seconds(2))
         try await waitUntil { harness.service.cancellationsSeen.load(ordering: .relaxed) == 1 }
+        #expect(harness.service.handled.load(ordering: .relaxed) == 2)
         await harness.stop()
     }
 

@@ -11,8 +11,18 @@ public struct WireEncodingError: Error, Hashable, Sendable, CustomStringConverti
 public enum FrameSerializer {
     /// Appends `frame`, length prefix included, to `buffer`. Payload bytes are copied once,
     /// into `buffer`; nothing else is allocated.
+    /// On error `buffer` is left as it was: no partial frame is ever left behind.
     public static func write(_ frame: Frame, into buffer: inout ByteBuffer) throws(WireEncodingError) {
         let start = buffer.writerIndex
+        do {
+            try writeFrame(frame, into: &buffer, start: start)
+        } catch {
+            buffer.moveWriterIndex(to: start)
+            throw error
+        }
+    }
+
+    private static func writeFrame(_ frame: Frame, into buffer: inout ByteBuffer, start: Int) throws(WireEncodingError) {
         buffer.writeInteger(UInt32(0))  // Length, patched below.
         buffer.writeInteger(frame.type.rawValue)
         buffer.writeInteger(frame.flags.rawValue)
@@ -75,7 +85,6 @@ public enum FrameSerializer {
 
         let length = buffer.writerIndex - start - WireLimits.lengthPrefixSize
         guard length <= Int(WireLimits.maxMaxFrameSize) else {
-            buffer.moveWriterIndex(to: start)
             throw WireEncodingError(reason: "frame of \(length) bytes exceeds the protocol's largest frame")
         }
         buffer.setInteger(UInt32(length), at: start)
