@@ -106,6 +106,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TownshipProtosTests",
+            dependencies: ["TownshipProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "IntakeCoreTests",
             dependencies: ["IntakeCore"],
             swiftSettings: strict
