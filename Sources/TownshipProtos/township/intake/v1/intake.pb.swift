@@ -1301,8 +1301,9 @@ public nonisolated struct Township_Intake_V1_Submission: Sendable {
   /// Clears the value of `categoryID`. Subsequent reads from it will return its default value.
   public mutating func clearCategoryID() {self._categoryID = nil}
 
-  /// The problem in the reporter's words, 1 to 4000 characters.
-  public var description_p: String = String()
+  /// The problem in the reporter's words, 1 to 4000 characters. (Not named `description`,
+  /// which Swift would have to rename `description_p`.)
+  public var problemDescription: String = String()
 
   /// Unspecified means normal.
   public var priority: Township_Intake_V1_Priority = .unspecified
@@ -2896,7 +2897,7 @@ public nonisolated struct Township_Intake_V1_TicketFilter: Sendable {
   /// Clears the value of `created`. Subsequent reads from it will return its default value.
   public mutating func clearCreated() {self._created = nil}
 
-  /// Full-text query over number, description, address and result, 0 to 200 characters;
+  /// Full-text query over number, problem description, address and result, 0 to 200 characters;
   /// words are ANDed. Never searches the reporter's name or phone.
   public var query: String = String()
 
@@ -4266,7 +4267,7 @@ nonisolated extension Township_Intake_V1_AttachmentInfo: SwiftProtobuf.Message, 
 
 nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Submission"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channel\0\u{1}place\0\u{3}category_id\0\u{1}description\0\u{1}priority\0\u{3}attachment_ids\0\u{3}reported_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channel\0\u{1}place\0\u{3}category_id\0\u{3}problem_description\0\u{1}priority\0\u{3}attachment_ids\0\u{3}reported_at\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4277,7 +4278,7 @@ nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, Swif
       case 1: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._place) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._categoryID) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.problemDescription) }()
       case 5: try { try decoder.decodeSingularEnumField(value: &self.priority) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.attachmentIds) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._reportedAt) }()
@@ -4300,8 +4301,8 @@ nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, Swif
     try { if let v = self._categoryID {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
-    if !self.description_p.isEmpty {
-      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 4)
+    if !self.problemDescription.isEmpty {
+      try visitor.visitSingularStringField(value: self.problemDescription, fieldNumber: 4)
     }
     if self.priority != .unspecified {
       try visitor.visitSingularEnumField(value: self.priority, fieldNumber: 5)
@@ -4319,7 +4320,7 @@ nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, Swif
     if lhs.channel != rhs.channel {return false}
     if lhs._place != rhs._place {return false}
     if lhs._categoryID != rhs._categoryID {return false}
-    if lhs.description_p != rhs.description_p {return false}
+    if lhs.problemDescription != rhs.problemDescription {return false}
     if lhs.priority != rhs.priority {return false}
     if lhs.attachmentIds != rhs.attachmentIds {return false}
     if lhs._reportedAt != rhs._reportedAt {return false}
