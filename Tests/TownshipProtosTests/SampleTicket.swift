@@ -9,7 +9,9 @@ enum Sample {
         Google_Protobuf_Timestamp(seconds: seconds, nanos: nanos)
     }
 
-    static func principal(_ id: String, role: Township_Common_V1_Role) -> Township_Common_V1_Principal {
+    static func principal(
+        _ id: String, role: Township_Common_V1_Role
+    ) -> Township_Common_V1_Principal {
         var principal = Township_Common_V1_Principal()
         principal.userID = .with { $0.value = id }
         principal.displayName = "王网格员"
@@ -51,7 +53,7 @@ enum Sample {
                 $0.address = "三组水井旁"
             }
             $0.categoryID = .with { $0.value = "cat-power-temporary" }
-            $0.problemDescription = "临时用电一直没有解决 — temporary power supply never fixed"
+            $0.problemDescription = "临时用电一直没有解决 (temporary power never fixed)"
             $0.priority = .urgent
             $0.attachmentIds = [.with { $0.value = "att-1" }, .with { $0.value = "att-2" }]
             $0.reportedAt = timestamp(1_780_000_000)
