@@ -1,0 +1,70 @@
+import Configuration
+import Logging
+
+/// What every Township service reads from its configuration. Keys (JSON file / environment):
+///
+/// | key | environment | meaning |
+/// | --- | --- | --- |
+/// | `rpc.host`, `rpc.port` | `TOWNSHIP_RPC_HOST`, `TOWNSHIP_RPC_PORT` | where the TWP/1 server listens |
+/// | `tls.certificate`, `tls.key`, `tls.ca` | `TOWNSHIP_TLS_CERTIFICATE`, … | this service's PEM certificate chain and key, and the suite's CA |
+/// | `metrics.host`, `metrics.port` | `TOWNSHIP_METRICS_HOST`, `TOWNSHIP_METRICS_PORT` | Prometheus `/metrics` and `/healthz` over HTTP; port 0 turns it off |
+/// | `state.directory` | `TOWNSHIP_STATE_DIRECTORY` | where the service keeps its database and files |
+/// | `log.level` | `TOWNSHIP_LOG_LEVEL` | trace, debug, info, notice, warning, error, critical |
+/// | `callers.allowed` | `TOWNSHIP_CALLERS_ALLOWED` | SPIFFE identities that may call (comma-separated); `admin/*` matches every admin tool |
+/// | `rpc.drainSeconds` | `TOWNSHIP_RPC_DRAIN_SECONDS` | how long a graceful stop waits for calls in flight |
+public struct ServiceSettings: Sendable {
+    public var serviceName: String
+    public var rpcHost: String
+    public var rpcPort: Int
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var caPath: String
+    public var metricsHost: String
+    public var metricsPort: Int
+    public var stateDirectory: String
+    public var logLevel: Logger.Level
+    public var allowedCallers: [String]
+    public var drainSeconds: Int
+
+    /// Every key the services accept, for tools that check configuration files.
+    public static let knownKeys: Set<String> = [
+        "rpc.host", "rpc.port", "rpc.drainSeconds", "tls.certificate", "tls.key", "tls.ca",
+        "metrics.host", "metrics.port", "state.directory", "log.level", "callers.allowed",
+    ]
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(serviceName: String, defaultPort: Int, defaultMetricsPort: Int, config: ConfigReader) throws {
+        self.serviceName = serviceName
+        rpcHost = config.string(forKey: "rpc.host", default: "127.0.0.1")
+        rpcPort = config.int(forKey: "rpc.port", default: defaultPort)
+        drainSeconds = config.int(forKey: "rpc.drainSeconds", default: 30)
+        let certificateDirectory = "state/certs"
+        certificatePath = config.string(forKey: "tls.certificate", default: "\(certificateDirectory)/service-\(serviceName).crt")
+        privateKeyPath = config.string(forKey: "tls.key", default: "\(certificateDirectory)/service-\(serviceName).key")
+        caPath = config.string(forKey: "tls.ca", default: "\(certificateDirectory)/ca.crt")
+        metricsHost = config.string(forKey: "metrics.host", default: "127.0.0.1")
+        metricsPort = config.int(forKey: "metrics.port", default: defaultMetricsPort)
+        stateDirectory = config.string(forKey: "state.directory", default: "state/\(serviceName)")
+        let level = config.string(forKey: "log.level", default: "info")
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw Invalid(description: "log.level '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        logLevel = parsed
+        allowedCallers = config.stringArray(forKey: "callers.allowed", default: ["spiffe://township.local/service/gateway", "spiffe://township.local/admin/*"])
+        guard (0...65535).contains(rpcPort), (0...65535).contains(metricsPort) else {
+            throw Invalid(description: "ports must be within 0...65535 (rpc.port \(rpcPort), metrics.port \(metricsPort))")
+        }
+        guard drainSeconds >= 0 else { throw Invalid(description: "rpc.drainSeconds must not be negative") }
+    }
+
+    /// Whether `identity` is one of `allowedCallers` (a trailing `*` matches any name).
+    public func allows(_ identity: String?) -> Bool {
+        guard let identity else { return false }
+        return allowedCallers.contains { pattern in
+            pattern.hasSuffix("*") ? identity.hasPrefix(pattern.dropLast()) : identity == pattern
+        }
+    }
+}
