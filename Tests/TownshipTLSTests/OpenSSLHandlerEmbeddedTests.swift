@@ -30,6 +30,12 @@ import TownshipTLS
             try client.connect(to: address).wait()
         }
 
+        /// Closes both channels, breaking the pipeline's reference cycles.
+        func finish() {
+            _ = try? client.finish(acceptAlreadyClosed: true)
+            _ = try? server.finish(acceptAlreadyClosed: true)
+        }
+
         /// Moves ciphertext both ways until both sides are quiet.
         func pump() throws {
             var moved = true
@@ -59,6 +65,7 @@ import TownshipTLS
         let pki = try TestPKI()
         defer { pki.remove() }
         let pair = try Pair(pki: pki)
+        defer { pair.finish() }
 
         // Before the handshake: buffered, not encrypted, promise pending.
         let early = pair.client.writeAndFlush(ByteBuffer(string: "early"))
@@ -90,6 +97,7 @@ import TownshipTLS
         let pki = try TestPKI()
         defer { pki.remove() }
         let pair = try Pair(pki: pki, serverTimeout: .seconds(5))
+        defer { pair.finish() }
         pair.server.embeddedEventLoop.advanceTime(by: .seconds(4))
         #expect(pair.server.isActive)
         pair.server.embeddedEventLoop.advanceTime(by: .seconds(2))
@@ -101,6 +109,7 @@ import TownshipTLS
         let pki = try TestPKI()
         defer { pki.remove() }
         let pair = try Pair(pki: pki)
+        defer { pair.finish() }
         try pair.pump()
         #expect(pair.clientEvents.sawHandshake)
 
