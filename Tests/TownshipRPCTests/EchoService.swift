@@ -12,6 +12,7 @@ final class EchoService: Sendable {
     static let collect = "test.echo.v1.Echo/Collect"
     static let fail = "test.echo.v1.Echo/Fail"
     static let pause = "test.echo.v1.Echo/Pause"
+    static let big = "test.echo.v1.Echo/Big"
 
     /// Calls of `Hang` that saw their task cancelled.
     let cancellationsSeen = Atomic<Int>(0)
@@ -52,6 +53,10 @@ final class EchoService: Sendable {
             var total: Int64 = 0
             for try await chunk in requests { total += Int64(chunk.value.count) }
             return Google_Protobuf_Int64Value(total)
+        }
+        router.unary(Self.big, Google_Protobuf_Int32Value.self, Google_Protobuf_BytesValue.self) { request, _ in
+            self.handled.add(1, ordering: .relaxed)
+            return Google_Protobuf_BytesValue(Data(repeating: 9, count: Int(request.value)))
         }
         router.unary(Self.fail, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
             throw RPCError.failedPrecondition("refusing: \(request.value)")

@@ -135,7 +135,8 @@ final class RawTLSConnection: Sendable {
     let channel: Channel
     let collector: RawCollector
 
-    static func open(port: Int, pki: TestPKI) async throws -> RawTLSConnection {
+    /// `autoRead: false` makes a peer that never reads what the server sends.
+    static func open(port: Int, pki: TestPKI, autoRead: Bool = true) async throws -> RawTLSConnection {
         let context = try TLSContext(configuration: .client(
             certificateChainPath: pki.gateway.certificatePath, privateKeyPath: pki.gateway.privateKeyPath,
             trustedCAPath: pki.ca.certificatePath, expectedServerIdentity: TestPKI.echoIdentity))
@@ -144,7 +145,7 @@ final class RawTLSConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addTownshipTLSHandler(context: context)
-                    try channel.pipeline.syncOperations.addHandler(RawCollectorHandler(collector: collector))
+                    try channel.pipeline.syncOperations.addHandler(RawCollectorHandler(collector: collector, stopReadingAfterHandshake: !autoRead))
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
@@ -161,6 +162,10 @@ final class RawTLSConnection: Sendable {
     }
 
     func close() async throws { try await channel.close() }
+
+    func sendWithoutWaiting(_ bytes: ByteBuffer) {
+        channel.writeAndFlush(bytes, promise: nil)
+    }
 
     /// Waits up to three seconds for the expected reaction; nil if it came, else what did.
     func awaitOutcome(_ expected: ReplayCase.Expected) async throws -> String? {
@@ -197,7 +202,19 @@ final class RawCollector: Sendable {
 final class RawCollectorHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let collector: RawCollector
-    init(collector: RawCollector) { self.collector = collector }
+    let stopReadingAfterHandshake: Bool
+    init(collector: RawCollector, stopReadingAfterHandshake: Bool) {
+        self.collector = collector
+        self.stopReadingAfterHandshake = stopReadingAfterHandshake
+    }
+
+    // TLS needs reads to finish its handshake; only then does this peer go deaf.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if stopReadingAfterHandshake && event is TLSHandshakeCompleted {
+            context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         collector.append(unwrapInboundIn(data))

@@ -71,6 +71,7 @@ final class ClientConnection: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try security.secureConnectedChannel(channel, serverIdentity: configuration.serverIdentity)
                     let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(BackPressureHandler())
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.limits.maxFrameSize)))
                     try sync.addHandler(MessageToByteHandler(FrameEncoder()))
                     try sync.addHandler(ClientConnectionHandler(configuration: configuration, ready: ready) {

@@ -46,6 +46,9 @@ public final class RPCServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try security.secureAcceptedChannel(channel)
                     let sync = channel.pipeline.syncOperations
+                    // A peer that stops reading our answers stops being read from, so what
+                    // we buffer for it stays bounded by the write watermarks.
+                    try sync.addHandler(BackPressureHandler())
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.limits.maxFrameSize)))
                     try sync.addHandler(MessageToByteHandler(FrameEncoder()))
                     try sync.addHandler(ServerConnectionHandler(router: router, configuration: configuration, registry: registry))

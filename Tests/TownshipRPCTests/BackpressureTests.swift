@@ -1,0 +1,42 @@
+import Foundation
+import NIOCore
+import SwiftProtobuf
+import Testing
+import TownshipRPC
+import TownshipWire
+
+@Suite struct BackpressureTests {
+    /// A client that sends thousands of requests for 64 KiB answers and never reads them:
+    /// the server stops reading its requests once its answers back up, so it runs only a
+    /// socket buffer's worth of handlers instead of buffering every answer in memory.
+    @Test func aPeerThatStopsReadingIsStoppedBeingReadFrom() async throws {
+        let pki = TestPKI.shared
+        let harness = try await RPCTestHarness.start(
+            limits: Hello(maxConcurrentRequests: 64, isAck: true),
+            serverSecurity: try pki.serverTransport(), clientSecurity: try pki.clientTransport(pki.gateway),
+            serverIdentity: TestPKI.echoIdentity)
+        let raw = try await RawTLSConnection.open(port: harness.address.port!, pki: pki, autoRead: false)
+        var hello = ByteBuffer()
+        try FrameSerializer.write(.hello(Hello(maxConcurrentRequests: 0)), into: &hello)
+        raw.sendWithoutWaiting(hello)
+        let request = try Google_Protobuf_Int32Value(65_536).serializedBytes() as [UInt8]
+        // Waves small enough for the concurrency limit, so only reading stops them.
+        let total = 4_000
+        for wave in 0..<(total / 40) {
+            var bytes = ByteBuffer()
+            for offset in 1...40 {
+                let id = UInt32(wave * 40 + offset)
+                try FrameSerializer.write(.request(id: id, Request(method: EchoService.big, payload: Payload(ByteBuffer(bytes: request)))), into: &bytes)
+            }
+            raw.sendWithoutWaiting(bytes)
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .seconds(1))
+        let handled = harness.service.handled.load(ordering: .relaxed)
+        // 4,000 answers would be 250 MiB; a few socket buffers hold a few hundred at most.
+        #expect(handled < total / 4, "the server ran \(handled) of \(total) handlers for a reader that reads nothing")
+        #expect(handled > 0)
+        try? await raw.close()
+        await harness.stop()
+    }
+}
