@@ -50,14 +50,8 @@ public final class RPCClient: Sendable {
     public func clientStreaming<Requests: AsyncSequence & Sendable, Response: Message>(
         _ method: String, _ requests: Requests, as response: Response.Type = Response.self, options: CallOptions = CallOptions()
     ) async throws -> Response where Requests.Element: Message {
-        let bytes = try await perform(method, kind: .clientStreaming, payload: ByteBuffer(), options: options, retryable: false) { handle, link, id in
-            for try await message in requests {
-                try await link.sendMessage(id, ByteBuffer(bytes: try message.serializedBytes() as [UInt8]))
-            }
-            link.endClientStream(id)
-            return try await handle.responses.first()
-        }
-        return try decode(Response.self, bytes)
+        let encoded = requests.map { ByteBuffer(bytes: try $0.serializedBytes() as [UInt8]) }
+        return try decode(Response.self, try await clientStreaming(method, encodedMessages: encoded, options: options))
     }
 
     // MARK: Calls on bytes
@@ -65,6 +59,17 @@ public final class RPCClient: Sendable {
     public func unary(_ method: String, _ request: ByteBuffer, options: CallOptions = CallOptions()) async throws -> ByteBuffer {
         try await perform(method, kind: .unary, payload: request, options: options, retryable: true) { handle, _, _ in
             try await handle.responses.first()
+        }
+    }
+
+    /// Sends already-encoded messages; each is sent when the server has granted credit.
+    public func clientStreaming<Requests: AsyncSequence & Sendable>(
+        _ method: String, encodedMessages requests: Requests, options: CallOptions = CallOptions()
+    ) async throws -> ByteBuffer where Requests.Element == ByteBuffer {
+        try await perform(method, kind: .clientStreaming, payload: ByteBuffer(), options: options, retryable: false) { handle, link, id in
+            for try await message in requests { try await link.sendMessage(id, message) }
+            link.endClientStream(id)
+            return try await handle.responses.first()
         }
     }
 

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Township: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "township",
+        abstract: "Run, seed and talk to the Township suite.",
+        subcommands: [CertsCommand.self, CallCommand.self])
+}
