@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+
+extension SQLiteTicketStore {
+    /// Inserts generated tickets with their full ledgers in one transaction, computing the
+    /// hash chains in memory. Numbers are allocated in order, so pass tickets oldest first.
+    /// For demo and benchmark data only: it trusts the tickets (they came from `TicketWorkflow`).
+    public func bulkInsert(_ batch: [GeneratedTicket]) async throws {
+        let township = configuration.townshipCode
+        let calendar = configuration.calendar
+        let policy = configuration.reminderPolicy
+        let now = clock.now()
+        try await pool.write { db in
+            let eventStatement = try db.cachedStatement(sql: """
+                INSERT INTO ledger_event (ticket_id, sequence, actor_user_id, actor_role, occurred_at, from_status, to_status,
+                    action, note, details, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let headStatement = try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
+            for generated in batch {
+                var ticket = generated.ticket
+                ticket.number = try TicketPersistence.allocateNumber(township: township, year: calendar.localDate(of: ticket.createdAt).year, db: db)
+                let id = try TicketPersistence.insert(ticket, township: township,
+                                                      nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
+                var previous = LedgerHasher.genesisHash
+                for (i, draft) in generated.entries.enumerated() {
+                    let hash = LedgerHasher.hash(ticketID: id, sequence: i + 1, draft: draft, previousHash: previous)
+                    try eventStatement.execute(arguments: [
+                        id, i + 1, draft.actorUserID, draft.actorRole, RowCoding.millis(draft.occurredAt),
+                        draft.fromStatus?.rawValue, draft.toStatus.rawValue, draft.action.rawValue, draft.note,
+                        RowCoding.detailsJSON(draft.details), previous, hash,
+                    ])
+                    previous = hash
+                }
+                try headStatement.execute(arguments: [generated.entries.count, previous, id])
+            }
+        }
+        changeSignal.notify()
+    }
+}
