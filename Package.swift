@@ -108,7 +108,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IntakeCoreTests",
-            dependencies: ["IntakeCore"],
+            dependencies: [
+                "IntakeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
     ]

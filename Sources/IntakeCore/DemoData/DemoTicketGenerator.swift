@@ -65,10 +65,15 @@ public struct DemoTicketGenerator: Sendable {
         var entries = [first]
         var at = created
 
-        // Returns false once the next step would happen after `now` (the ticket stops there).
+        // Some tickets stall part-way whatever their age (the backlog leaders chase), so every
+        // state, and overdue work, appears across the whole year.
+        let stallAfterSteps = rng.chance(0.06) ? rng.int(1...8) : Int.max
+        var steps = 0
+        // Returns false once the next step would happen after `now` or the ticket stalls.
         func step(_ action: TicketAction, by actor: Principal, after delay: ClosedRange<Double>, note: String? = nil) throws -> Bool {
             let when = at.addingTimeInterval(rng.seconds(delay))
-            guard when <= now else { return false }
+            guard when <= now, steps < stallAfterSteps else { return false }
+            steps += 1
             let (next, entry) = try workflow.apply(action, to: ticket, by: actor, at: when, note: note)
             ticket = next; entries.append(entry); at = when
             return true

@@ -22,6 +22,9 @@ public final class SQLiteTicketStore: TicketStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
+        // set FULL again on the one connection that writes.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
         self.configuration = configuration
         self.clock = clock
