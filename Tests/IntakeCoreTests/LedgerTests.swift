@@ -138,3 +138,12 @@ import Testing
         #expect(resumed == [14])
     }
 }
+
+@Suite struct LedgerDetailsEncodingTests {
+    @Test func detailsJSONRoundTrips() throws {
+        let details = ["quote\"key": "line\nbreak\ttab\\slash", "ctl": "\u{1}\u{1f}", "中文": "临时用电", "": ""]
+        let json = RowCoding.detailsJSON(details)
+        #expect(try JSONDecoder().decode([String: String].self, from: Data(json.utf8)) == details)
+        #expect(RowCoding.detailsJSON(["b": "1", "a": "2"]) == #"{"a":"2","b":"1"}"#)
+    }
+}

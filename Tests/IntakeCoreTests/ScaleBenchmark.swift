@@ -24,8 +24,8 @@ import Testing
         let report = try await DemoDataLoader.load(into: store, ticketCount: Self.ticketCount, batchSize: 20_000) { done in
             if done % 100_000 == 0 { print("scale: \(done) tickets") }
         }
-        print(String(format: "scale: loaded %d tickets, %d ledger events in %.1f s (%.0f tickets/s)",
-                     report.tickets, report.ledgerEvents, report.seconds, report.ticketsPerSecond))
+        print(String(format: "scale: loaded %d tickets, %d ledger events in %.1f s (%.0f tickets/s; generating %.1f s, inserting %.1f s)",
+                     report.tickets, report.ledgerEvents, report.seconds, report.ticketsPerSecond, report.generationSeconds, report.insertSeconds))
         let leader = Principal(userID: "leader-1", role: .leader)
         let worker = Principal(userID: "gw3-V07-L2-1-G3", role: .gridWorker, gridID: "V07-L2-1-G3")
         var cursor: String?

@@ -6,6 +6,9 @@ public enum DemoDataLoader {
         public var tickets: Int
         public var ledgerEvents: Int
         public var seconds: Double
+        /// Of `seconds`: building tickets in memory, and writing them.
+        public var generationSeconds: Double
+        public var insertSeconds: Double
         public var ticketsPerSecond: Double { seconds > 0 ? Double(tickets) / seconds : 0 }
     }
 
@@ -24,21 +27,27 @@ public enum DemoDataLoader {
         let start = ContinuousClock.now
         var events = 0
         var done = 0
+        var generating = Duration.zero
+        var inserting = Duration.zero
         while done < ticketCount {
             let n = min(batchSize, ticketCount - done)
             var batch: [GeneratedTicket] = []
             batch.reserveCapacity(n)
+            let t0 = ContinuousClock.now
             for i in done..<(done + n) {
                 let t = try generator.ticket(index: i, of: ticketCount, rng: &rng)
                 events += t.entries.count
                 batch.append(t)
             }
+            let t1 = ContinuousClock.now
             try await store.bulkInsert(batch)
+            generating += t1 - t0
+            inserting += ContinuousClock.now - t1
             done += n
             progress?(done)
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Report(tickets: ticketCount, ledgerEvents: events, seconds: seconds)
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        return Report(tickets: ticketCount, ledgerEvents: events, seconds: seconds(ContinuousClock.now - start),
+                      generationSeconds: seconds(generating), insertSeconds: seconds(inserting))
     }
 }

@@ -10,7 +10,20 @@ extension SQLiteTicketStore {
         let calendar = configuration.calendar
         let policy = configuration.reminderPolicy
         let now = clock.now()
-        try await pool.write { db in
+        try await pool.writeWithoutTransaction { db in
+            // A large page cache keeps the ten ticket indexes and the FTS segments in memory
+            // for the whole batch; the default 2 MiB thrashes at this volume.
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            try db.inTransaction {
+                try Self.insertBatch(batch, township: township, calendar: calendar, policy: policy, now: now, db: db)
+                return .commit
+            }
+        }
+        changeSignal.notify()
+    }
+
+    private static func insertBatch(_ batch: [GeneratedTicket], township: String, calendar: WorkingCalendar,
+                                    policy: ReminderPolicy, now: Date, db: Database) throws {
             let eventStatement = try db.cachedStatement(sql: """
                 INSERT INTO ledger_event (ticket_id, sequence, actor_user_id, actor_role, occurred_at, from_status, to_status,
                     action, note, details, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -33,7 +46,5 @@ extension SQLiteTicketStore {
                 }
                 try headStatement.execute(arguments: [generated.entries.count, previous, id])
             }
-        }
-        changeSignal.notify()
     }
 }

@@ -65,10 +65,36 @@ enum RowCoding {
             note: row["note"], details: details, previousHash: row["previous_hash"], hash: row["hash"])
     }
 
+    /// Sorted-key JSON object of strings, written by hand: it runs for every ledger event,
+    /// and a JSONEncoder per event dominated bulk loads.
     static func detailsJSON(_ details: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(details)) ?? Data("{}".utf8), as: UTF8.self)
+        if details.isEmpty { return "{}" }
+        var out = "{"
+        for (i, key) in details.keys.sorted().enumerated() {
+            if i > 0 { out += "," }
+            appendJSONString(key, to: &out)
+            out += ":"
+            appendJSONString(details[key]!, to: &out)
+        }
+        return out + "}"
+    }
+
+    static func appendJSONString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 
     static func attachment(_ row: Row) -> AttachmentInfo {
