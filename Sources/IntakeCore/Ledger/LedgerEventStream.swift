@@ -9,31 +9,34 @@ import Foundation
 /// a lower position that commits later. (A PostgreSQL store would need its own rule here.)
 public struct LedgerEventStream: AsyncSequence, Sendable {
     public typealias Element = LedgerEvent
-    let store: SQLiteTicketStore
+    /// Reads a batch after a position; any `TicketStore`'s `events(after:limit:for:)`.
+    let fetch: @Sendable (Int64) async throws -> [LedgerEvent]
+    let signal: LedgerChangeSignal
     let start: Int64
-    let principal: Principal
-    let batchSize: Int
     let pollInterval: Duration
 
+    init(start: Int64, signal: LedgerChangeSignal, pollInterval: Duration, fetch: @escaping @Sendable (Int64) async throws -> [LedgerEvent]) {
+        self.start = start; self.signal = signal; self.pollInterval = pollInterval; self.fetch = fetch
+    }
+
     public func makeAsyncIterator() -> Iterator {
-        Iterator(store: store, position: start, principal: principal, batchSize: batchSize, pollInterval: pollInterval)
+        Iterator(fetch: fetch, signal: signal, position: start, pollInterval: pollInterval)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        let store: SQLiteTicketStore
+        let fetch: @Sendable (Int64) async throws -> [LedgerEvent]
+        let signal: LedgerChangeSignal
         var position: Int64
-        let principal: Principal
-        let batchSize: Int
         let pollInterval: Duration
         var buffer: [LedgerEvent] = []
 
         public mutating func next() async throws -> LedgerEvent? {
             while buffer.isEmpty {
                 try Task.checkCancellation()
-                let seen = store.changeSignal.generation
-                buffer = try await store.events(after: position, limit: batchSize, for: principal)
+                let seen = signal.generation
+                buffer = try await fetch(position)
                 if buffer.isEmpty {
-                    await store.changeSignal.wait(after: seen, timeout: pollInterval)
+                    await signal.wait(after: seen, timeout: pollInterval)
                 }
             }
             let event = buffer.removeFirst()

@@ -54,6 +54,8 @@ extension SQLiteTicketStore {
 
     public func eventStream(after position: Int64, for principal: Principal) throws -> LedgerEventStream {
         _ = try VisibilityScope(for: principal)
-        return LedgerEventStream(store: self, start: position, principal: principal, batchSize: 200, pollInterval: .seconds(1))
+        return LedgerEventStream(start: position, signal: changeSignal, pollInterval: .seconds(1)) { [self] after in
+            try await events(after: after, limit: 200, for: principal)
+        }
     }
 }
