@@ -69,7 +69,7 @@ public actor AttachmentService {
     public func beginUpload(ticketID: TicketID, declaredSize: Int64, mediaType: String, fileName: String,
                             by principal: Principal) async throws -> SessionID {
         expireIdleSessions()
-        guard declaredSize > 0 else { throw IntakeError.attachment(.sizeMismatch(declared: declaredSize, received: 0)) }
+        guard declaredSize > 0 else { throw IntakeError.invalidInput("declared size must be positive, got \(declaredSize)") }
         guard declaredSize <= limits.maxFileSize else {
             throw IntakeError.attachment(.tooLarge(declared: declaredSize, limit: limits.maxFileSize))
         }

@@ -9,7 +9,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case jobSeeker = "job_seeker"
     case resident
     case admin
-    /// The deadline scheduler and other in-process jobs; never forwarded by the gateway.
+    /// The deadline scheduler and other in-process jobs. Sees everything, so the RPC mapping
+    /// must never produce it from a forwarded principal (refuse "system" on the wire).
     case system
 }
 

@@ -29,9 +29,18 @@ extension SQLiteTicketStore {
                     action, note, details, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let headStatement = try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
+            // Numbers: read each year's counter once, count in memory, write it back at the end
+            // of the same transaction (the same no-gap guarantee as one upsert per ticket).
+            var counters: [Int: Int] = [:]
             for generated in batch {
                 var ticket = generated.ticket
-                ticket.number = try TicketPersistence.allocateNumber(township: township, year: calendar.localDate(of: ticket.createdAt).year, db: db)
+                let year = calendar.localDate(of: ticket.createdAt).year
+                if counters[year] == nil {
+                    counters[year] = try Int.fetchOne(db, sql: "SELECT last_value FROM ticket_number_counter WHERE township = ? AND year = ?",
+                                                      arguments: [township, year]) ?? 0
+                }
+                counters[year]! += 1
+                ticket.number = TicketPersistence.formatNumber(year: year, value: counters[year]!)
                 let id = try TicketPersistence.insert(ticket, township: township,
                                                       nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
                 var previous = LedgerHasher.genesisHash
@@ -45,6 +54,12 @@ extension SQLiteTicketStore {
                     previous = hash
                 }
                 try headStatement.execute(arguments: [generated.entries.count, previous, id])
+            }
+            for (year, value) in counters {
+                try db.execute(sql: """
+                    INSERT INTO ticket_number_counter (township, year, last_value) VALUES (?, ?, ?)
+                    ON CONFLICT (township, year) DO UPDATE SET last_value = excluded.last_value
+                    """, arguments: [township, year, value])
             }
     }
 }

@@ -7,11 +7,11 @@ enum TicketPersistence {
     /// Next number for the township and year, allocated in the caller's transaction: a
     /// rollback gives the number back, so numbers have no gaps and no duplicates.
     static func allocateNumber(township: String, year: Int, db: Database) throws -> String {
-        let value = try Int.fetchOne(db, sql: """
+        let value = try Int.fetchOne(db.cachedStatement(sql: """
             INSERT INTO ticket_number_counter (township, year, last_value) VALUES (?, ?, 1)
             ON CONFLICT (township, year) DO UPDATE SET last_value = last_value + 1
             RETURNING last_value
-            """, arguments: [township, year])!
+            """), arguments: [township, year])!
         return formatNumber(year: year, value: value)
     }
 
@@ -20,12 +20,18 @@ enum TicketPersistence {
         return "\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, db: Database) throws -> TicketID {
+    static let insertSQL: String = {
         let columns = ["township", "number"] + RowCoding.stateColumns + ["ledger_length", "ledger_head"]
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        return "INSERT INTO ticket (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+    }()
+
+    static let updateSQL = "UPDATE ticket SET \(RowCoding.stateColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
+    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, db: Database) throws -> TicketID {
         let values: [(any DatabaseValueConvertible)?] = [township, ticket.number]
             + RowCoding.stateValues(ticket, nextDeadlineCheck: nextDeadlineCheck) + [0, LedgerHasher.genesisHash]
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let statement = try db.cachedStatement(sql: "INSERT INTO ticket (\(columns.joined(separator: ", "))) VALUES (\(placeholders))")
+        let statement = try db.cachedStatement(sql: insertSQL)
         try statement.execute(arguments: StatementArguments(values))
         let id = db.lastInsertedRowID
         try db.cachedStatement(sql: "INSERT INTO ticket_search (rowid, tokens) VALUES (?, ?)")
@@ -34,9 +40,8 @@ enum TicketPersistence {
     }
 
     static func update(_ ticket: Ticket, nextDeadlineCheck: Date?, db: Database) throws {
-        let assignments = RowCoding.stateColumns.map { "\($0) = ?" }.joined(separator: ", ")
         let values = RowCoding.stateValues(ticket, nextDeadlineCheck: nextDeadlineCheck) + [ticket.id]
-        try db.cachedStatement(sql: "UPDATE ticket SET \(assignments) WHERE id = ?").execute(arguments: StatementArguments(values))
+        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
     }
 
     /// Appends one event to the ticket's chain and moves the ticket's recorded head.
