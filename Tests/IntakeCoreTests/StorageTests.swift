@@ -37,11 +37,13 @@ import Testing
                 "SELECT t.* FROM ticket t WHERE t.village_id = 'V1' ORDER BY t.created_at DESC, t.id DESC LIMIT 50",
                 "SELECT t.* FROM ticket t WHERE t.status IN ('accepted', 'dispatched', 'signed', 'in_progress') AND t.due_at <= 5 ORDER BY t.created_at DESC, t.id DESC LIMIT 50",
                 "SELECT COALESCE(t.department_id, '') AS k, COUNT(*) FROM ticket t GROUP BY k",
+                "SELECT COUNT(t.responded_at), SUM(t.outcome = 'fixed'), COUNT(t.satisfied) FROM ticket t WHERE t.village_id = 'V1'",
             ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: " | ") }
         }
         #expect(plans[0].contains("ticket_by_village"))
         #expect(plans[1].contains("INDEX"))
-        #expect(plans[2].contains("INDEX"))
+        #expect(plans[2].contains("COVERING INDEX"))
+        #expect(plans[3].contains("COVERING INDEX ticket_statistics"), "\(plans[3])")
     }
 
     @Test func referenceDataIsValidated() async throws {
