@@ -139,6 +139,23 @@ import Testing
     }
 }
 
+@Suite struct LedgerStreamCancellationTests {
+    @Test func waitingTailStopsWhenCancelled() async throws {
+        let h = try await Harness()
+        let stream = try h.store.eventStream(after: 0, for: Fixture.leader)
+        let reader = Task { () -> Int in
+            var n = 0
+            do { for try await _ in stream { n += 1 } } catch is CancellationError {}
+            return n
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        reader.cancel()
+        #expect(try await reader.value == 0)
+        #expect(ContinuousClock.now - start < .milliseconds(900), "woken by cancellation, not by the poll timeout")
+    }
+}
+
 @Suite struct LedgerDetailsEncodingTests {
     @Test func detailsJSONRoundTrips() throws {
         let details = ["quote\"key": "line\nbreak\ttab\\slash", "ctl": "\u{1}\u{1f}", "中文": "临时用电", "": ""]
