@@ -1,0 +1,60 @@
+import Foundation
+
+/// A stored photo, kiosk video or audio recording attached to a ticket.
+public struct AttachmentInfo: Sendable, Hashable {
+    public var id: String
+    public var ticketID: TicketID
+    public var mediaType: String
+    public var fileName: String
+    public var size: Int64
+    /// Lowercase hex SHA-256 of the content.
+    public var sha256: String
+    public var uploadedBy: UserID
+    public var createdAt: Date
+}
+
+/// Limits on what a peer may upload.
+public struct AttachmentLimits: Sendable, Hashable {
+    public var maxFileSize: Int64
+    public var maxChunkSize: Int
+    public var maxOpenSessions: Int
+    public var allowedMediaTypes: Set<String>
+    public init(maxFileSize: Int64 = 64 * 1024 * 1024, maxChunkSize: Int = 1024 * 1024, maxOpenSessions: Int = 256,
+                allowedMediaTypes: Set<String> = AttachmentLimits.defaultMediaTypes) {
+        self.maxFileSize = maxFileSize; self.maxChunkSize = maxChunkSize
+        self.maxOpenSessions = maxOpenSessions; self.allowedMediaTypes = allowedMediaTypes
+    }
+    public static let defaultMediaTypes: Set<String> = [
+        "image/jpeg", "image/png", "image/heic", "image/webp",
+        "video/mp4", "video/quicktime", "video/webm",
+        "audio/mpeg", "audio/aac", "audio/amr", "audio/wav", "audio/ogg", "audio/mp4",
+    ]
+}
+
+public enum AttachmentError: Error, Equatable, CustomStringConvertible {
+    case tooLarge(declared: Int64, limit: Int64)
+    case chunkTooLarge(size: Int, limit: Int)
+    case exceedsDeclaredSize(declared: Int64, received: Int64)
+    case sizeMismatch(declared: Int64, received: Int64)
+    case hashMismatch(expected: String, actual: String)
+    case unsupportedMediaType(String)
+    case invalidFileName(String)
+    case unknownSession(String)
+    case tooManySessions(limit: Int)
+    case ioFailure(String)
+
+    public var description: String {
+        switch self {
+        case .tooLarge(let d, let l): "attachment: declared size \(d) bytes exceeds the limit of \(l) bytes"
+        case .chunkTooLarge(let s, let l): "attachment: chunk of \(s) bytes exceeds the limit of \(l) bytes"
+        case .exceedsDeclaredSize(let d, let r): "attachment: received \(r) bytes, more than the declared \(d); upload discarded"
+        case .sizeMismatch(let d, let r): "attachment: received \(r) bytes but \(d) were declared; upload discarded"
+        case .hashMismatch(let e, let a): "attachment: SHA-256 mismatch (expected \(e), got \(a)); upload discarded"
+        case .unsupportedMediaType(let t): "attachment: media type '\(t)' is not accepted"
+        case .invalidFileName(let why): "attachment: invalid file name: \(why)"
+        case .unknownSession(let id): "attachment: no open upload session '\(id)' (finished, aborted or expired)"
+        case .tooManySessions(let l): "attachment: too many open uploads (limit \(l))"
+        case .ioFailure(let why): "attachment: storage failure: \(why)"
+        }
+    }
+}

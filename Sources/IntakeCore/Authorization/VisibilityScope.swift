@@ -1,0 +1,45 @@
+import GRDB
+
+/// Which tickets a principal may read, as an SQL condition the store adds to every query,
+/// so that invisible rows are never loaded (not filtered after loading).
+///
+/// - leader, admin, system: every ticket.
+/// - grid worker: tickets of their grid, plus the tickets they accepted (they stay accountable).
+/// - department staff: tickets currently dispatched to their department.
+/// - resident: the tickets they reported through their own account.
+/// - any other role: nothing; refused with a permission error.
+public struct VisibilityScope: Sendable {
+    /// SQL over the `ticket` table (alias `t`); "1" when unrestricted.
+    public let condition: String
+    public let arguments: [String]
+    public let explanation: String
+
+    public init(for principal: Principal) throws(IntakeError) {
+        switch principal.role {
+        case .leader, .admin, .system:
+            condition = "1"; arguments = []; explanation = "\(principal.role.rawValue) sees every ticket"
+        case .gridWorker:
+            guard let grid = principal.gridID, !grid.isEmpty else {
+                throw .permissionDenied("grid worker '\(principal.userID)' has no grid id in the principal")
+            }
+            condition = "(t.grid_id = ? OR t.owner_user_id = ?)"
+            arguments = [grid, principal.userID]
+            explanation = "grid worker '\(principal.userID)' sees only tickets of grid '\(grid)' or tickets they accepted"
+        case .departmentStaff:
+            guard let dept = principal.departmentID, !dept.isEmpty else {
+                throw .permissionDenied("department staff '\(principal.userID)' has no department id in the principal")
+            }
+            condition = "t.department_id = ?"
+            arguments = [dept]
+            explanation = "department staff '\(principal.userID)' sees only tickets dispatched to department '\(dept)'"
+        case .resident:
+            condition = "t.reporter_user_id = ?"
+            arguments = [principal.userID]
+            explanation = "resident '\(principal.userID)' sees only their own tickets"
+        case .liaison, .canteenOperator, .employer, .jobSeeker:
+            throw .permissionDenied("role '\(principal.role.rawValue)' has no access to intake tickets")
+        }
+    }
+
+    var statementArguments: StatementArguments { StatementArguments(arguments) }
+}

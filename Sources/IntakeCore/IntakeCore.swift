@@ -1,2 +1,0 @@
-/// Namespace placeholder until the module has real content.
-public enum IntakeCoreModule {}

@@ -1,0 +1,22 @@
+/// Every refusal of the intake core. Descriptions are meant to reach the caller as they are.
+public enum IntakeError: Error, Equatable, CustomStringConvertible {
+    case invalidInput(String)
+    case notFound(String)
+    case permissionDenied(String)
+    case illegalTransition(IllegalTransition)
+    case attachment(AttachmentError)
+    case invalidCursor(String)
+    case referenceData(ReferenceDataError)
+
+    public var description: String {
+        switch self {
+        case .invalidInput(let why): "invalid input: \(why)"
+        case .notFound(let what): "not found: \(what)"
+        case .permissionDenied(let why): "permission denied: \(why)"
+        case .illegalTransition(let t): t.description
+        case .attachment(let e): e.description
+        case .invalidCursor(let why): "invalid cursor: \(why)"
+        case .referenceData(let e): e.description
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+extension SQLiteTicketStore {
+    /// Anyone who can see a ticket may attach evidence to it until it is closed or rejected.
+    public func authorizeAttachment(to ticketID: TicketID, by principal: Principal) async throws -> Ticket {
+        let scope = try VisibilityScope(for: principal)
+        let ticket = try await pool.read { db in try Self.loadVisibleTicket(ticketID, scope: scope, db: db) }
+        guard !TicketStatus.terminal.contains(ticket.status) else {
+            throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
+        }
+        return ticket
+    }
+
+    /// Records a file already in place, with its ledger event, in one transaction.
+    public func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
+        let scope = try VisibilityScope(for: principal)
+        try await pool.write { db in
+            let ticket = try Self.loadVisibleTicket(info.ticketID, scope: scope, db: db)
+            guard !TicketStatus.terminal.contains(ticket.status) else {
+                throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
+            }
+            try db.execute(sql: """
+                INSERT INTO attachment (id, ticket_id, media_type, file_name, size, sha256, uploaded_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [info.id, info.ticketID, info.mediaType, info.fileName, info.size, info.sha256,
+                                 info.uploadedBy, RowCoding.millis(info.createdAt)])
+            let draft = LedgerEntryDraft(actor: principal, occurredAt: info.createdAt, fromStatus: ticket.status, toStatus: ticket.status,
+                                         action: .attach, note: nil,
+                                         details: ["attachment": info.id, "sha256": info.sha256, "size": String(info.size),
+                                                   "media_type": info.mediaType, "file_name": info.fileName])
+            _ = try TicketPersistence.appendLedger(ticketID: info.ticketID, draft: draft, db: db)
+        }
+        changeSignal.notify()
+    }
+
+    public func attachment(_ id: String, for principal: Principal) async throws -> AttachmentInfo {
+        let scope = try VisibilityScope(for: principal)
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM attachment WHERE id = ?", arguments: [id]) else {
+                throw IntakeError.notFound("attachment \(id)")
+            }
+            let info = RowCoding.attachment(row)
+            _ = try Self.loadVisibleTicket(info.ticketID, scope: scope, db: db)
+            return info
+        }
+    }
+
+    public func allAttachmentIDs() async throws -> Set<String> {
+        try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM attachment")) }
+    }
+}

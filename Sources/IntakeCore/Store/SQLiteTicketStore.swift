@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// `TicketStore` on SQLite through GRDB: a WAL `DatabasePool` with `synchronous = FULL`, so a
+/// write returns only once it is durable; readers never block the single writer.
+public final class SQLiteTicketStore: TicketStore {
+    let pool: DatabasePool
+    public let configuration: IntakeConfiguration
+    let clock: any IntakeClock
+    let logger: Logger
+    let catalogState: Mutex<ReferenceCatalog>
+    let changeSignal = LedgerChangeSignal()
+
+    public init(path: String, configuration: IntakeConfiguration = IntakeConfiguration(),
+                clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store")) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // FULL: the WAL is synced at every commit, so a returned write survives power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
+        // set FULL again on the one connection that writes.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try Schema.migrator.migrate(pool)
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        let data = try pool.read { db in try ReferenceDataStorage.load(db) }
+        catalogState = Mutex(try ReferenceCatalog(data))
+    }
+
+    var catalog: ReferenceCatalog { catalogState.withLock { $0 } }
+
+    var workflow: TicketWorkflow {
+        TicketWorkflow(catalog: catalog, deadlines: DeadlineCalculator(calendar: configuration.calendar))
+    }
+
+    /// The journal mode and synchronous level the connections actually run with.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA synchronous")!)
+        }
+    }
+
+    // MARK: Reference data
+
+    public func replaceReferenceData(_ data: ReferenceData, by principal: Principal) async throws {
+        guard principal.role == .admin else {
+            throw IntakeError.permissionDenied("only admins change reference data (\(principal.role.rawValue) '\(principal.userID)' asked)")
+        }
+        let catalog: ReferenceCatalog
+        do { catalog = try ReferenceCatalog(data) } catch { throw IntakeError.referenceData(error) }
+        try await pool.write { db in try ReferenceDataStorage.replace(data, db: db) }
+        catalogState.withLock { $0 = catalog }
+    }
+
+    public func referenceData() -> ReferenceData { catalog.data }
+}

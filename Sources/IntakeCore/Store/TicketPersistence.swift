@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+
+/// The writes every path shares (store operations, scheduler, bulk demo load), run inside
+/// a caller's write transaction.
+enum TicketPersistence {
+    /// Next number for the township and year, allocated in the caller's transaction: a
+    /// rollback gives the number back, so numbers have no gaps and no duplicates.
+    static func allocateNumber(township: String, year: Int, db: Database) throws -> String {
+        let value = try Int.fetchOne(db.cachedStatement(sql: """
+            INSERT INTO ticket_number_counter (township, year, last_value) VALUES (?, ?, 1)
+            ON CONFLICT (township, year) DO UPDATE SET last_value = last_value + 1
+            RETURNING last_value
+            """), arguments: [township, year])!
+        return formatNumber(year: year, value: value)
+    }
+
+    static func formatNumber(year: Int, value: Int) -> String {
+        let digits = String(value)
+        return "\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    static let insertSQL: String = {
+        let columns = ["township", "number"] + RowCoding.stateColumns + ["ledger_length", "ledger_head"]
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        return "INSERT INTO ticket (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+    }()
+
+    static let updateSQL = "UPDATE ticket SET \(RowCoding.stateColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
+    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, db: Database) throws -> TicketID {
+        let values: [(any DatabaseValueConvertible)?] = [township, ticket.number]
+            + RowCoding.stateValues(ticket, nextDeadlineCheck: nextDeadlineCheck) + [0, LedgerHasher.genesisHash]
+        let statement = try db.cachedStatement(sql: insertSQL)
+        try statement.execute(arguments: StatementArguments(values))
+        let id = db.lastInsertedRowID
+        try db.cachedStatement(sql: "INSERT INTO ticket_search (rowid, tokens) VALUES (?, ?)")
+            .execute(arguments: [id, ChineseSearchTokenizer.indexText(ticket.description)])
+        return id
+    }
+
+    static func update(_ ticket: Ticket, nextDeadlineCheck: Date?, db: Database) throws {
+        let values = RowCoding.stateValues(ticket, nextDeadlineCheck: nextDeadlineCheck) + [ticket.id]
+        try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
+    }
+
+    /// Appends one event to the ticket's chain and moves the ticket's recorded head.
+    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, db: Database) throws -> LedgerEvent {
+        guard let row = try Row.fetchOne(db, sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?", arguments: [ticketID]) else {
+            throw IntakeError.notFound("ticket \(ticketID)")
+        }
+        let length: Int = row["ledger_length"]
+        let previous: String = row["ledger_head"]
+        let sequence = length + 1
+        let hash = LedgerHasher.hash(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previous)
+        try db.cachedStatement(sql: """
+            INSERT INTO ledger_event (ticket_id, sequence, actor_user_id, actor_role, occurred_at, from_status, to_status,
+                action, note, details, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                ticketID, sequence, draft.actorUserID, draft.actorRole, RowCoding.millis(draft.occurredAt),
+                draft.fromStatus?.rawValue, draft.toStatus.rawValue, draft.action.rawValue, draft.note,
+                RowCoding.detailsJSON(draft.details), previous, hash,
+            ])
+        let position = db.lastInsertedRowID
+        try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
+            .execute(arguments: [sequence, hash, ticketID])
+        return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,
+                           actorRole: draft.actorRole, occurredAt: draft.occurredAt, fromStatus: draft.fromStatus,
+                           toStatus: draft.toStatus, action: draft.action, note: draft.note, details: draft.details,
+                           previousHash: previous, hash: hash)
+    }
+
+    /// When the scheduler must next look at the ticket; nil once its clock stopped.
+    static func nextDeadlineCheck(_ ticket: Ticket, policy: ReminderPolicy, now: Date) -> Date? {
+        guard ticket.isAwaitingAnswer, let due = ticket.dueAt else { return nil }
+        return policy.schedule(dueAt: due).first { $0.at > now }?.at ?? nil
+    }
+}

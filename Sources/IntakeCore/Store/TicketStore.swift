@@ -1,0 +1,45 @@
+import Foundation
+
+/// A deadline notice the scheduler recorded (and the ledger holds as an event).
+public struct DeadlineNotice: Sendable, Hashable {
+    public var ticketID: TicketID
+    public var ticketNumber: String
+    public var kind: DeadlineNoticeKind
+    public var dueAt: Date
+    public var emittedAt: Date
+    /// Who should hear of it: the owner, the handling department, and leaders for escalations.
+    public var ownerUserID: UserID?
+    public var departmentID: DepartmentID?
+    public var notifyLeaders: Bool
+}
+
+/// Storage of the intake domain. Every operation takes the principal it runs for and
+/// enforces visibility in its queries. A PostgreSQL implementation could fill the same
+/// protocol; the SQLite one is `SQLiteTicketStore`.
+public protocol TicketStore: Sendable {
+    // Reference data
+    func replaceReferenceData(_ data: ReferenceData, by principal: Principal) async throws
+    func referenceData() -> ReferenceData
+
+    // Tickets and workflow
+    func submit(_ report: NewTicket, by principal: Principal) async throws -> TicketView
+    func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView
+    func ticket(_ id: TicketID, for principal: Principal) async throws -> TicketDetail
+    func list(_ filter: TicketFilter, page: PageRequest, for principal: Principal) async throws -> TicketPage
+    func statistics(_ filter: TicketFilter, for principal: Principal) async throws -> TicketStatistics
+
+    // Ledger
+    func timeline(_ id: TicketID, for principal: Principal) async throws -> [LedgerEvent]
+    func verifyLedger(_ ticketID: TicketID, for principal: Principal) async throws -> LedgerVerification
+    func events(after position: Int64, limit: Int, for principal: Principal) async throws -> [LedgerEvent]
+    func eventStream(after position: Int64, for principal: Principal) throws -> LedgerEventStream
+
+    // Attachments (file handling lives in `AttachmentService`)
+    func authorizeAttachment(to ticketID: TicketID, by principal: Principal) async throws -> Ticket
+    func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws
+    func attachment(_ id: String, for principal: Principal) async throws -> AttachmentInfo
+    func allAttachmentIDs() async throws -> Set<String>
+
+    // Deadlines (driven by `DeadlineScheduler`)
+    func emitDueDeadlineNotices(now: Date, policy: ReminderPolicy, limit: Int) async throws -> [DeadlineNotice]
+}

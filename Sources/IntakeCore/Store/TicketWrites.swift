@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+
+extension SQLiteTicketStore {
+    public func submit(_ report: NewTicket, by principal: Principal) async throws -> TicketView {
+        let now = clock.now()
+        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
+        let township = configuration.townshipCode
+        let year = configuration.calendar.localDate(of: now).year
+        let policy = configuration.reminderPolicy
+        let ticket = try await pool.write { db -> Ticket in
+            var ticket = draftTicket
+            ticket.number = try TicketPersistence.allocateNumber(township: township, year: year, db: db)
+            ticket.id = try TicketPersistence.insert(ticket, township: township,
+                                                    nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
+            _ = try TicketPersistence.appendLedger(ticketID: ticket.id, draft: entry, db: db)
+            return ticket
+        }
+        changeSignal.notify()
+        logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
+        return view(ticket, attachments: [], for: principal)
+    }
+
+    public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView {
+        let scope = try VisibilityScope(for: principal)
+        let workflow = self.workflow
+        let policy = configuration.reminderPolicy
+        let clock = self.clock
+        let (ticket, attachments) = try await pool.write { db -> (Ticket, [AttachmentInfo]) in
+            let now = clock.now()
+            let current = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
+            var target: Ticket?
+            if case .linkDuplicate(let original) = action {
+                target = try Self.loadVisibleTicket(original, scope: scope, db: db)
+            }
+            let (next, entry) = try workflow.apply(action, to: current, by: principal, at: now, note: note, duplicateTarget: target)
+            try TicketPersistence.update(next, nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(next, policy: policy, now: now), db: db)
+            _ = try TicketPersistence.appendLedger(ticketID: next.id, draft: entry, db: db)
+            return (next, try Self.attachments(of: next.id, db: db))
+        }
+        changeSignal.notify()
+        logger.info("ticket action", metadata: ["number": "\(ticket.number)", "action": "\(action.name.rawValue)", "status": "\(ticket.status.rawValue)"])
+        return view(ticket, attachments: attachments, for: principal)
+    }
+
+    /// Loads a ticket through the principal's visibility condition. A ticket that exists but
+    /// is outside it is a permission error, not a silent "not found".
+    static func loadVisibleTicket(_ id: TicketID, scope: VisibilityScope, db: Database) throws -> Ticket {
+        if let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ? AND \(scope.condition)",
+                                      arguments: [id] + scope.statementArguments) {
+            return try RowCoding.ticket(row)
+        }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ticket WHERE id = ?)", arguments: [id]) == true {
+            throw IntakeError.permissionDenied("ticket \(id) is outside what you may see: \(scope.explanation)")
+        }
+        throw IntakeError.notFound("ticket \(id)")
+    }
+
+    static func attachments(of ticketID: TicketID, db: Database) throws -> [AttachmentInfo] {
+        try Row.fetchAll(db, sql: "SELECT * FROM attachment WHERE ticket_id = ? ORDER BY created_at, id", arguments: [ticketID])
+            .map(RowCoding.attachment)
+    }
+
+    func view(_ ticket: Ticket, attachments: [AttachmentInfo], for principal: Principal) -> TicketView {
+        var shown = ticket
+        let full = ActionPolicy.seesFullPhone(ticket, principal: principal)
+        if !full { shown.reporter.phone = PhoneMasking.mask(ticket.reporter.phone) }
+        return TicketView(ticket: shown, attachments: attachments, isPhoneMasked: !full)
+    }
+}

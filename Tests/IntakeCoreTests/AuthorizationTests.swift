@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import IntakeCore
+
+@Suite struct AuthorizationTests {
+    /// Tickets: a in grid V1-G1 (dispatched to social), b in V2-G1 (reported by resident R), c in V1-G2.
+    func seeded() async throws -> (Harness, a: TicketID, b: TicketID, c: TicketID) {
+        let h = try await Harness()
+        let a = try await h.ticket(in: .dispatched, category: "pension")
+        let b = try await h.submit(Fixture.report("违建挡路", village: "V2", grid: "V2-G1", reporterID: "resident-r"), by: Fixture.residentR).ticket.id
+        let c = try await h.submit(Fixture.report("养老金没到账", grid: "V1-G2")).ticket.id
+        return (h, a, b, c)
+    }
+
+    func visible(_ h: Harness, _ p: Principal) async throws -> Set<TicketID> {
+        Set(try await h.store.list(TicketFilter(), page: PageRequest(limit: 100), for: p).items.map(\.ticket.id))
+    }
+
+    @Test func visibilityMatrix() async throws {
+        let (h, a, b, c) = try await seeded()
+        #expect(try await visible(h, Fixture.admin) == [a, b, c])
+        #expect(try await visible(h, Fixture.leader) == [a, b, c])
+        #expect(try await visible(h, Fixture.workerA) == [a])
+        #expect(try await visible(h, Fixture.workerB) == [b])
+        #expect(try await visible(h, Fixture.socialStaff) == [a])
+        #expect(try await visible(h, Fixture.buildStaff) == [])
+        #expect(try await visible(h, Fixture.residentR) == [b])
+        #expect(try await visible(h, Fixture.residentS) == [])
+        #expect(try await h.store.statistics(TicketFilter(), for: Fixture.workerB).total == 1)
+        #expect(try await h.store.events(after: 0, limit: 100, for: Fixture.residentR).allSatisfy { $0.ticketID == b })
+    }
+
+    @Test func refusalsAreClearPermissionErrors() async throws {
+        let (h, a, b, _) = try await seeded()
+        let e1 = await intakeError { _ = try await h.store.ticket(b, for: Fixture.workerA) }
+        guard case .permissionDenied(let why)? = e1 else { Issue.record("got \(String(describing: e1))"); return }
+        #expect(why.contains("grid 'V1-G1'"))
+        #expect(await intakeError { _ = try await h.store.list(TicketFilter(), page: PageRequest(), for: Fixture.employer) }
+                == .permissionDenied("role 'employer' has no access to intake tickets"))
+        let noGrid = Principal(userID: "gw-x", role: .gridWorker)
+        #expect(await intakeError { _ = try await h.store.ticket(a, for: noGrid) }
+                == .permissionDenied("grid worker 'gw-x' has no grid id in the principal"))
+        #expect(await intakeError { _ = try await h.store.ticket(a, for: Fixture.residentR) }.map { if case .permissionDenied = $0 { true } else { false } } == true)
+        #expect(await intakeError { _ = try await h.store.ticket(424242, for: Fixture.admin) } == .notFound("ticket 424242"))
+    }
+
+    @Test func actionsNeedTheRightRole() async throws {
+        let (h, a, b, c) = try await seeded()
+        // Another department cannot see, let alone sign, a ticket dispatched elsewhere.
+        #expect(await intakeError { try await h.act(.sign, a, by: Fixture.buildStaff) }.map { if case .permissionDenied = $0 { true } else { false } } == true)
+        // A grid worker may not sign for the department.
+        let e = await intakeError { try await h.act(.sign, a, by: Fixture.workerA) }
+        #expect(e?.description.contains("may not 'sign'") == true)
+        // Residents never move tickets, even their own.
+        #expect(await intakeError { try await h.act(.accept(Classification(categoryID: "pension")), b, by: Fixture.residentR) }?
+            .description.contains("may not 'accept'") == true)
+        // Department staff do not accept tickets.
+        #expect(await intakeError { try await h.act(.reject(reason: "x"), c, by: Fixture.socialStaff) }.map { if case .permissionDenied = $0 { true } else { false } } == true)
+        // Residents file only as themselves.
+        #expect(await intakeError { try await h.submit(Fixture.report(reporterID: "resident-s"), by: Fixture.residentR) }
+                == .permissionDenied("resident 'resident-r' may file tickets only as themselves"))
+        // Only admins change reference data.
+        #expect(await intakeError { try await h.store.replaceReferenceData(Fixture.reference, by: Fixture.leader) }?
+            .description.contains("only admins") == true)
+        // The right department may.
+        #expect(try await h.act(.sign, a, by: Fixture.socialStaff).ticket.status == .signed)
+    }
+
+    @Test func phoneIsMaskedForAllButOwnerAndReporter() async throws {
+        let (h, a, b, _) = try await seeded()
+        #expect(try await h.store.ticket(a, for: Fixture.workerA).view.ticket.reporter.phone == "13812345678")  // owner
+        #expect(try await h.store.ticket(a, for: Fixture.leader).view.ticket.reporter.phone == "138****5678")
+        #expect(try await h.store.ticket(a, for: Fixture.socialStaff).view.ticket.reporter.phone == "138****5678")
+        #expect(try await h.store.ticket(b, for: Fixture.residentR).view.ticket.reporter.phone == "13812345678")  // themselves
+        let page = try await h.store.list(TicketFilter(), page: PageRequest(), for: Fixture.admin)
+        #expect(page.items.allSatisfy { $0.ticket.reporter.phone == "138****5678" && $0.isPhoneMasked })
+        #expect(PhoneMasking.mask("96150") == "***50")
+    }
+}
