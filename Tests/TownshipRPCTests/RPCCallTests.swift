@@ -47,7 +47,8 @@ import TownshipWire
         } catch let error as RPCError {
             #expect(error.status == .deadlineExceeded)
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // The handler sleeps 60 s: an answer well before that came from the deadline.
+        #expect(ContinuousClock.now - started < .seconds(30))
         try await waitUntil { harness.service.cancellationsSeen.load(ordering: .relaxed) == 1 }
         #expect(harness.service.handled.load(ordering: .relaxed) == 2)
         await harness.stop()
@@ -128,12 +129,12 @@ import TownshipWire
     }
 }
 
-/// Polls `condition` for up to five seconds.
+/// Polls `condition`; the limit only guards against hanging, it is not a timing claim.
 func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+    let deadline = ContinuousClock.now + .seconds(30)
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 5 s")
+            Issue.record("condition not met within 30 s")
             return
         }
         try await Task.sleep(for: .milliseconds(10))

@@ -52,9 +52,11 @@ extension SQLiteTicketStore {
         }
     }
 
-    public func eventStream(after position: Int64, for principal: Principal) throws -> LedgerEventStream {
+    /// `pollInterval` bounds how late a change made by another process is seen; changes made
+    /// through this store wake the stream at once.
+    public func eventStream(after position: Int64, for principal: Principal, pollInterval: Duration) throws -> LedgerEventStream {
         _ = try VisibilityScope(for: principal)
-        return LedgerEventStream(start: position, signal: changeSignal, pollInterval: .seconds(1)) { [self] after in
+        return LedgerEventStream(start: position, signal: changeSignal, pollInterval: pollInterval) { [self] after in
             try await events(after: after, limit: 200, for: principal)
         }
     }

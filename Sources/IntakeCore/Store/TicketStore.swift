@@ -32,7 +32,7 @@ public protocol TicketStore: Sendable {
     func timeline(_ id: TicketID, for principal: Principal) async throws -> [LedgerEvent]
     func verifyLedger(_ ticketID: TicketID, for principal: Principal) async throws -> LedgerVerification
     func events(after position: Int64, limit: Int, for principal: Principal) async throws -> [LedgerEvent]
-    func eventStream(after position: Int64, for principal: Principal) throws -> LedgerEventStream
+    func eventStream(after position: Int64, for principal: Principal, pollInterval: Duration) throws -> LedgerEventStream
 
     // Attachments (file handling lives in `AttachmentService`)
     func authorizeAttachment(to ticketID: TicketID, by principal: Principal) async throws -> Ticket
@@ -42,4 +42,11 @@ public protocol TicketStore: Sendable {
 
     // Deadlines (driven by `DeadlineScheduler`)
     func emitDueDeadlineNotices(now: Date, policy: ReminderPolicy, limit: Int) async throws -> [DeadlineNotice]
+}
+
+extension TicketStore {
+    /// Tails with the default poll for changes made by other processes.
+    public func eventStream(after position: Int64, for principal: Principal) throws -> LedgerEventStream {
+        try eventStream(after: position, for: principal, pollInterval: .seconds(1))
+    }
 }
