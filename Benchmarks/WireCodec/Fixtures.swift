@@ -10,9 +10,9 @@ enum Fixtures {
     static let idempotencyKey = "ticket-2026-0042"
     /// An encoded `township.common.v1.Principal`: user id, role, grid id, department id.
     static let principal: [UInt8] = Array("\u{0A}\u{06}u-1042\u{10}\u{02}\u{1A}\u{07}grid-07\u{22}\u{04}d-03".utf8)
-    /// A ~100-byte message body, as a protobuf-encoded ticket would be.
-    static let requestMessage: [UInt8] = Array("\u{0A}\u{20}临时用电一直没有接通\u{12}\u{0B}Grid 7, #12\u{18}\u{03}\u{22}\u{2A}Please send an electrician before Friday.".utf8)
-    static let responseMessage: [UInt8] = Array("\u{0A}\u{0A}T-2026-042\u{10}\u{01}\u{1A}\u{50}Accepted; assigned to grid worker 7-03, answer due within 3 working days.".utf8)
+    /// A 90-byte message body laid out as a protobuf-encoded ticket.
+    static let requestMessage: [UInt8] = Array("\u{0A}\u{1E}临时用电一直没有接通\u{12}\u{0B}Grid 7, #12\u{18}\u{03}\u{22}\u{29}Please send an electrician before Friday.".utf8)
+    static let responseMessage: [UInt8] = Array("\u{0A}\u{0A}T-2026-042\u{10}\u{01}\u{1A}\u{49}Accepted; assigned to grid worker 7-03, answer due within 3 working days.".utf8)
 
     static let request = Frame.request(id: 41, Request(
         timeoutMilliseconds: timeoutMilliseconds, method: method,

@@ -3,14 +3,12 @@ import Foundation
 import NIOCore
 import TownshipWire
 
-// Every benchmark does 1,000 operations per iteration (scalingFactor .kilo); the table
-// reports per-operation time and allocations.
-let configuration = Benchmark.Configuration(
-    metrics: [.wallClock, .throughput, .mallocCountTotal],
-    scalingFactor: .kilo)
-
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = configuration
+    // Every benchmark does 1,000 operations per iteration (scalingFactor .kilo); the table
+    // reports per-operation time and allocations.
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        scalingFactor: .kilo)
 
     frameBenchmarks("REQUEST ~100 B + metadata", Fixtures.request)
     frameBenchmarks("RESPONSE ~100 B", Fixtures.response)

@@ -26,9 +26,10 @@ struct StreamDecoding: Equatable {
             pending.writeBuffer(&chunk)
             do throws(WireConnectionError) {
                 while true {
-                    let start = pending.readerIndex
+                    // NIO's get* accessors only reach readable bytes: keep the pre-read view.
+                    let before = pending
                     guard let frame = try decoder.decodeFrame(&pending) else { break }
-                    let wireBytes = pending.getSlice(at: start, length: pending.readerIndex - start)!
+                    let wireBytes = before.getSlice(at: before.readerIndex, length: pending.readerIndex - before.readerIndex)!
                     result.frames.append(DecodedFrame(frame: frame, wireBytes: wireBytes))
                 }
             } catch {
