@@ -1,58 +1,65 @@
 #!/usr/bin/env python3
-"""Reads the text table `swift package benchmark` prints (stdin) and prints, from the p50
-column, how the TWP REQUEST codec compares with the Codable JSON envelope of the same call.
+"""Reads the text table `swift package benchmark` prints (stdin) and prints how the TWP
+REQUEST codec compares with the Codable JSON envelope of the same call, at p0 (the least
+disturbed sample on a shared machine) and p50.
 
-Usage: swift package benchmark 2>&1 | tee results.txt; python3 ratios.py < results.txt
+Usage: swift package benchmark --no-progress 2>&1 | tee results.txt; python3 ratios.py < results.txt
 """
 import re
 import sys
 
 CELL_SPLIT = re.compile(r"[│|]")
+TIME_UNIT_NS = {"ns": 1.0, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
+COUNT_SUFFIX = {"K": 1e3, "M": 1e6, "G": 1e9}
+PERCENTILES = {"p0": 1, "p50": 3}
+
+
+def number(cell):
+    cell = cell.replace(",", "")
+    scale = COUNT_SUFFIX.get(cell[-1:], 1.0)
+    return float(cell.rstrip("KMG")) * scale
 
 
 def parse(lines):
-    """{benchmark name: {metric name: p50 as float}} from the text or markdown table."""
+    """{benchmark: {metric: {percentile: value}}}, times converted to nanoseconds."""
     results, current = {}, None
     for raw in lines:
         line = raw.strip()
-        if not line or set(line) <= set("=-─═╒╤╕╞╪╡╘╧╛├┼┤+|:"):
+        if not line or set(line) <= set("=-─═╒╤╕╞╪╡╘╧╛├┼┤+|: "):
             continue
-        if line[0] in "│|":
-            cells = [cell.strip() for cell in CELL_SPLIT.split(line)[1:-1]]
-            if current is None or len(cells) < 4 or cells[1] == "p0":
-                continue
-            value = cells[3].replace(",", "")
-            scale = {"K": 1e3, "M": 1e6, "G": 1e9}.get(value[-1:], 1)
-            try:
-                results.setdefault(current, {})[cells[0]] = float(value.rstrip("KMG")) * scale
-            except ValueError:
-                pass
-        else:
+        if line[0] not in "│|":
             current = line.lstrip("#").strip()
+            continue
+        cells = [cell.strip() for cell in CELL_SPLIT.split(line)[1:-1]]
+        if current is None or len(cells) < 4 or cells[1] == "p0":
+            continue
+        name = cells[0]
+        unit = re.search(r"\((ns|μs|us|ms|s)\)", name)
+        factor = TIME_UNIT_NS[unit.group(1)] if name.startswith("Time") and unit else 1.0
+        try:
+            values = {p: number(cells[i]) * factor for p, i in PERCENTILES.items()}
+        except ValueError:
+            continue
+        results.setdefault(current, {})[name.split(" (")[0]] = values
     return results
-
-
-def metric(results, benchmark, prefix):
-    for name, value in results.get(benchmark, {}).items():
-        if name.startswith(prefix):
-            return value
-    return None
 
 
 def main():
     results = parse(sys.stdin)
-    print("JSON / TWP for the same REQUEST (p50; > 1 means TWP is cheaper):")
+    print("JSON ÷ TWP for the same REQUEST (above 1: TWP is cheaper by that factor):")
     for direction in ("encode", "decode"):
-        twp = f"TWP {direction} REQUEST ~100 B + metadata"
-        json = f"JSON {direction} REQUEST ~100 B + metadata"
-        for label, prefix in (("time", "Time (wall clock)"), ("mallocs", "Malloc (total)")):
-            a, b = metric(results, json, prefix), metric(results, twp, prefix)
+        twp = results.get(f"TWP {direction} REQUEST ~100 B + metadata", {})
+        json = results.get(f"JSON {direction} REQUEST ~100 B + metadata", {})
+        for metric, unit in (("Time", "ns"), ("Malloc", "mallocs")):
+            a, b = json.get(metric), twp.get(metric)
             if a is None or b is None:
-                print(f"  {direction} {label}: missing from the input")
-            elif b == 0:
-                print(f"  {direction} {label}: JSON {a:g}, TWP 0")
-            else:
-                print(f"  {direction} {label}: JSON {a:g} / TWP {b:g} = {a / b:.1f}x")
+                print(f"  {direction} {metric}: missing from the input")
+                continue
+            parts = []
+            for p in PERCENTILES:
+                ratio = f"{a[p] / b[p]:.1f}x" if b[p] else "n/a (TWP 0)"
+                parts.append(f"{p}: JSON {a[p]:g} / TWP {b[p]:g} {unit} = {ratio}")
+            print(f"  {direction} {metric.lower()}: " + "; ".join(parts))
 
 
 if __name__ == "__main__":
