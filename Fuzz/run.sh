@@ -15,14 +15,16 @@ fuzzer="$(swift build -c release --scratch-path .build-fuzz --sanitize=fuzzer --
 # Swift's backtracer and ASan both want the crash signal.
 export SWIFT_BACKTRACE=enable=no
 
-# Seeds: frames our own serializer writes, plus every golden vector when frames.json exists.
+# Seeds: frames our own serializer writes, plus every golden vector when frames.json exists
+# (TWP_FRAMES_JSON=FILE points at another copy).
 seeds=".build-fuzz/seeds"
 corpus=".build-fuzz/corpus"
 rm -rf "$seeds"
 mkdir -p "$seeds" "$corpus" Fuzz/crashes
 TWP_FUZZ_WRITE_SEEDS="$seeds" "$fuzzer"
-if [[ -f proto-spec/vectors/frames.json ]]; then
-    python3 Fuzz/vector_seeds.py proto-spec/vectors/frames.json "$seeds"
+vectors="${TWP_FRAMES_JSON:-proto-spec/vectors/frames.json}"
+if [[ -f "$vectors" ]]; then
+    python3 Fuzz/vector_seeds.py "$vectors" "$seeds"
 fi
 
 # Inputs are one configuration byte plus a stream; 16 KiB frames need room for a few.
