@@ -9,8 +9,8 @@ cd "$root"
 export ENABLE_FUZZ=1
 swift build -c release --scratch-path .build-fuzz --product TownshipWireFuzz \
     --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer
-fuzzer="$(swift build -c release --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
-    -Xswiftc -sanitize=fuzzer --show-bin-path)/TownshipWireFuzz"
+# Not `--show-bin-path`: asking it re-plans the build and the next run rebuilds everything.
+fuzzer=".build-fuzz/release/TownshipWireFuzz"
 
 # Swift's backtracer and ASan both want the crash signal.
 export SWIFT_BACKTRACE=enable=no
