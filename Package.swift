@@ -175,3 +175,19 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target has no `main` (libFuzzer brings one), so it would break a plain
+// `swift build`: only Fuzz/run.sh, which sets ENABLE_FUZZ=1, declares it.
+if Context.environment["ENABLE_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "TownshipWireFuzz",
+            dependencies: [
+                "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/TownshipWireFuzz",
+            swiftSettings: strict
+        )
+    )
+}
