@@ -5,5 +5,5 @@ struct Township: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "township",
         abstract: "Run, seed and talk to the Township suite.",
-        subcommands: [CertsCommand.self, CallCommand.self])
+        subcommands: [UpCommand.self, SeedCommand.self, CertsCommand.self, CallCommand.self])
 }
