@@ -42,6 +42,7 @@ public struct GatewaySettings: Sendable {
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(
