@@ -43,9 +43,11 @@ import Testing
     @Test func aSessionExpiresAfterItsTimeToLive() async throws {
         try await withGateway(tweak: { $0.sessionTTL = .seconds(1) }) { harness in
             let token = try await harness.login("leader")
-            #expect(try await harness.client.request("GET", "/api/auth/me", token: token).status == 200)
+            let response45 = try await harness.client.request("GET", "/api/auth/me", token: token)
+            #expect(response45.status == 200)
             try await Task.sleep(for: .milliseconds(1200))
-            #expect(try await harness.client.request("GET", "/api/auth/me", token: token).status == 401)
+            let response47 = try await harness.client.request("GET", "/api/auth/me", token: token)
+            #expect(response47.status == 401)
         }
     }
 
@@ -54,8 +56,10 @@ import Testing
             let token = try await harness.login("resident")
             let me = try await harness.client.request("GET", "/api/auth/me", token: token)
             #expect(me.object["role"] as? String == "resident")
-            #expect(try await harness.client.request("POST", "/api/auth/logout", token: token).status == 204)
-            #expect(try await harness.client.request("GET", "/api/auth/me", token: token).status == 401)
+            let response56 = try await harness.client.request("POST", "/api/auth/logout", token: token)
+            #expect(response56.status == 204)
+            let response57 = try await harness.client.request("GET", "/api/auth/me", token: token)
+            #expect(response57.status == 401)
             let database = try Data(contentsOf: URL(fileURLWithPath: harness.gateway.settings.usersDatabasePath))
             #expect(database.range(of: Data(token.utf8)) == nil)
             #expect(Data(base64Encoded: token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "=")?.count == 32)
@@ -64,8 +68,10 @@ import Testing
 
     @Test func badSignInRequestsAreRefusedClearly() async throws {
         try await withGateway { harness in
-            #expect(try await harness.client.request("POST", "/api/auth/login", body: "not json").status == 400)
-            #expect(try await harness.client.request("POST", "/api/auth/login", body: #"{"login":"nobody","password":"x"}"#).status == 401)
+            let response66 = try await harness.client.request("POST", "/api/auth/login", body: "not json")
+            #expect(response66.status == 400)
+            let response67 = try await harness.client.request("POST", "/api/auth/login", body: #"{"login":"nobody","password":"x"}"#)
+            #expect(response67.status == 401)
         }
     }
 }
