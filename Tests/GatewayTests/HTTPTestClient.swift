@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A small HTTP/1.1 client over a real loopback socket, so the tests see exactly what a
 /// browser would (status, headers, body), including a streamed text/event-stream.
@@ -44,24 +45,19 @@ struct HTTPTestClient: Sendable {
         let text = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer \(token)\r\n\r\n"
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: text))
-            let collected = try await withThrowingTaskGroup(of: String?.self) { group in
+            let seen = SeenText()
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    var seen = ""
                     for try await chunk in inbound {
-                        seen += String(buffer: chunk)
-                        if until(seen) { return seen }
+                        let text = seen.append(String(buffer: chunk))
+                        if until(text) { return }
                     }
-                    return seen
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                let first = try await group.next() ?? nil
+                group.addTask { try await Task.sleep(for: timeout) }
+                _ = try await group.next()
                 group.cancelAll()
-                return first ?? ""
             }
-            return collected
+            return seen.text
         }
     }
 
@@ -106,5 +102,17 @@ struct HTTPTestClient: Sendable {
             index = start + size + 2
         }
         return out
+    }
+}
+
+/// Text received so far on a stream, shared between the reader and the timer.
+final class SeenText: Sendable {
+    private let storage = Mutex("")
+    var text: String { storage.withLock { $0 } }
+    func append(_ more: String) -> String {
+        storage.withLock { text in
+            text += more
+            return text
+        }
     }
 }
