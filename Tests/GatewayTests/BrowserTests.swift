@@ -69,6 +69,13 @@ import Testing
             let firstTicket = dom.firstMatch(of: /data-ticket="([^"]+)"/)?.output.1
             #expect(firstTicket == "t-1")
             #expect(dom.contains("data-chart-value=\"v-east\"") && dom.contains("data-chart-value=\"v-west\""))
+            // Names from the reference data, Chinese first; signed in, so no login form.
+            #expect(dom.contains("东村"))
+            #expect(dom.contains("<form id=\"login\" hidden"))
+            let english = try await Task.detached { try Self.run(["--virtual-time-budget=8000", "--dump-dom", url + "&lang=en"]) }.value
+            #expect(english.contains("<title>Township cockpit</title>"))
+            #expect(english.contains("East Village"))
+            #expect(Self.figures(in: english)["tickets"] == figures["tickets"])
 
             for (width, height) in [(390, 1400), (1920, 1080)] {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("township-cockpit-\(width).png").path

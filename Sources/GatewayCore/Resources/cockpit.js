@@ -40,7 +40,7 @@ const TEXT = {
 // How far along the flow each status is (index into stages, 0-based; -1 before acceptance).
 const STAGE = { SUBMITTED: -1, ACCEPTED: 0, RETURNED: 0, DISPATCHED: 1, SIGNED: 2, IN_PROGRESS: 3, REPLIED: 4, FOLLOWED_UP: 5, CLOSED: 6, REJECTED: 6, DUPLICATE: 6 };
 
-const state = { live: true, lang: localStorage.getItem("cockpit.lang") || "zh", token: null, overview: null, source: null, refresh: null };
+const state = { names: { village: {}, category: {}, department: {} }, live: true, lang: localStorage.getItem("cockpit.lang") || "zh", token: null, overview: null, source: null, refresh: null };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
 const SVG = "http://www.w3.org/2000/svg";
@@ -57,6 +57,8 @@ function el(tag, attrs, ...children) {
 }
 const strip = (name, prefix) => (name || "").replace(prefix, "");
 const num = (value) => Number(value || 0);
+const localized = (text) => (text ? (state.lang === "en" && text.en ? text.en : text.zh) : "");
+const nameOf = (kind, id) => localized(state.names[kind][id]) || id;
 const rate = (r) => (r && num(r.denominator) > 0 ? Math.round((100 * num(r.numerator)) / num(r.denominator)) + "%" : "—");
 
 async function api(path, options = {}) {
@@ -111,7 +113,7 @@ function figure(key, value) {
 
 function tile(service, section) {
   const status = !service.wired ? "unavailable" : section ? section.status : "unavailable";
-  const box = el("article", { class: `tile ${status}`, "data-service": service.name, "data-status": service.wired ? status : "not_wired" },
+  const box = el("article", { class: `tile ${service.wired ? status : "idle"}`, "data-service": service.name, "data-status": service.wired ? status : "not_wired" },
     el("h3", {}, TEXT[state.lang].services[service.name] || service.name));
   if (!service.wired) { box.append(el("p", { class: "reason" }, t("notWired"))); return box; }
   if (status !== "ok") box.append(el("p", { class: "reason" }, `${t(status)}${section && section.reason ? ": " + section.reason : ""}`));
@@ -145,7 +147,7 @@ function eventItem(ticket) {
   return el("li", { class: classes, "data-ticket": ticket.id.value, onclick: () => showTicket(ticket.id.value) },
     el("div", {}, el("b", {}, ticket.number || ticket.id.value), " ", (ticket.submission || {}).problemDescription || ""),
     el("div", { class: "meta" },
-      `${TEXT[state.lang].status[status] || status} · ${(place.villageId || {}).value || ""}`,
+      `${TEXT[state.lang].status[status] || status} · ${nameOf("village", (place.villageId || {}).value || "")}`,
       deadline.dueAt ? ` · ${t("due")} ${new Date(deadline.dueAt).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB")}` : "",
       deadline.overdue ? ` · ${t("overdue")}` : "", deadline.escalated ? ` · ${t("escalated")}` : ""),
     stages(status));
@@ -163,16 +165,28 @@ function render(overview) {
     const key = strip(s.status, "TICKET_STATUS_");
     return { key, label: TEXT[state.lang].status[key] || key, value: num(s.count) };
   }));
-  const figureRows = (list, idKey) => (list || []).map((entry) => {
+  const figureRows = (list, idKey, kind) => (list || []).map((entry) => {
     const id = (entry[idKey] || {}).value || "—";
-    return { key: id, label: id, value: num((entry.figures || {}).ticketCount), extra: num((entry.figures || {}).overdueCount) };
+    return { key: id, label: nameOf(kind, id), value: num((entry.figures || {}).ticketCount), extra: num((entry.figures || {}).overdueCount) };
   });
-  barChart($("chart-village"), figureRows(stats.byVillage, "villageId"));
-  barChart($("chart-category"), figureRows(stats.byCategory, "categoryId"));
-  barChart($("chart-department"), figureRows(stats.byDepartment, "departmentId"));
+  barChart($("chart-village"), figureRows(stats.byVillage, "villageId", "village"));
+  barChart($("chart-category"), figureRows(stats.byCategory, "categoryId", "category"));
+  barChart($("chart-department"), figureRows(stats.byDepartment, "departmentId", "department"));
   const open = intake.openTickets || [];
   $("open-events").replaceChildren(...(open.length ? open.map(eventItem) : [el("li", { class: "meta" }, t("none"))]));
   document.body.dataset.rendered = "true";
+}
+
+// Names of villages, categories and departments for the charts; ids are shown if this fails.
+async function loadNames() {
+  const lists = [["village", "/api/intake/villages", "villages"], ["category", "/api/intake/categories", "categories"], ["department", "/api/intake/departments", "departments"]];
+  await Promise.all(lists.map(async ([kind, path, field]) => {
+    try {
+      const answer = await api(path);
+      for (const item of answer[field] || []) state.names[kind][item.id.value] = item.name;
+    } catch (error) { /* the intake backend may not be wired */ }
+  }));
+  if (state.overview) render(state.overview);
 }
 
 async function loadOverview() {
@@ -230,6 +244,7 @@ function start(token) {
   $("cockpit").hidden = false;
   $("logout").hidden = false;
   loadOverview();
+  loadNames();
   // "#live=off" leaves out the event stream (for snapshots by a headless browser).
   if (state.live) follow();
   clearInterval(state.refresh);
