@@ -23,12 +23,15 @@ do {
     }
     _ = TownshipServiceRunner.bootstrap(logLevel: level)
     let logger = Logger(label: "township.gateway")
-    let store = try UserStore(path: settings.usersDatabasePath)
+    let store = try UserStore(path: settings.usersDatabasePath, bcryptCost: UInt8(settings.bcryptCost))
     if settings.seedDemoUsers {
         let created = try await store.seedDemoUsersIfEmpty()
         if !created.isEmpty {
-            print("Demo users created (password \"\(DemoUsers.password)\"; change it before real use):")
-            for user in created { print("  \(user.login.padding(toLength: 10, withPad: " ", startingAt: 0)) \(user.role.rawValue)  \(user.displayName)") }
+            var text = "Demo users created (password \"\(DemoUsers.password)\"; change it before real use):\n"
+            for user in created {
+                text += "  \(user.login.padding(toLength: 10, withPad: " ", startingAt: 0)) \(user.role.rawValue)  \(user.displayName)\n"
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
     let gateway = try Gateway(settings: settings, store: store, logger: logger)

@@ -25,6 +25,9 @@ public final class EventFeed: Service, Sendable {
                 }
             }
         }
+        // With nothing to follow, stay until the stop: a service that returns early would
+        // stop the whole group.
+        try? await gracefulShutdown()
     }
 
     private func follow(_ name: String, _ source: any BackendEventSource) async {

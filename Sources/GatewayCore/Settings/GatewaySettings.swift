@@ -9,8 +9,9 @@ import TownshipRPC
 /// | --- | --- |
 /// | `http.host`, `http.port` | where the HTTP API and the cockpit page listen |
 /// | `tls.certificate`, `tls.key`, `tls.ca` | the gateway's client certificate and key, and the suite's CA |
-/// | `backends.<name>.endpoints` | `host:port` list (comma-separated) of a backend; absent: not wired |
+/// | `backends.<name>.endpoints` | `host:port` list of a backend (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`); absent: not wired |
 /// | `users.database` | SQLite file of users and sessions |
+/// | `users.bcryptCost` | bcrypt cost of new password hashes (10 to 16; 12 by default) |
 /// | `users.seedDemo` | create the demo users when the database has none |
 /// | `session.ttlSeconds` | lifetime of a session token |
 /// | `login.maxFailures`, `login.lockoutSeconds` | failures before a lockout, and its first length (doubles each time) |
@@ -27,6 +28,7 @@ public struct GatewaySettings: Sendable {
     public var backendEndpoints: [String: [RPCEndpoint]]
     public var usersDatabasePath: String
     public var seedDemoUsers: Bool
+    public var bcryptCost: Int = 12
     public var sessionTTL: Duration
     public var loginMaxFailures: Int
     public var loginLockout: Duration
@@ -98,6 +100,8 @@ public struct GatewaySettings: Sendable {
         }
         usersDatabasePath = config.string(forKey: "users.database", default: usersDatabasePath)
         seedDemoUsers = config.bool(forKey: "users.seedDemo", default: seedDemoUsers)
+        bcryptCost = config.int(forKey: "users.bcryptCost", default: bcryptCost)
+        guard (10...16).contains(bcryptCost) else { throw Invalid(description: "users.bcryptCost must be within 10...16") }
         sessionTTL = .seconds(config.int(forKey: "session.ttlSeconds", default: 8 * 3600))
         loginMaxFailures = config.int(forKey: "login.maxFailures", default: loginMaxFailures)
         loginLockout = .seconds(config.int(forKey: "login.lockoutSeconds", default: 30))

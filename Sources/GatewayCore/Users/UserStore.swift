@@ -69,7 +69,11 @@ public final class UserStore: Sendable {
     @discardableResult
     public func seedDemoUsersIfEmpty() async throws -> [GatewayUser] {
         guard try await userCount() == 0 else { return [] }
-        for user in DemoUsers.all { try await addUser(user, password: DemoUsers.password) }
+        // bcrypt is slow on purpose: hash the nine passwords side by side.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for user in DemoUsers.all { group.addTask { try await self.addUser(user, password: DemoUsers.password) } }
+            try await group.waitForAll()
+        }
         return DemoUsers.all
     }
 
