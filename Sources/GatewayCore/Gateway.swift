@@ -55,6 +55,8 @@ public final class Gateway: Sendable {
             logger: logger)
 
         let router = Router(context: GatewayRequestContext.self)
+        // Request counts and durations by route, through swift-metrics.
+        router.add(middleware: MetricsMiddleware())
         let sessions = SessionAuthenticator(store: store)
         let table = RouteTable(router: router, sessions: sessions)
         AuthRoutes(

@@ -77,6 +77,14 @@ import Testing
             #expect(english.contains("East Village"))
             #expect(Self.figures(in: english)["tickets"] == figures["tickets"])
 
+            // Drill-down: the ticket's timeline, oldest first, with the step just taken.
+            let accepted = try await harness.client.request(
+                "POST", "/api/intake/tickets/t-2/accept", token: token, body: #"{"classification":{"categoryId":{"value":"c-road"}}}"#)
+            #expect(accepted.status == 200)
+            let detail = try await Task.detached { try Self.run(["--virtual-time-budget=8000", "--dump-dom", url + "&ticket=t-2"]) }.value
+            #expect(detail.contains("<section id=\"detail\" class=\"panel\" data-ticket=\"t-2\">"))
+            #expect(detail.contains("<li data-action=\"ACCEPT\"><b>受理</b>"), "\(detail.suffix(1500))")
+
             for (width, height) in [(390, 1400), (1920, 1080)] {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("township-cockpit-\(width).png").path
                 try? FileManager.default.removeItem(atPath: path)

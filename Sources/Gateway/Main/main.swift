@@ -21,7 +21,7 @@ do {
     guard let level = Logger.Level(rawValue: settings.logLevel) else {
         throw GatewaySettings.Invalid(description: "log.level '\(settings.logLevel)' is not a log level")
     }
-    _ = TownshipServiceRunner.bootstrap(logLevel: level)
+    let registry = TownshipServiceRunner.bootstrap(logLevel: level)
     let logger = Logger(label: "township.gateway")
     let store = try UserStore(path: settings.usersDatabasePath, bcryptCost: UInt8(settings.bcryptCost))
     if settings.seedDemoUsers {
@@ -38,8 +38,12 @@ do {
     if gateway.backends.isEmpty {
         logger.warning("no backend has endpoints configured (backends.intake.endpoints, ...): the API has only sign-in and the page")
     }
+    var services: [any Service] = [gateway.application()]
+    if settings.metricsPort > 0 {
+        services.append(MetricsEndpoint.application(registry: registry, host: settings.metricsHost, port: settings.metricsPort, logger: logger))
+    }
     let group = ServiceGroup(configuration: .init(
-        services: [.init(service: gateway.application())], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     logger.info("gateway listening", metadata: ["http": "\(settings.httpHost):\(settings.httpPort)", "backends": "\(gateway.backends.map(\.name))"])
     try await group.run()
     await gateway.shutdown()

@@ -227,11 +227,12 @@ async function showTicket(id) {
     $("detail-summary").textContent = (ticket.submission || {}).problemDescription || "";
     $("timeline").replaceChildren(...(answer.timeline || []).map((event) => {
       const action = strip(event.action, "ACTION_");
-      return el("li", {}, el("b", {}, TEXT[state.lang].action[action] || action),
+      return el("li", { "data-action": action }, el("b", {}, TEXT[state.lang].action[action] || action),
         el("div", { class: "meta" }, `${new Date(event.occurredAt).toLocaleString()} · ${(event.actor || {}).displayName || ""} ${event.note || ""}`));
     }));
     $("cockpit").hidden = true;
     $("detail").hidden = false;
+    $("detail").dataset.ticket = id;
   } catch (error) { alert(error.message); }
 }
 
@@ -281,4 +282,6 @@ document.addEventListener("DOMContentLoaded", () => {
   const token = params.get("token") || sessionStorage.getItem("cockpit.token");
   if (params.get("token")) history.replaceState(null, "", location.pathname);
   if (token) start(token); else signOut();
+  // "#ticket=<id>" opens a ticket's timeline directly (links from elsewhere, snapshots).
+  if (token && params.get("ticket")) showTicket(params.get("ticket"));
 });

@@ -18,6 +18,7 @@ import TownshipRPC
 /// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
 /// | `overview.cacheMilliseconds` | how long a complete overview is reused |
 /// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
+/// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
 /// | `log.level` | trace … critical |
 public struct GatewaySettings: Sendable {
     public var httpHost: String
@@ -38,6 +39,8 @@ public struct GatewaySettings: Sendable {
     public var breakerFailures: Int
     public var breakerCoolDown: Duration
     public var logLevel: String
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort = 9405
 
     /// The backends the gateway knows how to talk to; each is wired when it has endpoints.
     public static let backendNames = ["intake", "canteen-meals", "job-fair", "enterprise-liaison"]
@@ -111,6 +114,9 @@ public struct GatewaySettings: Sendable {
         breakerFailures = config.int(forKey: "breaker.failures", default: breakerFailures)
         breakerCoolDown = .milliseconds(config.int(forKey: "breaker.coolDownMilliseconds", default: 5000))
         logLevel = config.string(forKey: "log.level", default: logLevel)
+        metricsHost = config.string(forKey: "metrics.host", default: metricsHost)
+        metricsPort = config.int(forKey: "metrics.port", default: metricsPort)
+        guard (0...65535).contains(metricsPort) else { throw Invalid(description: "metrics.port must be within 0...65535") }
         guard (0...65535).contains(httpPort) else { throw Invalid(description: "http.port must be within 0...65535") }
         guard sessionTTL > .zero else { throw Invalid(description: "session.ttlSeconds must be positive") }
         guard loginMaxFailures > 0 else { throw Invalid(description: "login.maxFailures must be positive") }
