@@ -20,6 +20,8 @@ final class FakeIntake: Sendable {
     /// Added to every GetStatistics call (to play a slow backend).
     let statisticsDelay = Mutex<Duration>(.zero)
     let statisticsCalls = Atomic<Int>(0)
+    /// When the latest change was committed and handed to the subscribers.
+    let lastChangeAt = Mutex<ContinuousClock.Instant?>(nil)
 
     var principals: [Township_Common_V1_Principal] { state.withLock { $0.principals } }
     var subscriberCount: Int { state.withLock { $0.subscribers.count } }
@@ -93,6 +95,7 @@ final class FakeIntake: Sendable {
             response.event = event
             return (response, published, Array(state.subscribers.values))
         }
+        lastChangeAt.withLock { $0 = .now }
         for continuation in live { continuation.yield(published) }
         return response
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import GatewayCore
 import Logging
 import NIOCore
@@ -166,3 +167,7 @@ func withGateway<T>(
         throw error
     }
 }
+
+/// Every gateway suite, one at a time: several measure deadlines and latencies, and the
+/// browser test's Chromium would otherwise take the CPU they are measured on.
+@Suite(.serialized) enum GatewaySuites {}

@@ -41,6 +41,13 @@ struct HTTPTestClient: Sendable {
     /// Opens `path` as an event stream and returns the text received until `until` says
     /// enough, or `timeout` passes (then whatever arrived).
     func readEventStream(_ path: String, token: String, timeout: Duration, until: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await readEventStreamTimed(path, token: token, timeout: timeout, until: until).text
+    }
+
+    /// Like `readEventStream`, with the instant `until` was first satisfied.
+    func readEventStreamTimed(
+        _ path: String, token: String, timeout: Duration, until: @escaping @Sendable (String) -> Bool
+    ) async throws -> (text: String, matchedAt: ContinuousClock.Instant?) {
         let channel = try await connect()
         let text = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer \(token)\r\n\r\n"
         return try await channel.executeThenClose { inbound, outbound in
@@ -50,14 +57,17 @@ struct HTTPTestClient: Sendable {
                 group.addTask {
                     for try await chunk in inbound {
                         let text = seen.append(String(buffer: chunk))
-                        if until(text) { return }
+                        if until(text) {
+                            seen.markMatched()
+                            return
+                        }
                     }
                 }
                 group.addTask { try await Task.sleep(for: timeout) }
                 _ = try await group.next()
                 group.cancelAll()
             }
-            return seen.text
+            return (seen.text, seen.matchedAt)
         }
     }
 
@@ -108,7 +118,10 @@ struct HTTPTestClient: Sendable {
 /// Text received so far on a stream, shared between the reader and the timer.
 final class SeenText: Sendable {
     private let storage = Mutex("")
+    private let matched = Mutex<ContinuousClock.Instant?>(nil)
     var text: String { storage.withLock { $0 } }
+    var matchedAt: ContinuousClock.Instant? { matched.withLock { $0 } }
+    func markMatched() { matched.withLock { $0 = $0 ?? .now } }
     func append(_ more: String) -> String {
         storage.withLock { text in
             text += more
