@@ -63,7 +63,7 @@ public final class Gateway: Sendable {
             store: store, throttle: LoginThrottle(maxFailures: settings.loginMaxFailures, lockout: settings.loginLockout),
             sessions: sessions, sessionTTL: settings.sessionTTL
         ).add(to: table)
-        CockpitRoutes(overview: overview, hub: hub, heartbeat: .seconds(15)).add(to: table)
+        CockpitRoutes(overview: overview, hub: hub, heartbeat: settings.eventHeartbeat, sessions: sessions).add(to: table)
         for backend in backends {
             backend.addRoutes(to: table)
             if let intake = backend as? IntakeBackend { Open311Routes(intake: intake).add(to: table) }

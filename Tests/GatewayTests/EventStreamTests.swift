@@ -71,6 +71,21 @@ extension GatewaySuites {
             }
         }
 
+        @Test func theStreamEndsOnceItsSessionIsSignedOut() async throws {
+            try await withGateway(tweak: { $0.eventHeartbeat = .milliseconds(200) }) { harness in
+                let leader = try await harness.login("leader")
+                async let stream = harness.client.readEventStreamTimed("/api/events", token: leader, timeout: .seconds(3)) {
+                    $0.contains("\r\n0\r\n\r\n")  // the end of the chunked body
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                let signedOut = try await harness.client.request("POST", "/api/auth/logout", token: leader)
+                #expect(signedOut.status == 204)
+                let (text, ended) = try await stream
+                #expect(text.contains(": heartbeat"))
+                #expect(ended != nil, "the stream outlived its session: \(text.suffix(200))")
+            }
+        }
+
         @Test func theFeedResumesFromItsLastPositionAfterIntakeRestarts() async throws {
             try await withGateway { harness in
                 let ticket = harness.intake.seed(village: "v-east", grid: "g-east-1", category: "c-power", status: .submitted)

@@ -41,6 +41,8 @@ public struct GatewaySettings: Sendable {
     public var logLevel: String
     public var metricsHost = "127.0.0.1"
     public var metricsPort = 9405
+    /// How often an idle event stream sends a comment line (and rechecks its session).
+    public var eventHeartbeat: Duration = .seconds(15)
 
     /// The backends the gateway knows how to talk to; each is wired when it has endpoints.
     public static let backendNames = ["intake", "canteen-meals", "job-fair", "enterprise-liaison"]

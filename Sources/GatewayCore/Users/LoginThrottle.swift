@@ -10,6 +10,7 @@ public final class LoginThrottle: Sendable {
         var lockedUntil: Date?
     }
 
+    static let maximumEntries = 100_000
     private let maxFailures: Int
     private let lockout: Duration
     private let now: @Sendable () -> Date
@@ -36,6 +37,11 @@ public final class LoginThrottle: Sendable {
     public func recordFailure(login: String, address: String) {
         let instant = now()
         entries.withLock { entries in
+            // A spray of made-up logins must not grow this without bound: past the cap, forget
+            // the counts of whoever is not locked out right now.
+            if entries.count > Self.maximumEntries {
+                entries = entries.filter { $0.value.lockedUntil.map { $0 > instant } ?? false }
+            }
             for (key, limit) in [(Self.loginKey(login), maxFailures), (Self.addressKey(address), maxFailures * 4)] {
                 var entry = entries[key] ?? Entry()
                 entry.failures += 1
