@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "GatewayCore", "TownshipRPC", "TownshipTLS", "TownshipProtos", "TownshipCertificates",
+                "GatewayCore", "TownshipRPC", "TownshipTLS", "TownshipProtos", "TownshipCertificates", "TownshipServiceRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
