@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // System libraries and the C shim for OpenSSL 3 macros.
@@ -112,6 +113,31 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The gateway: HTTP JSON API, users and sessions, cockpit fan-out, live events,
+        // Open311, and the cockpit page; the backends are reached over TWP/1.
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipProtos", "TownshipServiceRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "gateway",
+            dependencies: ["GatewayCore"],
+            path: "Sources/Gateway/Main",
+            swiftSettings: strict
+        ),
 
         // `township`: certificates, calls, running the suite locally.
         .executableTarget(
@@ -163,6 +189,17 @@ let package = Package(
         .testTarget(
             name: "TownshipProtosTests",
             dependencies: ["TownshipProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "GatewayCore", "TownshipRPC", "TownshipTLS", "TownshipProtos", "TownshipCertificates", "TownshipServiceRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,47 @@
+import Logging
+import TownshipRPC
+import TownshipTLS
+
+/// Makes the gateway's TWP/1 clients: mutual TLS with the gateway's certificate, each
+/// backend checked against its own SPIFFE identity.
+public struct BackendConnector: Sendable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var caPath: String
+    public var logger: Logger
+
+    public init(certificatePath: String, privateKeyPath: String, caPath: String, logger: Logger) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+        self.caPath = caPath
+        self.logger = logger
+    }
+
+    public static func identity(of service: String) -> String { "spiffe://township.local/service/\(service)" }
+
+    /// The client and its TLS contexts (for reloading certificates on SIGHUP).
+    public func client(for service: String, endpoints: [RPCEndpoint]) throws -> (RPCClient, ReloadableTLSContext) {
+        let identity = Self.identity(of: service)
+        let contexts = try ReloadableTLSContext(configuration: .client(
+            certificateChainPath: certificatePath, privateKeyPath: privateKeyPath,
+            trustedCAPath: caPath, expectedServerIdentity: identity))
+        var clientLogger = logger
+        clientLogger[metadataKey: "backend"] = "\(service)"
+        let client = RPCClient(
+            configuration: RPCClientConfiguration(
+                endpoints: endpoints, serverIdentity: identity, connectTimeout: .seconds(2),
+                backoff: Backoff(initial: .milliseconds(50), maximum: .seconds(2)), maxAttempts: 2, logger: clientLogger),
+            security: TLSClientTransport(contexts: contexts, logger: clientLogger))
+        return (client, contexts)
+    }
+}
+
+/// The backends the gateway knows, by service name. A backend that has landed adds its
+/// factory here; one with no endpoints configured is simply not wired.
+public enum BackendCatalog {
+    public typealias Factory = @Sendable (RPCClient) -> any Backend
+
+    public static let factories: [String: Factory] = [
+        "intake": { IntakeBackend(client: $0) },
+    ]
+}

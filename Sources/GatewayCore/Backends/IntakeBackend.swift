@@ -1,0 +1,141 @@
+import SwiftProtobuf
+import TownshipProtos
+import TownshipRPC
+
+/// The intake service (residents' problems) behind the gateway.
+public struct IntakeBackend: Backend {
+    public let name = "intake"
+    let client: RPCClient
+
+    public init(client: RPCClient) {
+        self.client = client
+    }
+
+    /// Calls `method` on behalf of `user`: their principal, and nothing else, goes along.
+    func call<Request: Message, Response: Message>(
+        _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser,
+        timeout: Duration = .seconds(10), idempotencyKey: String? = nil
+    ) async throws -> Response {
+        let options = CallOptions(
+            timeout: timeout, isIdempotent: method.name.hasPrefix("List") || method.name.hasPrefix("Get"),
+            idempotencyKey: idempotencyKey, principal: user.encodedPrincipal)
+        do {
+            return try await client.unary(method.path, request, as: Response.self, options: options)
+        } catch let error as RPCError {
+            throw GatewayError(rpc: error)
+        }
+    }
+
+    // MARK: Overview
+
+    public func overviewSection(for user: GatewayUser, timeout: Duration) async throws -> OverviewSectionData {
+        var listRequest = Township_Intake_V1_ListTicketsRequest()
+        listRequest.filter.statuses = TicketStatusNames.open
+        listRequest.orderBy = .dueAsc
+        listRequest.page.pageSize = 100
+        async let statistics = result { try await call(Township_Intake_V1_Intake.getStatistics, .init(), for: user, timeout: timeout) }
+        async let list = result { try await call(Township_Intake_V1_Intake.listTickets, listRequest, for: user, timeout: timeout) }
+        let (statisticsResult, listResult) = await (statistics, list)
+
+        var members: [(String, JSONValue)] = []
+        var problems: [String] = []
+        switch statisticsResult {
+        case .success(let response): members.append(("statistics", .raw(try ProtoJSON.encode(response))))
+        case .failure(let error): problems.append("statistics: \(Self.describe(error))")
+        }
+        switch listResult {
+        case .success(let response):
+            let ordered = Self.overdueFirst(response.tickets)
+            members.append(("openTickets", .array(try ordered.map { .raw(try ProtoJSON.encode($0)) })))
+        case .failure(let error): problems.append("open tickets: \(Self.describe(error))")
+        }
+        if members.isEmpty, case .failure(let error) = statisticsResult { throw error }
+        return OverviewSectionData(data: .object(members), problems: problems)
+    }
+
+    /// Escalated, then overdue, then by due time (no deadline last), then oldest first.
+    static func overdueFirst(_ tickets: [Township_Intake_V1_Ticket]) -> [Township_Intake_V1_Ticket] {
+        tickets.enumerated().sorted { left, right in
+            let a = left.element
+            let b = right.element
+            if a.deadline.escalated != b.deadline.escalated { return a.deadline.escalated }
+            if a.deadline.overdue != b.deadline.overdue { return a.deadline.overdue }
+            if a.hasDeadline != b.hasDeadline { return a.hasDeadline }
+            if a.hasDeadline, a.deadline.dueAt != b.deadline.dueAt {
+                return (a.deadline.dueAt.seconds, a.deadline.dueAt.nanos) < (b.deadline.dueAt.seconds, b.deadline.dueAt.nanos)
+            }
+            return left.offset < right.offset
+        }.map(\.element)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as GatewayError: "\(error.code): \(error.message)"
+        case let error as RPCError: error.description
+        default: "\(error)"
+        }
+    }
+
+    private func result<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    // MARK: Events
+
+    public var eventSource: (any BackendEventSource)? { IntakeEventSource(client: client) }
+
+    public func shutdown() async {
+        await client.shutdown()
+    }
+}
+
+enum TicketStatusNames {
+    /// Every status that is not final.
+    static let open: [Township_Intake_V1_TicketStatus] = [
+        .submitted, .accepted, .dispatched, .returned, .signed, .inProgress, .replied, .followedUp,
+    ]
+}
+
+/// Intake's SubscribeEvents as backend events. The gateway subscribes as itself (a
+/// leader-level reader named "gateway-event-feed") and filters per viewer before pushing.
+struct IntakeEventSource: BackendEventSource {
+    let client: RPCClient
+
+    static let feedPrincipal = GatewayUser(id: "gateway-event-feed", login: "-", displayName: "gateway", role: .leader)
+
+    func events(after position: Int64?) -> AsyncThrowingStream<BackendEvent, any Error> {
+        var request = Township_Intake_V1_SubscribeEventsRequest()
+        if let position { request.afterPosition = position }
+        let stream = client.serverStreaming(
+            Township_Intake_V1_Intake.subscribeEvents.path, request, as: Township_Intake_V1_SubscribeEventsResponse.self,
+            options: CallOptions(timeout: nil, principal: Self.feedPrincipal.encodedPrincipal))
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await response in stream {
+                        continuation.yield(try Self.event(from: response))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    static func event(from response: Township_Intake_V1_SubscribeEventsResponse) throws -> BackendEvent {
+        let ticket = response.ticket
+        var redacted = response
+        redacted.ticket.clearReporter()
+        redacted.event.actor.displayName = ""
+        func nonEmpty(_ value: String) -> String? { value.isEmpty ? nil : value }
+        return BackendEvent(
+            backend: "intake", position: response.position,
+            villageID: nonEmpty(ticket.submission.place.villageID.value),
+            gridID: nonEmpty(ticket.submission.place.gridID.value),
+            departmentID: nonEmpty(ticket.departmentID.value),
+            submitterID: nonEmpty(ticket.submittedBy.userID.value),
+            fullJSON: try ProtoJSON.encode(response), redactedJSON: try ProtoJSON.encode(redacted))
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Logging
+import ServiceLifecycle
+import TownshipRPC
+import TownshipServiceRuntime
+import TownshipTLS
+
+/// The gateway: users and sessions, the JSON API over the wired backends, the cockpit
+/// overview and live events, Open311, and the page. `application` serves HTTP; `services`
+/// are what must run next to it (the event feed, certificate reloads).
+public final class Gateway: Sendable {
+    public let settings: GatewaySettings
+    public let store: UserStore
+    public let hub: EventHub
+    public let overview: OverviewService
+    public let backends: [any Backend]
+    public let routes: [RouteDescription]
+    let responder: RouterResponder<GatewayRequestContext>
+    let tlsContexts: [ReloadableTLSContext]
+    let logger: Logger
+
+    /// Connects to every backend that has endpoints in `settings`.
+    public convenience init(settings: GatewaySettings, store: UserStore, logger: Logger) throws {
+        let connector = BackendConnector(
+            certificatePath: settings.certificatePath, privateKeyPath: settings.privateKeyPath, caPath: settings.caPath, logger: logger)
+        var backends: [any Backend] = []
+        var contexts: [ReloadableTLSContext] = []
+        for name in GatewaySettings.backendNames {
+            guard let endpoints = settings.backendEndpoints[name] else { continue }
+            guard let factory = BackendCatalog.factories[name] else {
+                logger.warning("endpoints configured for a backend this gateway cannot talk to yet", metadata: ["backend": "\(name)"])
+                continue
+            }
+            let (client, context) = try connector.client(for: name, endpoints: endpoints)
+            backends.append(factory(client))
+            contexts.append(context)
+        }
+        try self.init(settings: settings, store: store, backends: backends, tlsContexts: contexts, logger: logger)
+    }
+
+    public init(settings: GatewaySettings, store: UserStore, backends: [any Backend], tlsContexts: [ReloadableTLSContext] = [], logger: Logger) throws {
+        self.settings = settings
+        self.store = store
+        self.backends = backends
+        self.tlsContexts = tlsContexts
+        self.logger = logger
+        hub = EventHub()
+        overview = OverviewService(
+            backends: backends,
+            configuration: .init(
+                budget: settings.overviewBudget, perBackend: settings.overviewBackendTimeout, cacheTTL: settings.overviewCacheTTL,
+                breakerFailures: settings.breakerFailures, breakerCoolDown: settings.breakerCoolDown),
+            logger: logger)
+
+        let router = Router(context: GatewayRequestContext.self)
+        // Request counts and durations by route, through swift-metrics.
+        router.add(middleware: MetricsMiddleware())
+        let sessions = SessionAuthenticator(store: store)
+        let table = RouteTable(router: router, sessions: sessions)
+        AuthRoutes(
+            store: store, throttle: LoginThrottle(maxFailures: settings.loginMaxFailures, lockout: settings.loginLockout),
+            sessions: sessions, sessionTTL: settings.sessionTTL
+        ).add(to: table)
+        CockpitRoutes(overview: overview, hub: hub, heartbeat: settings.eventHeartbeat, sessions: sessions).add(to: table)
+        for backend in backends {
+            backend.addRoutes(to: table)
+            if let intake = backend as? IntakeBackend { Open311Routes(intake: intake).add(to: table) }
+        }
+        try StaticRoutes().add(to: table)
+        responder = router.buildResponder()
+        routes = table.routes
+    }
+
+    /// The HTTP server; `onServerRunning` learns the bound address (port 0 picks one).
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var appLogger = logger
+        appLogger[metadataKey: "component"] = "http"
+        return Application(
+            responder: responder,
+            configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "township-gateway"),
+            services: services, onServerRunning: onServerRunning, logger: appLogger)
+    }
+
+    /// The services that run beside the HTTP server.
+    public var services: [any Service] {
+        var services: [any Service] = [EventFeed(backends: backends, hub: hub, logger: logger)]
+        if !tlsContexts.isEmpty { services.append(CertificateReloader(contexts: tlsContexts, logger: logger)) }
+        return services
+    }
+
+    public func shutdown() async {
+        for backend in backends { await backend.shutdown() }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+
+/// Sign-in, sign-out and "who am I".
+struct AuthRoutes {
+    let store: UserStore
+    let throttle: LoginThrottle
+    let sessions: SessionAuthenticator
+    let sessionTTL: Duration
+
+    struct Credentials: Decodable {
+        var login: String
+        var password: String
+    }
+
+    func add(to table: RouteTable) {
+        table.addPublic(.post, "/api/auth/login") { request, context in
+            let body = try await request.body.collect(upTo: 16 * 1024)
+            guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(buffer: body)),
+                !credentials.login.isEmpty, credentials.login.utf8.count <= 128, credentials.password.utf8.count <= 256
+            else {
+                throw GatewayError.badRequest("send {\"login\": \"…\", \"password\": \"…\"} (login at most 128, password at most 256 bytes)")
+            }
+            if let wait = throttle.retryAfter(login: credentials.login, address: context.remoteAddress) {
+                throw GatewayError(
+                    .tooManyRequests, code: "RESOURCE_EXHAUSTED", reason: "LOGIN_LOCKED",
+                    "too many failed sign-ins; try again in \(Int(wait.rounded(.up))) s", retryAfterSeconds: Int(wait.rounded(.up)))
+            }
+            guard let user = try await store.verify(login: credentials.login, password: credentials.password) else {
+                throttle.recordFailure(login: credentials.login, address: context.remoteAddress)
+                throw GatewayError(.unauthorized, code: "UNAUTHENTICATED", reason: "BAD_CREDENTIALS", "unknown login or wrong password")
+            }
+            throttle.recordSuccess(login: credentials.login)
+            let session = try await store.createSession(for: user, ttl: sessionTTL)
+            return jsonResponse(JSONValue.object([
+                ("token", .string(session.token)),
+                ("expiresAt", .string(ISO8601DateFormatter().string(from: session.expiresAt))),
+                ("user", Self.json(user)),
+            ]).render())
+        }
+        table.add(.post, "/api/auth/logout", roles: .everyone) { request, _, _ in
+            if let token = sessions.token(in: request) { try await store.deleteSession(token: token) }
+            return Response(status: .noContent)
+        }
+        table.add(.get, "/api/auth/me", roles: .everyone) { _, _, user in
+            jsonResponse(Self.json(user).render())
+        }
+    }
+
+    static func json(_ user: GatewayUser) -> JSONValue {
+        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return .object([
+            ("id", .string(user.id)), ("login", .string(user.login)), ("displayName", .string(user.displayName)),
+            ("role", .string(user.role.rawValue)), ("gridId", optional(user.gridID)),
+            ("departmentId", optional(user.departmentID)), ("villageId", optional(user.villageID)),
+        ])
+    }
+}

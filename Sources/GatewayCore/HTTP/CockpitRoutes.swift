@@ -1,0 +1,67 @@
+import Hummingbird
+
+/// The cockpit's data: the overview and the live event stream.
+struct CockpitRoutes {
+    static let overviewRoles: Set<GatewayRole> = [.leader, .admin]
+
+    let overview: OverviewService
+    let hub: EventHub
+    let heartbeat: Duration
+    let sessions: SessionAuthenticator
+
+    func add(to table: RouteTable) {
+        table.add(.get, "/api/cockpit/overview", roles: Self.overviewRoles) { _, _, user in
+            let answer = await overview.overview(for: user)
+            return jsonResponse(answer.json)
+        }
+        table.add(.get, "/api/events", roles: EventVisibility.roles) { request, _, user in
+            let token = sessions.token(in: request) ?? ""
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
+                body: ServerSentEvents.body(hub: hub, user: user, heartbeat: heartbeat) {
+                    (try? await sessions.store.user(forToken: token)) != nil
+                })
+        }
+    }
+}
+
+/// A text/event-stream of the events `user` may see, with a comment line as heartbeat so a
+/// closed browser is noticed even when nothing happens. The stream ends at the first
+/// heartbeat after the session has expired or been signed out.
+enum ServerSentEvents {
+    static func body(
+        hub: EventHub, user: GatewayUser, heartbeat: Duration, sessionIsLive: @escaping @Sendable () async -> Bool
+    ) -> ResponseBody {
+        ResponseBody { writer in
+            let (lines, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
+            let subscription = hub.subscribe()
+            let forward = Task {
+                for await event in subscription {
+                    guard let json = EventVisibility.json(of: event, for: user) else { continue }
+                    sink.yield("id: \(event.backend):\(event.position)\nevent: \(event.backend)\ndata: \(json)\n\n")
+                }
+            }
+            let beat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: heartbeat)
+                    guard await sessionIsLive() else {
+                        sink.finish()
+                        return
+                    }
+                    sink.yield(": heartbeat\n\n")
+                }
+            }
+            defer {
+                forward.cancel()
+                beat.cancel()
+                sink.finish()
+            }
+            try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
+            for await line in lines {
+                try await writer.write(ByteBuffer(string: line))
+            }
+            try await writer.finish(nil)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// The cockpit page, its script and style, and the OpenAPI document, all served from the
+/// target's resources (no external assets: the machines have no internet).
+struct StaticRoutes {
+    struct Asset: Sendable {
+        var bytes: ByteBuffer
+        var contentType: String
+    }
+
+    struct MissingResource: Error, CustomStringConvertible {
+        var name: String
+        var description: String { "the resource \(name) is missing from the GatewayCore bundle" }
+    }
+
+    static let files: [(path: String, resource: String, contentType: String)] = [
+        ("/", "cockpit.html", "text/html; charset=utf-8"),
+        ("/cockpit.js", "cockpit.js", "text/javascript; charset=utf-8"),
+        ("/cockpit.css", "cockpit.css", "text/css; charset=utf-8"),
+        ("/openapi.json", "openapi.json", "application/json; charset=utf-8"),
+    ]
+
+    static func resource(_ name: String) throws -> Data {
+        let base = (name as NSString).deletingPathExtension
+        let ext = (name as NSString).pathExtension
+        guard let url = Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources") else {
+            throw MissingResource(name: name)
+        }
+        return try Data(contentsOf: url)
+    }
+
+    func add(to table: RouteTable) throws {
+        for file in Self.files {
+            let asset = Asset(bytes: ByteBuffer(bytes: try Self.resource(file.resource)), contentType: file.contentType)
+            table.addPublic(.get, file.path) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: asset.contentType, .cacheControl: "no-cache",
+                        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
+                    ],
+                    body: ResponseBody(byteBuffer: asset.bytes))
+            }
+        }
+        table.addPublic(.get, "/healthz") { _, _ in jsonResponse("{\"status\":\"ok\"}") }
+    }
+}

@@ -1,0 +1,129 @@
+import Configuration
+import Foundation
+import TownshipRPC
+
+/// What the gateway reads from its configuration (JSON file given with `--config`, or
+/// `TOWNSHIP_*` environment variables, through `ConfigurationSources`).
+///
+/// | key | meaning |
+/// | --- | --- |
+/// | `http.host`, `http.port` | where the HTTP API and the cockpit page listen |
+/// | `tls.certificate`, `tls.key`, `tls.ca` | the gateway's client certificate and key, and the suite's CA |
+/// | `backends.<name>.endpoints` | `host:port` list of a backend (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`); absent: not wired |
+/// | `users.database` | SQLite file of users and sessions |
+/// | `users.bcryptCost` | bcrypt cost of new password hashes (10 to 16; 12 by default) |
+/// | `users.seedDemo` | create the demo users when the database has none |
+/// | `session.ttlSeconds` | lifetime of a session token |
+/// | `login.maxFailures`, `login.lockoutSeconds` | failures before a lockout, and its first length (doubles each time) |
+/// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
+/// | `overview.cacheMilliseconds` | how long a complete overview is reused |
+/// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
+/// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
+/// | `log.level` | trace … critical |
+public struct GatewaySettings: Sendable {
+    public var httpHost: String
+    public var httpPort: Int
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var caPath: String
+    public var backendEndpoints: [String: [RPCEndpoint]]
+    public var usersDatabasePath: String
+    public var seedDemoUsers: Bool
+    public var bcryptCost: Int = 12
+    public var sessionTTL: Duration
+    public var loginMaxFailures: Int
+    public var loginLockout: Duration
+    public var overviewBudget: Duration
+    public var overviewBackendTimeout: Duration
+    public var overviewCacheTTL: Duration
+    public var breakerFailures: Int
+    public var breakerCoolDown: Duration
+    public var logLevel: String
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort = 9405
+    /// How often an idle event stream sends a comment line (and rechecks its session).
+    public var eventHeartbeat: Duration = .seconds(15)
+
+    /// The backends the gateway knows how to talk to; each is wired when it has endpoints.
+    public static let backendNames = ["intake", "canteen-meals", "job-fair", "enterprise-liaison"]
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    public init(
+        httpHost: String = "127.0.0.1", httpPort: Int = 8080,
+        certificatePath: String = "state/certs/service-gateway.crt",
+        privateKeyPath: String = "state/certs/service-gateway.key",
+        caPath: String = "state/certs/ca.crt",
+        backendEndpoints: [String: [RPCEndpoint]] = [:],
+        usersDatabasePath: String = "state/gateway/users.sqlite",
+        seedDemoUsers: Bool = true,
+        sessionTTL: Duration = .seconds(8 * 3600),
+        loginMaxFailures: Int = 5, loginLockout: Duration = .seconds(30),
+        overviewBudget: Duration = .milliseconds(800), overviewBackendTimeout: Duration = .milliseconds(500),
+        overviewCacheTTL: Duration = .seconds(2),
+        breakerFailures: Int = 3, breakerCoolDown: Duration = .seconds(5),
+        logLevel: String = "info"
+    ) {
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+        self.caPath = caPath
+        self.backendEndpoints = backendEndpoints
+        self.usersDatabasePath = usersDatabasePath
+        self.seedDemoUsers = seedDemoUsers
+        self.sessionTTL = sessionTTL
+        self.loginMaxFailures = loginMaxFailures
+        self.loginLockout = loginLockout
+        self.overviewBudget = overviewBudget
+        self.overviewBackendTimeout = overviewBackendTimeout
+        self.overviewCacheTTL = overviewCacheTTL
+        self.breakerFailures = breakerFailures
+        self.breakerCoolDown = breakerCoolDown
+        self.logLevel = logLevel
+    }
+
+    public init(config: ConfigReader) throws {
+        self.init()
+        httpHost = config.string(forKey: "http.host", default: httpHost)
+        httpPort = config.int(forKey: "http.port", default: httpPort)
+        certificatePath = config.string(forKey: "tls.certificate", default: certificatePath)
+        privateKeyPath = config.string(forKey: "tls.key", default: privateKeyPath)
+        caPath = config.string(forKey: "tls.ca", default: caPath)
+        for name in Self.backendNames {
+            let texts = config.stringArray(forKey: ConfigKey("backends.\(name).endpoints"), default: [])
+            let endpoints = try texts.map { text -> RPCEndpoint in
+                guard let endpoint = RPCEndpoint(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw Invalid(description: "backends.\(name).endpoints: '\(text)' is not host:port")
+                }
+                return endpoint
+            }
+            if !endpoints.isEmpty { backendEndpoints[name] = endpoints }
+        }
+        usersDatabasePath = config.string(forKey: "users.database", default: usersDatabasePath)
+        seedDemoUsers = config.bool(forKey: "users.seedDemo", default: seedDemoUsers)
+        bcryptCost = config.int(forKey: "users.bcryptCost", default: bcryptCost)
+        guard (10...16).contains(bcryptCost) else { throw Invalid(description: "users.bcryptCost must be within 10...16") }
+        sessionTTL = .seconds(config.int(forKey: "session.ttlSeconds", default: 8 * 3600))
+        loginMaxFailures = config.int(forKey: "login.maxFailures", default: loginMaxFailures)
+        loginLockout = .seconds(config.int(forKey: "login.lockoutSeconds", default: 30))
+        overviewBudget = .milliseconds(config.int(forKey: "overview.budgetMilliseconds", default: 800))
+        overviewBackendTimeout = .milliseconds(config.int(forKey: "overview.backendMilliseconds", default: 500))
+        overviewCacheTTL = .milliseconds(config.int(forKey: "overview.cacheMilliseconds", default: 2000))
+        breakerFailures = config.int(forKey: "breaker.failures", default: breakerFailures)
+        breakerCoolDown = .milliseconds(config.int(forKey: "breaker.coolDownMilliseconds", default: 5000))
+        logLevel = config.string(forKey: "log.level", default: logLevel)
+        metricsHost = config.string(forKey: "metrics.host", default: metricsHost)
+        metricsPort = config.int(forKey: "metrics.port", default: metricsPort)
+        guard (0...65535).contains(metricsPort) else { throw Invalid(description: "metrics.port must be within 0...65535") }
+        guard (0...65535).contains(httpPort) else { throw Invalid(description: "http.port must be within 0...65535") }
+        guard sessionTTL > .zero else { throw Invalid(description: "session.ttlSeconds must be positive") }
+        guard loginMaxFailures > 0 else { throw Invalid(description: "login.maxFailures must be positive") }
+        guard overviewBackendTimeout <= overviewBudget else {
+            throw Invalid(description: "overview.backendMilliseconds must not exceed overview.budgetMilliseconds")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+
+/// Users and sessions in SQLite. Passwords are bcrypt hashes; session tokens are random
+/// 256-bit values of which only the SHA-256 is stored, so a copy of the database opens no
+/// session.
+public final class UserStore: Sendable {
+    private let database: DatabaseQueue
+    private let bcryptCost: UInt8
+    private let now: @Sendable () -> Date
+    /// Verified against when the login is unknown, so that the answer takes as long.
+    private let decoyHash: String
+
+    public init(path: String, bcryptCost: UInt8 = 12, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        database = try DatabaseQueue(path: path)
+        self.bcryptCost = bcryptCost
+        self.now = now
+        decoyHash = Bcrypt.hash("decoy-\(UUID().uuidString)", cost: bcryptCost)
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "user") { t in
+                t.column("id", .text).primaryKey()
+                t.column("login", .text).notNull().unique()
+                t.column("password_hash", .text).notNull()
+                t.column("display_name", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("grid_id", .text)
+                t.column("department_id", .text)
+                t.column("village_id", .text)
+            }
+            try db.create(table: "session") { t in
+                t.column("token_sha256", .text).primaryKey()
+                t.column("user_id", .text).notNull().references("user", onDelete: .cascade)
+                t.column("created_at", .double).notNull()
+                t.column("expires_at", .double).notNull()
+            }
+            try db.create(index: "session_expiry", on: "session", columns: ["expires_at"])
+        }
+        return migrator
+    }
+
+    // MARK: Users
+
+    public func userCount() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
+    }
+
+    public func addUser(_ user: GatewayUser, password: String) async throws {
+        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO user (id, login, password_hash, display_name, role, grid_id, department_id, village_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [user.id, user.login, hash, user.displayName, user.role.rawValue, user.gridID, user.departmentID, user.villageID])
+        }
+    }
+
+    /// Creates the demo users when there is no user at all; returns the ones created.
+    @discardableResult
+    public func seedDemoUsersIfEmpty() async throws -> [GatewayUser] {
+        guard try await userCount() == 0 else { return [] }
+        // bcrypt is slow on purpose: hash the nine passwords side by side.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for user in DemoUsers.all { group.addTask { try await self.addUser(user, password: DemoUsers.password) } }
+            try await group.waitForAll()
+        }
+        return DemoUsers.all
+    }
+
+    /// The user when the password matches, nil otherwise (unknown login or wrong password).
+    public func verify(login: String, password: String) async throws -> GatewayUser? {
+        let found = try await database.read { db -> StoredUser? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM user WHERE login = ?", arguments: [login]) else { return nil }
+            return StoredUser(user: try Self.user(from: row), passwordHash: row["password_hash"])
+        }
+        guard let found else {
+            _ = Bcrypt.verify(password, hash: decoyHash)
+            return nil
+        }
+        guard Bcrypt.verify(password, hash: found.passwordHash) else { return nil }
+        return found.user
+    }
+
+    private struct StoredUser: Sendable {
+        var user: GatewayUser
+        var passwordHash: String
+    }
+
+    private static func user(from row: Row) throws -> GatewayUser {
+        let roleName: String = row["role"]
+        guard let role = GatewayRole(rawValue: roleName) else {
+            throw DatabaseError(message: "user \(row["id"] as String) has an unknown role '\(roleName)'")
+        }
+        return GatewayUser(
+            id: row["id"], login: row["login"], displayName: row["display_name"], role: role,
+            gridID: row["grid_id"], departmentID: row["department_id"], villageID: row["village_id"])
+    }
+
+    // MARK: Sessions
+
+    public struct Session: Sendable {
+        public var token: String
+        public var expiresAt: Date
+    }
+
+    public func createSession(for user: GatewayUser, ttl: Duration) async throws -> Session {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let token = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let created = now()
+        let expires = created.addingTimeInterval(Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18)
+        let digest = Self.digest(token)
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [created.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO session (token_sha256, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [digest, user.id, created.timeIntervalSince1970, expires.timeIntervalSince1970])
+        }
+        return Session(token: token, expiresAt: expires)
+    }
+
+    /// The user of a live session; nil when the token is unknown or expired.
+    public func user(forToken token: String) async throws -> GatewayUser? {
+        guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
+        let digest = Self.digest(token)
+        let instant = now().timeIntervalSince1970
+        return try await database.read { db -> GatewayUser? in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT user.* FROM session JOIN user ON user.id = session.user_id WHERE token_sha256 = ? AND expires_at > ?",
+                arguments: [digest, instant])
+            return try row.map(Self.user(from:))
+        }
+    }
+
+    public func deleteSession(token: String) async throws {
+        let digest = Self.digest(token)
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE token_sha256 = ?", arguments: [digest])
+        }
+    }
+
+    private static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

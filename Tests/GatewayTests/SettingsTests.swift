@@ -1,0 +1,40 @@
+import Foundation
+import GatewayCore
+import Testing
+import TownshipRPC
+import TownshipServiceRuntime
+
+extension GatewaySuites {
+    /// The gateway's settings from a configuration file, with clear errors for bad values.
+    @Suite struct SettingsTests {
+        static func settings(_ json: String) async throws -> GatewaySettings {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).json")
+            try Data(json.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            return try GatewaySettings(config: try await ConfigurationSources.reader(configFile: file.path))
+        }
+
+        @Test func aFileConfiguresEndpointsDeadlinesAndSessions() async throws {
+            let settings = try await Self.settings("""
+                {"http": {"port": 9090}, "backends": {"intake": {"endpoints": ["127.0.0.1:7101", "127.0.0.1:7102"]}},
+                 "session": {"ttlSeconds": 60}, "overview": {"budgetMilliseconds": 700, "backendMilliseconds": 400}}
+                """)
+            #expect(settings.httpPort == 9090)
+            #expect(settings.backendEndpoints["intake"] == [RPCEndpoint(host: "127.0.0.1", port: 7101), RPCEndpoint(host: "127.0.0.1", port: 7102)])
+            #expect(settings.backendEndpoints["job-fair"] == nil)
+            #expect(settings.sessionTTL == .seconds(60))
+            #expect(settings.overviewBudget == .milliseconds(700) && settings.overviewBackendTimeout == .milliseconds(400))
+        }
+
+        @Test(arguments: [
+            #"{"backends": {"intake": {"endpoints": ["nowhere"]}}}"#,
+            #"{"http": {"port": 70000}}"#,
+            #"{"overview": {"budgetMilliseconds": 100, "backendMilliseconds": 500}}"#,
+            #"{"users": {"bcryptCost": 4}}"#,
+            #"{"session": {"ttlSeconds": 0}}"#,
+        ])
+        func badValuesAreRefusedWithAReason(_ json: String) async throws {
+            await #expect(throws: GatewaySettings.Invalid.self) { try await Self.settings(json) }
+        }
+    }
+}
