@@ -132,11 +132,12 @@ extension SQLiteTicketStore {
                 overdue += row["overdue"] ?? 0
             }
             func rate(_ n: Int, _ d: Int) -> Double? { d == 0 ? nil : Double(n) / Double(d) }
-            // The exact median: durations come out of the index unsorted; selecting here is
-            // cheaper than an SQL sort with OFFSET at a million rows.
+            // The exact median: durations come out of the index unsorted; sorting here is
+            // cheaper than an SQL sort with OFFSET at a million rows. `+t.status` keeps SQLite
+            // on the covering index instead of the status index and 900k row lookups.
             var durations = try Int64.fetchAll(db, sql: """
                 SELECT t.closed_at - t.created_at FROM ticket t
-                WHERE \(whereSQL) AND t.status = 'closed' AND (t.outcome IS NULL OR t.outcome <> 'duplicate') AND t.closed_at IS NOT NULL
+                WHERE \(whereSQL) AND +t.status = 'closed' AND (t.outcome IS NULL OR t.outcome <> 'duplicate') AND t.closed_at IS NOT NULL
                 """, arguments: args)
             var median: TimeInterval?
             if !durations.isEmpty {
