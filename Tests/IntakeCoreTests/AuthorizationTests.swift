@@ -66,6 +66,15 @@ import Testing
         #expect(try await h.act(.sign, a, by: Fixture.socialStaff).ticket.status == .signed)
     }
 
+    @Test func gridWorkerReportsLandInTheirGrid() async throws {
+        let h = try await Harness()
+        let v = try await h.submit(Fixture.report(grid: nil, channel: .gridPhoto), by: Fixture.workerA)
+        #expect(v.ticket.gridID == "V1-G1")
+        #expect(try await h.store.ticket(v.ticket.id, for: Fixture.workerA).view.ticket.id == v.ticket.id)
+        #expect(await intakeError { try await h.submit(Fixture.report(grid: "V1-G2"), by: Fixture.workerA) }
+                == .permissionDenied("grid worker 'gw-a' may file tickets only for grid 'V1-G1'"))
+    }
+
     @Test func phoneIsMaskedForAllButOwnerAndReporter() async throws {
         let (h, a, b, _) = try await seeded()
         #expect(try await h.store.ticket(a, for: Fixture.workerA).view.ticket.reporter.phone == "13812345678")  // owner

@@ -14,8 +14,10 @@ import Testing
         "Road lamp broken near the WiFi kiosk",
     ]
 
-    func seeded() async throws -> (Harness, [TicketID]) {
-        let h = try await Harness()
+    func seeded(commonSearchThreshold: Int = 5_000) async throws -> (Harness, [TicketID]) {
+        var config = IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar)
+        config.commonSearchThreshold = commonSearchThreshold
+        let h = try await Harness(configuration: config)
         var ids: [TicketID] = []
         for d in Self.descriptions {
             ids.append(try await h.submit(Fixture.report(d)).ticket.id)
@@ -28,8 +30,10 @@ import Testing
         Set(try await h.store.list(TicketFilter(text: text), page: PageRequest(limit: 100), for: Fixture.leader).items.map(\.ticket.id))
     }
 
-    @Test func chineseFullTextSearch() async throws {
-        let (h, ids) = try await seeded()
+    /// Threshold 0 forces the strategy used for common terms; 5000 the one for rare terms.
+    @Test(arguments: [0, 5_000])
+    func chineseFullTextSearch(threshold: Int) async throws {
+        let (h, ids) = try await seeded(commonSearchThreshold: threshold)
         #expect(try await search(h, "临时用电") == [ids[0]])
         #expect(try await search(h, "违建") == [ids[2]])
         #expect(try await search(h, "养老") == [ids[1], ids[4]])

@@ -14,6 +14,9 @@ public struct TicketWorkflow: Sendable {
 
     /// Builds the ticket and its first ledger entry for a new report (number and id are the store's).
     public func submission(_ report: NewTicket, by actor: Principal, at now: Date) throws(IntakeError) -> (Ticket, LedgerEntryDraft) {
+        var report = report
+        // A grid worker's report without a grid is for their own grid (else they could not see it).
+        if actor.role == .gridWorker, report.gridID == nil { report.gridID = actor.gridID }
         try ActionPolicy.authorizeSubmission(report, by: actor)
         try catalog.validatePlace(villageID: report.villageID, gridID: report.gridID)
         let description = report.description.trimmingCharacters(in: .whitespacesAndNewlines)
