@@ -50,25 +50,41 @@ public enum PayloadCompression {
         }
         defer { inflateEnd(&stream) }
 
-        // One spare byte of room reveals a stream that inflates past its declared size.
-        var output = allocator.buffer(capacity: Int(declared) + 1)
+        // Exactly the declared size, never more: a stream that still has output once that
+        // is full is found with a one-byte probe, so a peer's word never doubles what we
+        // allocate (ByteBuffer rounds capacities up to a power of two).
+        var output = allocator.buffer(capacity: Int(declared))
         var status: Int32 = Z_OK
         var consumed = 0
+        var overflowed = false
         input.withUnsafeReadableBytes { compressed in
-            _ = output.writeWithUnsafeMutableBytes(minimumWritableBytes: Int(declared) + 1) { out in
-                stream.next_in = UnsafeMutablePointer(mutating: compressed.bindMemory(to: Bytef.self).baseAddress)
-                stream.avail_in = uInt(compressed.count)
-                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-                stream.avail_out = uInt(Int(declared) + 1)
-                status = CZlib.inflate(&stream, Z_FINISH)
-                consumed = compressed.count - Int(stream.avail_in)
-                return Int(stream.total_out)
+            stream.next_in = UnsafeMutablePointer(mutating: compressed.bindMemory(to: Bytef.self).baseAddress)
+            stream.avail_in = uInt(compressed.count)
+            if declared > 0 {
+                _ = output.writeWithUnsafeMutableBytes(minimumWritableBytes: Int(declared)) { out in
+                    stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                    stream.avail_out = uInt(declared)
+                    status = CZlib.inflate(&stream, Z_FINISH)
+                    return Int(stream.total_out)
+                }
             }
+            if status != Z_STREAM_END && status >= Z_OK || declared == 0 {
+                var probe: UInt8 = 0
+                let before = stream.total_out
+                withUnsafeMutablePointer(to: &probe) { pointer in
+                    stream.next_out = pointer
+                    stream.avail_out = 1
+                    status = CZlib.inflate(&stream, Z_FINISH)
+                }
+                overflowed = stream.total_out > before
+            }
+            consumed = compressed.count - Int(stream.avail_in)
+        }
+        guard !overflowed else {
+            throw WireConnectionError(.compressionError, "inflates past its declared size \(declared)")
         }
         guard status == Z_STREAM_END else {
-            let why = status == Z_BUF_ERROR && output.readableBytes > Int(declared)
-                ? "inflates past its declared size \(declared)"
-                : (status == Z_BUF_ERROR ? "zlib stream is truncated" : "zlib stream is corrupt (zlib status \(status))")
+            let why = status == Z_BUF_ERROR || status == Z_OK ? "zlib stream is truncated" : "zlib stream is corrupt (zlib status \(status))"
             throw WireConnectionError(.compressionError, why)
         }
         guard output.readableBytes == Int(declared) else {
