@@ -19,6 +19,8 @@ public final class Gateway: Sendable {
     public let routes: [RouteDescription]
     let responder: RouterResponder<GatewayRequestContext>
     let tlsContexts: [ReloadableTLSContext]
+    /// Set when the gateway serves HTTPS itself.
+    let httpsContext: ReloadableTLSContext?
     let logger: Logger
 
     /// Connects to every backend that has endpoints in `settings`.
@@ -44,7 +46,15 @@ public final class Gateway: Sendable {
         self.settings = settings
         self.store = store
         self.backends = backends
-        self.tlsContexts = tlsContexts
+        if let certificate = settings.httpsCertificatePath, let key = settings.httpsPrivateKeyPath {
+            let https = try ReloadableTLSContext(configuration: .browserFacingServer(
+                certificateChainPath: certificate, privateKeyPath: key, trustedCAPath: settings.caPath))
+            httpsContext = https
+            self.tlsContexts = tlsContexts + [https]
+        } else {
+            httpsContext = nil
+            self.tlsContexts = tlsContexts
+        }
         self.logger = logger
         hub = EventHub()
         overview = OverviewService(
@@ -79,6 +89,7 @@ public final class Gateway: Sendable {
         appLogger[metadataKey: "component"] = "http"
         return Application(
             responder: responder,
+            server: httpsContext.map { .https(contexts: $0) } ?? .http1(),
             configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "township-gateway"),
             services: services, onServerRunning: onServerRunning, logger: appLogger)
     }

@@ -30,6 +30,9 @@ public struct TLSConfiguration: Sendable, Hashable {
     public var requirePeerIdentity: Bool
     /// Servers: TLS 1.3 session tickets sent after each full handshake.
     public var sessionTicketCount: Int
+    /// Servers: demand a client certificate (mutual TLS). Only a server for browsers turns
+    /// this off; every service-to-service server keeps it.
+    public var requireClientCertificate = true
 
     public init(
         role: TLSRole,
@@ -51,6 +54,16 @@ public struct TLSConfiguration: Sendable, Hashable {
         self.expectedServerIdentity = expectedServerIdentity
         self.requirePeerIdentity = requirePeerIdentity
         self.sessionTicketCount = sessionTicketCount
+    }
+
+    /// A server for browsers and other HTTP clients: TLS 1.3, ALPN `http/1.1`, no client
+    /// certificate asked for.
+    public static func browserFacingServer(certificateChainPath: String, privateKeyPath: String, trustedCAPath: String) -> TLSConfiguration {
+        var configuration = TLSConfiguration(
+            role: .server, certificateChainPath: certificateChainPath, privateKeyPath: privateKeyPath,
+            trustedCAPath: trustedCAPath, applicationProtocols: ["http/1.1"], requirePeerIdentity: false)
+        configuration.requireClientCertificate = false
+        return configuration
     }
 
     public static func server(

@@ -75,7 +75,7 @@ public final class TLSContext: @unchecked Sendable {
         // rejects certificates without one. Both run after OpenSSL's own chain checks.
         var mode = SSL_VERIFY_PEER
         if configuration.role == .server {
-            mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+            mode = configuration.requireClientCertificate ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_NONE
         }
         SSL_CTX_set_verify(sslContext, mode, sslConnectionVerifyCallback)
         // Required for resuming sessions in which the client was verified.

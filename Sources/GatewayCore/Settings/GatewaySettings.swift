@@ -23,6 +23,11 @@ import TownshipRPC
 public struct GatewaySettings: Sendable {
     public var httpHost: String
     public var httpPort: Int
+    /// When both are set, `http.port` serves HTTPS (TLS 1.3 on the system OpenSSL) with this
+    /// certificate chain and key, e.g. one a browser trusts; otherwise plain HTTP for a
+    /// reverse proxy in front.
+    public var httpsCertificatePath: String?
+    public var httpsPrivateKeyPath: String?
     public var certificatePath: String
     public var privateKeyPath: String
     public var caPath: String
@@ -93,6 +98,11 @@ public struct GatewaySettings: Sendable {
         certificatePath = config.string(forKey: "tls.certificate", default: certificatePath)
         privateKeyPath = config.string(forKey: "tls.key", default: privateKeyPath)
         caPath = config.string(forKey: "tls.ca", default: caPath)
+        httpsCertificatePath = config.string(forKey: "https.certificate")
+        httpsPrivateKeyPath = config.string(forKey: "https.key")
+        guard (httpsCertificatePath == nil) == (httpsPrivateKeyPath == nil) else {
+            throw Invalid(description: "https.certificate and https.key go together")
+        }
         for name in Self.backendNames {
             let texts = config.stringArray(forKey: ConfigKey("backends.\(name).endpoints"), default: [])
             let endpoints = try texts.map { text -> RPCEndpoint in
