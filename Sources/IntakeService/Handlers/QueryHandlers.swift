@@ -87,7 +87,9 @@ extension IntakeService {
             scan: while true {
                 let ids = try await store.ticketIDs(after: after, limit: 1_000)
                 if ids.isEmpty { break }
-                for id in ids where !(try await check(id)) { break scan }
+                for id in ids {
+                    if try await !check(id) { break scan }
+                }
                 after = ids.last!
                 try Task.checkCancellation()
             }
