@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
 
@@ -88,7 +89,8 @@ extension IntakeService {
                 let ids = try await store.ticketIDs(after: after, limit: 1_000)
                 if ids.isEmpty { break }
                 for id in ids {
-                    if try await !check(id) { break scan }
+                    let intact = try await check(id)
+                    if !intact { break scan }
                 }
                 after = ids.last!
                 try Task.checkCancellation()

@@ -22,7 +22,7 @@ extension IntakeService {
             }
         }
         router.unary(methods.rejectTicket.path, Township_Intake_V1_RejectTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, nil) { _ in
+            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, "") { _ in
                 .reject(reason: req.rejection.reason.isEmpty ? req.note : req.rejection.reason)
             }
         }
@@ -47,7 +47,7 @@ extension IntakeService {
             try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .sign }
         }
         router.unary(methods.returnTicket.path, Township_Intake_V1_ReturnTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, nil) { _ in
+            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, "") { _ in
                 let r = req.returnToTriage
                 let reason = [r.reason == .unspecified ? "" : "\(r.reason)", r.explanation, req.note]
                     .filter { !$0.isEmpty }.joined(separator: ": ")

@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import SwiftProtobuf
 import TownshipProtos
 
 /// A wire `TicketFilter` and page as the core's query. Ids lists are bounded: a peer controls them.
@@ -61,7 +62,7 @@ enum StatisticsMapping {
         if let r = s.responseRate { overall.responseRate = rate(r) }
         if let r = s.resolutionRate { overall.resolutionRate = rate(r) }
         if let r = s.satisfactionRate { overall.satisfactionRate = rate(r) }
-        if let m = s.medianTimeToClose { overall.medianTimeToClose = Google_Protobuf_Duration(timeInterval: m) }
+        if let m = s.medianTimeToClose { overall.medianTimeToClose = Google_Protobuf_Duration(rounding: m, rule: .toNearestOrAwayFromZero) }
         w.overall = overall
         w.byStatus = s.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { status, count in
             var c = Township_Intake_V1_StatusCount(); c.status = ProtoEnums.status(status); c.count = Int64(count); return c

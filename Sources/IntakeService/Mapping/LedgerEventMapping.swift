@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import SwiftProtobuf
 import TownshipProtos
 
 /// Ledger events as the wire shows them, with the action's details in the proto's oneof.

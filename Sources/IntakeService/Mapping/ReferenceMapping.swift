@@ -44,8 +44,8 @@ enum ReferenceMapping {
         case .workingDays(let n): w.deadlineRule.unit = .workingDays; w.deadlineRule.workingDays = Int32(clamping: n)
         case .hours(let h): w.deadlineRule.unit = .sameDay; w.deadlineRule.workingDays = Int32(clamping: (h + 23) / 24)
         }
-        if let lead = policy.reminderLeadTimes.first { w.deadlineRule.remindBefore = Google_Protobuf_Duration(timeInterval: TimeInterval(lead)) }
-        if let delay = policy.escalationDelays.last { w.deadlineRule.escalateAfter = Google_Protobuf_Duration(timeInterval: TimeInterval(delay)) }
+        if let lead = policy.reminderLeadTimes.first { w.deadlineRule.remindBefore = Google_Protobuf_Duration(rounding: TimeInterval(lead), rule: .toNearestOrAwayFromZero) }
+        if let delay = policy.escalationDelays.last { w.deadlineRule.escalateAfter = Google_Protobuf_Duration(rounding: TimeInterval(delay), rule: .toNearestOrAwayFromZero) }
         return w
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IntakeCore
+import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
 
