@@ -74,6 +74,12 @@ struct CrashRecoveryTests {
         throw CancellationError()
     }
 
+    /// Client request id → ticket id of every acknowledged submission.
+    final class Acknowledged: Sendable {
+        private let state = Mutex<[String: String]>([:])
+        func withLock<T: Sendable>(_ body: (inout [String: String]) -> T) -> T { state.withLock { body(&$0) } }
+    }
+
     @Test("SIGKILL mid-burst loses no acknowledged ticket", .timeLimit(.minutes(3)))
     func killMidBurst() async throws {
         guard let executable = Self.executable else {
@@ -90,7 +96,8 @@ struct CrashRecoveryTests {
         let client = try LiveIntake.client(port: instance.port, files: IntakePKI.shared.gateway)
         try await Self.waitUntilServing(client)
 
-        let acknowledged = Mutex<[String: String]>([:])
+        let acknowledged = Acknowledged()
+        let pid = server.processIdentifier
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<16 {
                 group.addTask {
@@ -105,7 +112,7 @@ struct CrashRecoveryTests {
             }
             group.addTask {
                 while acknowledged.withLock({ $0.count }) < 150 { try await Task.sleep(for: .milliseconds(5)) }
-                kill(server.processIdentifier, SIGKILL)
+                kill(pid, SIGKILL)
             }
             try await group.waitForAll()
         }
