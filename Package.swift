@@ -139,6 +139,32 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The intake service on the wire: handlers, proto mapping, principal authorization.
+        .target(
+            name: "IntakeService",
+            dependencies: [
+                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // `intake`: serve, seed, check-config.
+        .executableTarget(
+            name: "intake",
+            dependencies: [
+                "IntakeService", "IntakeCore", "TownshipServiceRuntime", "TownshipRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/IntakeExecutable",
+            swiftSettings: strict
+        ),
+
         // `township`: certificates, calls, running the suite locally.
         .executableTarget(
             name: "township",
@@ -199,6 +225,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntakeServiceTests",
+            dependencies: [
+                "IntakeService", "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -131,6 +131,14 @@ enum Schema {
                     satisfied, responded_at, due_at, created_at, closed_at)
                 """)
         }
+        migrator.registerMigration("v3-submission-requests") { db in
+            // Retries of a submission (same requester, same client request id) find the ticket
+            // the first attempt created; recorded in the same transaction as the ticket.
+            try db.execute(sql: """
+                CREATE TABLE submission_request (requester TEXT NOT NULL, client_request_id TEXT NOT NULL,
+                    ticket_id INTEGER NOT NULL REFERENCES ticket(id), PRIMARY KEY (requester, client_request_id)) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+
+extension SQLiteTicketStore {
+    public static let maxClientRequestIDLength = 128
+
+    /// Submits once per (principal, `clientRequestID`): a retry returns the ticket the first
+    /// attempt created (`replayed` true) instead of filing it twice. The request id is
+    /// recorded in the ticket's own transaction, so an acknowledged ticket and its id commit together.
+    public func submit(_ report: NewTicket, by principal: Principal, clientRequestID: String) async throws -> (view: TicketView, replayed: Bool) {
+        guard !clientRequestID.isEmpty, clientRequestID.count <= Self.maxClientRequestIDLength else {
+            throw IntakeError.invalidInput("client_request_id must be 1–\(Self.maxClientRequestIDLength) characters")
+        }
+        let now = clock.now()
+        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
+        let township = configuration.townshipCode
+        let year = configuration.calendar.localDate(of: now).year
+        let policy = configuration.reminderPolicy
+        let requester = "\(principal.role.rawValue):\(principal.userID)"
+        let (ticket, replayed, attachments) = try await pool.write { db -> (Ticket, Bool, [AttachmentInfo]) in
+            if let existing = try TicketID.fetchOne(db, sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?",
+                                                    arguments: [requester, clientRequestID]),
+               let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) {
+                return (try RowCoding.ticket(row), true, try Self.attachments(of: existing, db: db))
+            }
+            var ticket = draftTicket
+            ticket.number = try TicketPersistence.allocateNumber(township: township, year: year, db: db)
+            ticket.id = try TicketPersistence.insert(ticket, township: township,
+                                                    nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
+            _ = try TicketPersistence.appendLedger(ticketID: ticket.id, draft: entry, db: db)
+            try db.execute(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)",
+                           arguments: [requester, clientRequestID, ticket.id])
+            return (ticket, false, [])
+        }
+        if !replayed {
+            changeSignal.notify()
+            logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
+        }
+        return (view(ticket, attachments: attachments, for: principal), replayed)
+    }
+
+    /// Ids of every ticket, in id order, after `id` (for whole-ledger verification in batches).
+    public func ticketIDs(after id: TicketID, limit: Int) async throws -> [TicketID] {
+        try await pool.read { db in
+            try TicketID.fetchAll(db, sql: "SELECT id FROM ticket WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit])
+        }
+    }
+}
+
+extension SQLiteTicketStore {
+    /// The position of the newest ledger event (0 when empty): where a live-only subscription starts.
+    public func ledgerHeadPosition() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM ledger_event") ?? 0 }
+    }
+
+    /// How many events each ticket's ledger holds: its version, as the wire reports it.
+    public func ledgerLengths(_ ids: [TicketID]) async throws -> [TicketID: Int64] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            var out: [TicketID: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, ledger_length FROM ticket WHERE id IN (\(marks))", arguments: StatementArguments(ids)) {
+                out[row["id"]] = row["ledger_length"]
+            }
+            return out
+        }
+    }
+
+    /// The id of the ticket with this number, if any (numbers are unique per township).
+    public func ticketID(number: String) async throws -> TicketID? {
+        try await pool.read { db in
+            try TicketID.fetchOne(db, sql: "SELECT id FROM ticket WHERE number = ? LIMIT 1", arguments: [number])
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import IntakeCore
+import TownshipProtos
+import TownshipRPC
+
+extension IntakeService {
+    static let downloadChunkSize = 64 * 1024
+
+    func registerAttachments(_ router: inout RPCRouter) {
+        router.clientStreaming(Township_Intake_V1_Intake.uploadAttachment.path, Township_Intake_V1_UploadAttachmentRequest.self,
+                               Township_Intake_V1_UploadAttachmentResponse.self) { requests, ctx in
+            try await serve(ctx) { principal in
+                try await upload(requests, principal: principal)
+            }
+        }
+        router.serverStreaming(Township_Intake_V1_Intake.downloadAttachment.path, Township_Intake_V1_DownloadAttachmentRequest.self,
+                               Township_Intake_V1_DownloadAttachmentResponse.self) { req, writer, ctx in
+            try await serve(ctx) { principal in
+                try await download(req, writer: writer, principal: principal)
+            }
+        }
+    }
+
+    /// Metadata first, then chunks; size and SHA-256 are checked before anything is recorded.
+    /// Any failure, a cancelled call or a dropped connection included, aborts the session: the
+    /// partial file is removed and nothing is attached.
+    func upload(_ requests: RPCRequestStream<Township_Intake_V1_UploadAttachmentRequest>,
+                principal: IntakeCore.Principal) async throws -> Township_Intake_V1_UploadAttachmentResponse {
+        var iterator = requests.makeAsyncIterator()
+        guard let first = try await iterator.next(), case .metadata(let meta)? = first.part else {
+            throw ServiceError.make(.invalidArgument, reason: "UPLOAD_PROTOCOL_VIOLATION", "the first message must carry the attachment's metadata",
+                                    violations: [(field: "metadata", description: "is required first")])
+        }
+        guard meta.expectedSha256.count == 32 else {
+            throw ServiceError.invalidArgument(field: "metadata.expected_sha256", "must be the 32-byte SHA-256 of the content")
+        }
+        let ticketID = try Self.ticketID(meta.ticketID, field: "metadata.ticket_id")
+        let session = try await attachments.beginUpload(ticketID: ticketID, declaredSize: meta.declaredSizeBytes,
+                                                        mediaType: meta.mediaType, fileName: meta.fileName, by: principal)
+        do {
+            while let message = try await iterator.next() {
+                guard case .chunk(let bytes)? = message.part else {
+                    throw ServiceError.make(.invalidArgument, reason: "UPLOAD_PROTOCOL_VIOLATION", "metadata may be sent only once, first")
+                }
+                try await attachments.appendChunk(bytes, to: session, by: principal)
+            }
+            try Task.checkCancellation()
+            let info = try await attachments.finishUpload(session, expectedSHA256: Hex.encode(meta.expectedSha256), by: principal)
+            var response = Township_Intake_V1_UploadAttachmentResponse()
+            response.attachment = TicketMapping.attachment(info)
+            return response
+        } catch {
+            await attachments.abortUpload(session, by: principal)
+            throw error
+        }
+    }
+
+    func download(_ req: Township_Intake_V1_DownloadAttachmentRequest, writer: RPCResponseWriter<Township_Intake_V1_DownloadAttachmentResponse>,
+                  principal: IntakeCore.Principal) async throws {
+        let id = req.attachmentID.value
+        guard !id.isEmpty, id.count <= 64 else { throw ServiceError.invalidArgument(field: "attachment_id", "is required") }
+        guard req.offset >= 0 else { throw ServiceError.invalidArgument(field: "offset", "must not be negative") }
+        var offset = req.offset
+        var chunk = try await attachments.readChunk(attachmentID: id, offset: offset, maxLength: Self.downloadChunkSize, for: principal)
+        var head = Township_Intake_V1_DownloadAttachmentResponse()
+        head.info = TicketMapping.attachment(chunk.info)
+        try await writer.send(head)
+        while !chunk.data.isEmpty {
+            var message = Township_Intake_V1_DownloadAttachmentResponse()
+            message.chunk = chunk.data
+            try await writer.send(message)
+            offset += Int64(chunk.data.count)
+            if chunk.isLast { break }
+            chunk = try await attachments.readChunk(attachmentID: id, offset: offset, maxLength: Self.downloadChunkSize, for: principal)
+        }
+    }
+}

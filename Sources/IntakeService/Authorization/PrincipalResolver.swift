@@ -1,0 +1,49 @@
+import IntakeCore
+import NIOCore
+import TownshipProtos
+import TownshipRPC
+
+/// Who a call runs for: the end user the gateway forwarded, checked before any handler runs.
+/// A caller not allowed, or a principal forwarded by anyone but the gateway, is refused with
+/// PERMISSION_DENIED; a missing or unreadable principal with UNAUTHENTICATED.
+struct PrincipalResolver: Sendable {
+    let policy: CallerPolicy
+
+    static let maxPrincipalBytes = 4096
+
+    func principal(for context: RPCContext) throws -> IntakeCore.Principal {
+        let caller = context.peerIdentity ?? "an unidentified peer"
+        guard policy.allows(context.peerIdentity) else {
+            throw ServiceError.permissionDenied("caller \(caller) is not allowed to call intake (callers.allowed)")
+        }
+        guard let encoded = context.principal else {
+            throw ServiceError.unauthenticated("no end-user principal was forwarded with the call")
+        }
+        guard policy.mayForwardPrincipal(context.peerIdentity) else {
+            throw ServiceError.permissionDenied("caller \(caller) may not forward an end-user principal: only the gateway does")
+        }
+        guard encoded.readableBytes <= Self.maxPrincipalBytes else {
+            throw ServiceError.unauthenticated("the forwarded principal exceeds \(Self.maxPrincipalBytes) bytes")
+        }
+        let wire: Township_Common_V1_Principal
+        do {
+            wire = try Township_Common_V1_Principal(serializedBytes: Array(encoded.readableBytesView))
+        } catch {
+            throw ServiceError.unauthenticated("the forwarded principal is not a valid township.common.v1.Principal")
+        }
+        return try Self.map(wire)
+    }
+
+    static func map(_ wire: Township_Common_V1_Principal) throws -> IntakeCore.Principal {
+        let userID = wire.userID.value
+        guard !userID.isEmpty, userID.count <= 128 else {
+            throw ServiceError.unauthenticated("the forwarded principal has no valid user id")
+        }
+        guard let role = ProtoEnums.role(wire.role) else {
+            throw ServiceError.unauthenticated("the forwarded principal has no role")
+        }
+        func nonEmpty(_ s: String) -> String? { s.isEmpty ? nil : s }
+        return IntakeCore.Principal(userID: userID, role: role, gridID: nonEmpty(wire.gridID.value),
+                                    departmentID: nonEmpty(wire.departmentID.value), villageID: nonEmpty(wire.villageID.value))
+    }
+}

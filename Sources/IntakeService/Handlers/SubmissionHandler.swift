@@ -1,0 +1,50 @@
+import Foundation
+import IntakeCore
+import TownshipProtos
+import TownshipRPC
+
+extension IntakeService {
+    func registerSubmission(_ router: inout RPCRouter) {
+        router.unary(Township_Intake_V1_Intake.submitTicket.path, Township_Intake_V1_SubmitTicketRequest.self,
+                     Township_Intake_V1_TicketActionResponse.self) { request, context in
+            try await serve(context) { principal in
+                let report = try Self.newTicket(request, principal: principal)
+                // The request's own id, else the call's idempotency key: a retry of either finds the first ticket.
+                let requestID = request.clientRequestID.isEmpty ? (context.idempotencyKey ?? "") : request.clientRequestID
+                guard !requestID.isEmpty else {
+                    throw ServiceError.invalidArgument(field: "client_request_id", "is required (it makes retries safe)")
+                }
+                let (view, _) = try await store.submit(report, by: principal, clientRequestID: requestID)
+                return try await actionResponse(view)
+            }
+        }
+    }
+
+    static func newTicket(_ request: Township_Intake_V1_SubmitTicketRequest, principal: IntakeCore.Principal) throws -> NewTicket {
+        let s = request.submission
+        guard request.hasSubmission else { throw ServiceError.invalidArgument(field: "submission", "is required") }
+        guard let channel = ProtoEnums.channel(s.channel) else {
+            throw ServiceError.invalidArgument(field: "submission.channel", "is required")
+        }
+        guard !s.place.villageID.value.isEmpty else {
+            throw ServiceError.invalidArgument(field: "submission.place.village_id", "is required")
+        }
+        guard request.hasReporter, !request.reporter.name.isEmpty else {
+            throw ServiceError.invalidArgument(field: "reporter.name", "is required")
+        }
+        var location: GeoPoint?
+        if s.place.hasLocation { location = GeoPoint(latitude: s.place.location.latitude, longitude: s.place.location.longitude) }
+        // A resident files as themselves; staff file on behalf of someone without an account.
+        let reporterUser = principal.role == .resident ? principal.userID : nil
+        return NewTicket(
+            channel: channel,
+            reporter: Reporter(name: request.reporter.name, phone: request.reporter.phone, userID: reporterUser),
+            villageID: s.place.villageID.value,
+            gridID: s.place.gridID.value.isEmpty ? nil : s.place.gridID.value,
+            location: location,
+            address: s.place.address.isEmpty ? nil : s.place.address,
+            categoryID: s.categoryID.value.isEmpty ? nil : s.categoryID.value,
+            description: s.problemDescription,
+            priority: ProtoEnums.priority(s.priority) ?? .normal)
+    }
+}
