@@ -48,9 +48,9 @@ struct RPCLoadCommand: AsyncParsableCommand {
         // A BytesValue of n bytes serializes to n + 2 for n < 128: tag, length, bytes.
         let payload = Google_Protobuf_BytesValue(Data((0..<(payloadBytes - (payloadBytes < 130 ? 2 : 3))).map { UInt8(truncatingIfNeeded: $0) }))
         let serialized = try payload.serializedBytes() as [UInt8]
-        print("RPCLoad: unary echo of a \(serialized.count)-byte message on 127.0.0.1, one process, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("warm-up \(warmUp) s, measured \(duration) s per stack and level; latency = one round trip per call (HdrHistogram, µs)")
-        print("")
+        emit("RPCLoad: unary echo of a \(serialized.count)-byte message on 127.0.0.1, one process, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        emit("warm-up \(warmUp) s, measured \(duration) s per stack and level; latency = one round trip per call (HdrHistogram, µs)")
+        emit("")
 
         let twpTLS = "TWP/1 TLS 1.3 mTLS, 1 conn"
         let twpTLSN = "TWP/1 TLS 1.3 mTLS, \(connections) conn"
@@ -77,30 +77,34 @@ struct RPCLoadCommand: AsyncParsableCommand {
 
         // Stacks take turns at each level, so a burst of load from elsewhere on the machine
         // hits them alike rather than one stack's whole series.
-        print(ReportTable.header())
+        emit(ReportTable.header())
         var results: [LoadResult] = []
         for level in levels {
             for stack in stacks {
                 let result = await ClosedLoopLoad.run(
                     stack: stack.name, concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration), call: stack.call)
                 results.append(result)
-                print(ReportTable.row(result))
-                fflush(stdout)
+                emit(ReportTable.row(result))
             }
         }
         for stack in stacks { await stack.stop() }
 
-        print("")
+        emit("")
         for line in ReportTable.ratios(results, twpTLS: twpTLS, grpc: grpcName, plaintext: plainName, targetConcurrency: targetConcurrency) {
-            print(line)
+            emit(line)
         }
 
         if handshakeSeconds > 0 {
-            print("")
-            print("TLS 1.3 mutual-TLS handshakes with our OpenSSL handler, sequential, \(handshakeSeconds) s each (connect, handshake, 1 byte each way, close):")
+            emit("")
+            emit("TLS 1.3 mutual-TLS handshakes with our OpenSSL handler, sequential, \(handshakeSeconds) s each (connect, handshake, 1 byte each way, close):")
             for result in try await HandshakeRate.measure(pki: pki, duration: .seconds(handshakeSeconds)) {
-                print("  \(ReportTable.pad(result.mode.rawValue, 36)) \(ReportTable.pad(ReportTable.format(result.perSecond, 0), 7, right: true)) /s   (\(result.handshakes) handshakes, \(result.resumed) resumed)")
+                emit("  \(ReportTable.pad(result.mode.rawValue, 36)) \(ReportTable.pad(ReportTable.format(result.perSecond, 0), 7, right: true)) /s   (\(result.handshakes) handshakes, \(result.resumed) resumed)")
             }
         }
     }
+}
+
+/// Unbuffered, so each row shows as soon as it is measured even through `tee`.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
