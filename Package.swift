@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "TownshipTLS", targets: ["TownshipTLS"]),
         .library(name: "TownshipRPC", targets: ["TownshipRPC"]),
         .library(name: "TownshipProtos", targets: ["TownshipProtos"]),
+        // For Benchmarks/RPCLoad, which issues its certificates at startup.
+        .library(name: "TownshipCertificates", targets: ["TownshipCertificates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
