@@ -29,13 +29,25 @@ public struct IntakeBackend: Backend {
     // MARK: Overview
 
     public func overviewSection(for user: GatewayUser, timeout: Duration) async throws -> OverviewSectionData {
-        var listRequest = Township_Intake_V1_ListTicketsRequest()
-        listRequest.filter.statuses = TicketStatusNames.open
-        listRequest.orderBy = .dueAsc
-        listRequest.page.pageSize = 100
+        // Intake lists newest first; the overdue ones are asked for on their own so that
+        // they all make the page however many open tickets there are.
+        var openRequest = Township_Intake_V1_ListTicketsRequest()
+        openRequest.filter.statuses = TicketStatusNames.open
+        openRequest.page.pageSize = 100
+        var overdueRequest = openRequest
+        overdueRequest.filter.overdue = true
         async let statistics = result { try await call(Township_Intake_V1_Intake.getStatistics, .init(), for: user, timeout: timeout) }
-        async let list = result { try await call(Township_Intake_V1_Intake.listTickets, listRequest, for: user, timeout: timeout) }
-        let (statisticsResult, listResult) = await (statistics, list)
+        async let overdue = result { try await call(Township_Intake_V1_Intake.listTickets, overdueRequest, for: user, timeout: timeout) }
+        async let open = result { try await call(Township_Intake_V1_Intake.listTickets, openRequest, for: user, timeout: timeout) }
+        let (statisticsResult, overdueResult, openResult) = await (statistics, overdue, open)
+        let listResult = overdueResult.flatMap { overdueTickets in
+            openResult.map { openTickets in
+                var seen = Set<String>()
+                var merged = Township_Intake_V1_ListTicketsResponse()
+                merged.tickets = (overdueTickets.tickets + openTickets.tickets).filter { seen.insert($0.id.value).inserted }
+                return merged
+            }
+        }
 
         var members: [(String, JSONValue)] = []
         var problems: [String] = []
