@@ -65,7 +65,7 @@ struct WorkflowOverRPCTests {
             let closed = try await live.submit("已办结").ticket.id
             _ = try await live.reject(closed)
             let cases: [(String, Township_Common_V1_TicketId, () async throws -> Void)] = [
-                ("sign a submitted ticket", submitted, { _ = try await live.sign(submitted) }),
+                ("sign a submitted ticket", submitted, { _ = try await live.sign(submitted, by: Fixture.admin) }),
                 ("start handling a submitted ticket", submitted, { _ = try await live.startHandling(submitted, by: Fixture.admin) }),
                 ("reply to a submitted ticket", submitted, { _ = try await live.reply(submitted, by: Fixture.admin) }),
                 ("follow up a submitted ticket", submitted, { _ = try await live.followUp(submitted, satisfied: true) }),
