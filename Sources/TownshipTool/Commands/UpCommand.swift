@@ -51,12 +51,12 @@ struct UpCommand: AsyncParsableCommand {
 
             """)
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        let watcher = Task {
-            while supervisor.anyRunning { try? await Task.sleep(for: .milliseconds(250)) }
-        }
+        // Whichever comes first: Ctrl-C (or SIGTERM), or every program having exited.
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in signals { return } }
-            group.addTask { await watcher.value }
+            group.addTask {
+                while supervisor.anyRunning && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(250)) }
+            }
             await group.next()
             group.cancelAll()
         }
