@@ -241,6 +241,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The built executables as separate processes, driven through the gateway's HTTP API.
+        .testTarget(
+            name: "SuiteEndToEndTests",
+            dependencies: ["TownshipCertificates"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "IntakeCoreTests",
             dependencies: [

@@ -1,0 +1,92 @@
+import Foundation
+import TownshipCertificates
+
+/// A local suite of separately started executables (`.build/debug/intake`, `gateway`) in a
+/// temporary state folder, as an operator would run them.
+final class SuiteProcesses: @unchecked Sendable {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let state: URL
+    let intakePort = Int.random(in: 30_000...45_000)
+    let gatewayPort = Int.random(in: 45_001...60_000)
+    private(set) var intake: Process?
+    private(set) var gateway: Process?
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init() throws {
+        state = FileManager.default.temporaryDirectory.appendingPathComponent("township-e2e-\(UUID().uuidString)")
+        let certs = state.appendingPathComponent("certs")
+        try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
+        _ = try DevelopmentCertificateSet.ensure(in: certs, identities: [.service("intake"), .service("gateway"), .admin("township")])
+        try write("intake.json", """
+            {"rpc": {"host": "127.0.0.1", "port": \(intakePort)}, "metrics": {"port": 0},
+             "tls": {"certificate": "\(certs.path)/service-intake.crt", "key": "\(certs.path)/service-intake.key", "ca": "\(certs.path)/ca.crt"},
+             "state": {"directory": "\(state.path)/intake"}}
+            """)
+        try write("gateway.json", """
+            {"http": {"host": "127.0.0.1", "port": \(gatewayPort)}, "metrics": {"port": 0},
+             "tls": {"certificate": "\(certs.path)/service-gateway.crt", "key": "\(certs.path)/service-gateway.key", "ca": "\(certs.path)/ca.crt"},
+             "backends": {"intake": {"endpoints": ["127.0.0.1:\(intakePort)"]}},
+             "users": {"database": "\(state.path)/gateway/users.sqlite", "bcryptCost": 10},
+             "breaker": {"coolDownMilliseconds": 200}}
+            """)
+    }
+
+    private func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: state.appendingPathComponent(name))
+    }
+
+    static func binary(_ name: String) throws -> URL {
+        let url = repository.appendingPathComponent(".build/debug/\(name)")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw Missing(description: "\(url.path) is not built: run `swift build` before `swift test` (scripts/test does)")
+        }
+        return url
+    }
+
+    func seedIntake() throws {
+        let process = try Self.start(try Self.binary("intake"), ["seed", "--config", state.appendingPathComponent("intake.json").path, "--tickets", "20"], log: "seed")
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Missing(description: "intake seed exited \(process.terminationStatus)") }
+    }
+
+    func startIntake() throws {
+        intake = try Self.start(try Self.binary("intake"), ["serve", "--config", state.appendingPathComponent("intake.json").path], log: "intake")
+    }
+
+    func startGateway() throws {
+        gateway = try Self.start(try Self.binary("gateway"), ["--config", state.appendingPathComponent("gateway.json").path], log: "gateway")
+    }
+
+    /// SIGTERM, as systemd's stop does, and wait for the drain to finish.
+    func stopIntake() {
+        guard let intake else { return }
+        intake.terminate()
+        intake.waitUntilExit()
+        self.intake = nil
+    }
+
+    func stopAll() {
+        for process in [gateway, intake].compactMap({ $0 }) where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: state)
+    }
+
+    private static func start(_ executable: URL, _ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("township-e2e-\(log)-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+}
