@@ -28,7 +28,10 @@ struct AuthorizationOverRPCTests {
             }
             #expect(forwarded?.status == .permissionDenied)
             #expect(forwarded?.message.contains("only the gateway") == true)
-            // No principal at all.
+            // An admin tool without a principal acts as itself (admin role).
+            let asItself = try await admin.unary(path, request, as: Township_Intake_V1_ListVillagesResponse.self, options: LiveIntake.options(nil))
+            #expect(asItself.villages.count == 2)
+            // No principal at all from the gateway, which always acts for an end user.
             let missing = await rpcFailure {
                 _ = try await live.gateway.unary(path, request, as: Township_Intake_V1_ListVillagesResponse.self, options: LiveIntake.options(nil))
             }

@@ -5,11 +5,13 @@ import TownshipRPC
 
 /// Who a call runs for: the end user the gateway forwarded, checked before any handler runs.
 /// A caller not allowed, or a principal forwarded by anyone but the gateway, is refused with
-/// PERMISSION_DENIED; a missing or unreadable principal with UNAUTHENTICATED.
+/// PERMISSION_DENIED; a missing or unreadable principal with UNAUTHENTICATED, except that an
+/// admin tool calling without one acts as itself with the admin role.
 struct PrincipalResolver: Sendable {
     let policy: CallerPolicy
 
     static let maxPrincipalBytes = 4096
+    static let adminIdentityPrefix = "spiffe://township.local/admin/"
 
     func principal(for context: RPCContext) throws -> IntakeCore.Principal {
         let caller = context.peerIdentity ?? "an unidentified peer"
@@ -17,6 +19,11 @@ struct PrincipalResolver: Sendable {
             throw ServiceError.permissionDenied("caller \(caller) is not allowed to call intake (callers.allowed)")
         }
         guard let encoded = context.principal else {
+            // An operator's tool (`township call`) acts as itself, with the admin role; every
+            // other caller acts for an end user it must name.
+            if let identity = context.peerIdentity, identity.hasPrefix(Self.adminIdentityPrefix) {
+                return IntakeCore.Principal(userID: identity, role: .admin)
+            }
             throw ServiceError.unauthenticated("no end-user principal was forwarded with the call")
         }
         guard policy.mayForwardPrincipal(context.peerIdentity) else {
