@@ -12,9 +12,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     struct Call {
         let handle: ClientCallHandle
-        var pendingSends = CircularBuffer<(ByteBuffer, CheckedContinuation<Void, Error>)>()
+        var flow = StreamFlow()
         var deadlineTimer: Scheduled<Void>?
-        var consumedSinceCredit: UInt32 = 0
     }
 
     struct PendingStart {
@@ -121,14 +120,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             call.deadlineTimer?.cancel()
             call.handle.responses.deliver(payload.bytes)
             call.handle.responses.finish()
-            callEnded(call, status: .ok)
+            callEnded()
         case .message(let id, let payload):
             calls[id]?.handle.responses.deliver(payload.bytes)
         case .endStream(let id):
             guard let call = calls.removeValue(forKey: id) else { return }
             call.deadlineTimer?.cancel()
             call.handle.responses.finish()
-            callEnded(call, status: .ok)
+            callEnded()
         case .error(let id, let failure):
             guard let call = calls.removeValue(forKey: id) else { return }
             end(call, RPCError(failure.status, failure.message, details: failure.details))
@@ -170,7 +169,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if nextID == UInt32.max { retire() }
         start.handle.assign(id, link: link)
         var request = start.request
-        request.payload = compressedIfWorthIt(request.payload.bytes)
+        request.payload = machine.outgoingPayload(request.payload.bytes)
         write(.request(id: id, request))
         var call = Call(handle: start.handle)
         if request.timeoutMilliseconds > 0 {
@@ -205,11 +204,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         call.deadlineTimer?.cancel()
         call.handle.responses.finish(error)
         var call = call
-        while let (_, continuation) = call.pendingSends.popFirst() { continuation.resume(throwing: error) }
-        callEnded(call, status: error.status)
+        call.flow.failPending(error)
+        callEnded()
     }
 
-    private func callEnded(_ call: Call, status: CallStatus) {
+    private func callEnded() {
         startWaiting()
         if retired && calls.isEmpty && waiting.isEmpty { closeGracefully() }
     }
@@ -219,16 +218,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
-        calls[id]!.pendingSends.append((bytes, continuation))
+        calls[id]!.flow.enqueue(bytes, continuation)
         sendPending(id)
     }
 
     func sendPending(_ id: UInt32) {
         guard let context else { return }
-        while context.channel.isWritable, machine.sendCredit(for: id) > 0,
-            let (bytes, continuation) = calls[id]?.pendingSends.popFirst()
-        {
-            write(.message(id: id, compressedIfWorthIt(bytes)))
+        while let (bytes, continuation) = calls[id]?.flow.nextToSend(credit: machine.sendCredit(for: id), writable: context.channel.isWritable) {
+            write(.message(id: id, machine.outgoingPayload(bytes)))
             continuation.resume()
         }
     }
@@ -240,11 +237,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func creditConsumed(_ id: UInt32) {
         guard var call = calls[id] else { return }
-        call.consumedSinceCredit += 1
-        let batch = max(1, UInt32(machine.local.initialStreamCredit) / 2)
-        if call.consumedSinceCredit >= batch {
-            write(.credit(id: id, increment: call.consumedSinceCredit))
-            call.consumedSinceCredit = 0
+        if let increment = call.flow.consumed(window: machine.local.initialStreamCredit) {
+            write(.credit(id: id, increment: increment))
         }
         calls[id] = call
     }
@@ -362,10 +356,4 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func compressedIfWorthIt(_ bytes: ByteBuffer) -> Payload {
-        guard machine.compressionNegotiated, let compressed = PayloadCompression.compressIfWorthIt(bytes) else {
-            return Payload(bytes)
-        }
-        return compressed
-    }
 }

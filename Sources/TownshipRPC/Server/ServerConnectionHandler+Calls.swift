@@ -80,7 +80,7 @@ extension ServerConnectionHandler {
         switch ending {
         case .response(let bytes):
             status = .ok
-            write(.response(id: id, compressedIfWorthIt(bytes)))
+            write(.response(id: id, machine.outgoingPayload(bytes)))
         case .endStream:
             status = .ok
             write(.endStream(id: id))
@@ -88,7 +88,7 @@ extension ServerConnectionHandler {
             status = error.status
             write(.error(id: id, CallFailure(status: error.status, message: FrameSerializer.truncated(error.message), details: error.details)))
         }
-        failPendingSends(&call, RPCError(.cancelled, "the call has ended"))
+        call.flow.failPending(RPCError(.cancelled, "the call has ended"))
         calls[id] = call
         RPCMetrics.callFinished(side: "server", method: call.method, status: status, duration: ContinuousClock.now - call.startedAt)
         continuation?.resume()
@@ -103,7 +103,7 @@ extension ServerConnectionHandler {
         } else {
             call.ended = true
             call.deadlineTimer?.cancel()
-            failPendingSends(&call, error)
+            call.flow.failPending(error)
             RPCMetrics.callFinished(side: "server", method: call.method, status: error.status, duration: ContinuousClock.now - call.startedAt)
         }
         call.inbox.finish(error)
@@ -134,47 +134,30 @@ extension ServerConnectionHandler {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
-        calls[id]!.pendingSends.append((bytes, continuation))
+        calls[id]!.flow.enqueue(bytes, continuation)
         sendPending(id)
     }
 
     /// Sends queued stream messages while there is credit and the socket keeps up.
     func sendPending(_ id: UInt32) {
         guard let context else { return }
-        while context.channel.isWritable, machine.sendCredit(for: id) > 0,
-            let (bytes, continuation) = calls[id]?.pendingSends.popFirst()
-        {
-            write(.message(id: id, compressedIfWorthIt(bytes)))
+        while let (bytes, continuation) = calls[id]?.flow.nextToSend(credit: machine.sendCredit(for: id), writable: context.channel.isWritable) {
+            write(.message(id: id, machine.outgoingPayload(bytes)))
             continuation.resume()
         }
     }
 
-    /// Grants credit back in batches of half the window, so a steady stream costs one CREDIT
-    /// frame per several messages.
+    /// A client-stream message was taken by the handler: credit goes back in batches.
     func creditConsumed(_ id: UInt32) {
         guard var call = calls[id], !call.ended, call.kind == .clientStreaming else { return }
-        call.consumedSinceCredit += 1
-        let batch = max(1, UInt32(configuration.limits.initialStreamCredit) / 2)
-        if call.consumedSinceCredit >= batch {
-            write(.credit(id: id, increment: call.consumedSinceCredit))
-            call.consumedSinceCredit = 0
+        if let increment = call.flow.consumed(window: configuration.limits.initialStreamCredit) {
+            write(.credit(id: id, increment: increment))
         }
         calls[id] = call
     }
 
     func failAllCalls(_ error: RPCError) {
         for id in calls.keys { endCall(id, because: error, answer: false) }
-    }
-
-    private func failPendingSends(_ call: inout Call, _ error: RPCError) {
-        while let (_, continuation) = call.pendingSends.popFirst() { continuation.resume(throwing: error) }
-    }
-
-    private func compressedIfWorthIt(_ bytes: ByteBuffer) -> Payload {
-        guard machine.compressionNegotiated, let compressed = PayloadCompression.compressIfWorthIt(bytes) else {
-            return Payload(bytes)
-        }
-        return compressed
     }
 
     /// Graceful shutdown (spec §11): GOAWAY with the last id that will be answered, then

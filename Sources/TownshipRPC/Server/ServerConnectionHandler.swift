@@ -16,10 +16,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let startedAt: ContinuousClock.Instant
         var task: Task<Void, Never>?
         var deadlineTimer: Scheduled<Void>?
-        var pendingSends = CircularBuffer<(ByteBuffer, CheckedContinuation<Void, Error>)>()
+        var flow = StreamFlow()
         /// The call has been answered, cancelled or timed out; its task may still be unwinding.
         var ended = false
-        var consumedSinceCredit: UInt32 = 0
     }
 
     let router: RPCRouter
