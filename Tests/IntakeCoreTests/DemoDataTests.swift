@@ -43,6 +43,10 @@ import Testing
         #expect(Set(stats.byStatus.keys) == Set(TicketStatus.allCases), "every state present: \(stats.byStatus)")
         #expect(stats.overdueCount > 0)
         #expect((stats.resolutionRate ?? 0) > 0.6 && (stats.satisfactionRate ?? 0) > 0.8)
+        try await expectCellsAgreeWithScan(store, [
+            (TicketFilter(), admin), (TicketFilter(statuses: [.closed, .inProgress], villageIDs: ["V07", "V12"]), admin),
+            (TicketFilter(categoryIDs: ["pension"]), admin), (TicketFilter(), Principal(userID: "s", role: .departmentStaff, departmentID: "dept-social")),
+        ])
         for id in stride(from: TicketID(1), through: 2_000, by: 97) {
             #expect(try await store.verifyLedger(id, for: admin).isIntact)
         }

@@ -139,6 +139,9 @@ import Testing
         #expect(t3 > 0 && t6 > 0)
         let v2 = try await h.store.statistics(TicketFilter(villageIDs: ["V2"]), for: Fixture.leader)
         #expect(v2.total == 1 && v2.responseRate == 0 && v2.resolutionRate == nil && v2.medianTimeToClose == nil)
+        // The running totals the triggers kept through every move equal a scan of the tickets.
+        try await expectCellsAgreeWithScan(h.store, [(TicketFilter(), Fixture.leader), (TicketFilter(villageIDs: ["V2"]), Fixture.leader),
+                                                     (TicketFilter(), Fixture.buildStaff)])
     }
 
     @Test func numbersAreSequentialPerYearWithoutGaps() async throws {
@@ -157,5 +160,20 @@ import Testing
         }
         #expect(Set(numbers).count == 40)
         #expect(numbers.sorted() == (2...41).map { String(format: "2027-%06d", $0) })
+    }
+}
+
+/// Statistics a filter can take from the running totals (StatisticsCells) must equal those of
+/// the same selection scanned from the tickets; a created-from bound at the epoch selects the
+/// same tickets but forces the scan.
+func expectCellsAgreeWithScan(_ store: SQLiteTicketStore, _ cases: [(TicketFilter, Principal)],
+                              sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    for (filter, principal) in cases {
+        var scanned = filter
+        scanned.createdFrom = Date(timeIntervalSince1970: 0)
+        let fromCells = try await store.statistics(filter, for: principal)
+        let fromScan = try await store.statistics(scanned, for: principal)
+        #expect(fromCells == fromScan, "\(principal.role) \(filter)", sourceLocation: sourceLocation)
+        #expect(fromCells.total > 0, "the case selects tickets", sourceLocation: sourceLocation)
     }
 }

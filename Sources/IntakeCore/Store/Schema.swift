@@ -139,6 +139,9 @@ enum Schema {
                     ticket_id INTEGER NOT NULL REFERENCES ticket(id), PRIMARY KEY (requester, client_request_id)) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v4-statistics-cells") { db in
+            try StatisticsCells.create(db)
+        }
         return migrator
     }
 }

@@ -1,0 +1,76 @@
+import GRDB
+
+/// Running totals of the cockpit's figures, one row per (village, grid, status, category,
+/// department), kept by triggers in the same transaction as every ticket write. Statistics
+/// of the whole township or of a department then sum a few thousand cells instead of scanning
+/// a million tickets. Missing grid/category/department are stored as "" (primary-key columns
+/// cannot be NULL); filters never name "", so a condition written for `ticket t` selects the
+/// same cells when the cell table is aliased `t`.
+enum StatisticsCells {
+    static let keyColumns = ["village_id", "grid_id", "status", "category_id", "department_id"]
+
+    /// What one ticket adds to its cell, as SQL over a row alias (NEW, OLD or t).
+    static func counts(_ r: String) -> [(column: String, expression: String)] {
+        [
+            ("n", "1"),
+            ("responded", "\(r).responded_at IS NOT NULL"),
+            ("fixed", "IFNULL(\(r).outcome = 'fixed', 0)"),
+            ("with_outcome", "IFNULL(\(r).outcome IS NOT NULL AND \(r).outcome <> 'duplicate', 0)"),
+            ("satisfied", "IFNULL(\(r).satisfied = 1, 0)"),
+            ("followed_up", "\(r).satisfied IS NOT NULL"),
+            // Counted by the median time to close: the index below holds exactly these tickets.
+            ("closed_timed", "(\(r).status = 'closed' AND \(r).closed_at IS NOT NULL AND (\(r).outcome IS NULL OR \(r).outcome <> 'duplicate'))"),
+        ]
+    }
+
+    private static func key(_ r: String) -> [String] {
+        ["\(r).village_id", "COALESCE(\(r).grid_id, '')", "\(r).status", "COALESCE(\(r).category_id, '')", "COALESCE(\(r).department_id, '')"]
+    }
+
+    private static func add(_ r: String) -> String {
+        let counts = counts(r)
+        return """
+            INSERT INTO ticket_statistics_cell (\((keyColumns + counts.map(\.column)).joined(separator: ", ")))
+                VALUES (\((key(r) + counts.map(\.expression)).joined(separator: ", ")))
+                ON CONFLICT DO UPDATE SET \(counts.map { "\($0.column) = \($0.column) + excluded.\($0.column)" }.joined(separator: ", "));
+            """
+    }
+
+    private static func remove(_ r: String) -> String {
+        let match = "(\(keyColumns.joined(separator: ", "))) = (\(key(r).joined(separator: ", ")))"
+        return """
+            UPDATE ticket_statistics_cell SET \(counts(r).map { "\($0.column) = \($0.column) - (\($0.expression))" }.joined(separator: ", "))
+                WHERE \(match);
+            DELETE FROM ticket_statistics_cell WHERE \(match) AND n = 0;
+            """
+    }
+
+    static func create(_ db: Database) throws {
+        let counts = counts("t")
+        try db.execute(sql: """
+            CREATE TABLE ticket_statistics_cell (
+                \(keyColumns.map { "\($0) TEXT NOT NULL" }.joined(separator: ", ")),
+                \(counts.map { "\($0.column) INTEGER NOT NULL" }.joined(separator: ", ")),
+                PRIMARY KEY (\(keyColumns.joined(separator: ", ")))
+            ) WITHOUT ROWID;
+            INSERT INTO ticket_statistics_cell (\((keyColumns + counts.map(\.column)).joined(separator: ", ")))
+                SELECT \((key("t") + counts.map { "SUM(\($0.expression))" }).joined(separator: ", "))
+                FROM ticket t GROUP BY 1, 2, 3, 4, 5;
+            CREATE TRIGGER ticket_statistics_on_insert AFTER INSERT ON ticket BEGIN
+                \(add("NEW"))
+            END;
+            CREATE TRIGGER ticket_statistics_on_update
+                AFTER UPDATE OF village_id, grid_id, status, category_id, department_id, responded_at, outcome, satisfied, closed_at
+                ON ticket BEGIN
+                \(remove("OLD"))
+                \(add("NEW"))
+            END;
+            CREATE TRIGGER ticket_statistics_on_delete AFTER DELETE ON ticket BEGIN
+                \(remove("OLD"))
+            END;
+            -- The median time to close walks this index in order instead of sorting durations.
+            CREATE INDEX ticket_close_duration ON ticket(closed_at - created_at)
+                WHERE status = 'closed' AND closed_at IS NOT NULL AND (outcome IS NULL OR outcome <> 'duplicate');
+            """)
+    }
+}
