@@ -40,6 +40,13 @@ struct GatewayHTTP: Sendable {
         return object
     }
 
+    /// The body of a plain GET anywhere (e.g. a service's /metrics), requiring a 200.
+    func text(from url: String) async throws -> String {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw Failure(description: "GET \(url): \(response)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func overview(as token: String) async throws -> [String: Any] {
         let (status, object) = try await request("GET", "/api/cockpit/overview", token: token)
         guard status == 200 else { throw Failure(description: "overview: \(status) \(object)") }

@@ -8,6 +8,7 @@ final class SuiteProcesses: @unchecked Sendable {
     let state: URL
     let intakePort = Int.random(in: 30_000...45_000)
     let gatewayPort = Int.random(in: 45_001...60_000)
+    let intakeMetricsPort = Int.random(in: 20_000...29_999)
     private(set) var intake: Process?
     private(set) var gateway: Process?
 
@@ -21,7 +22,7 @@ final class SuiteProcesses: @unchecked Sendable {
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
         _ = try DevelopmentCertificateSet.ensure(in: certs, identities: [.service("intake"), .service("gateway"), .admin("township")])
         try write("intake.json", """
-            {"rpc": {"host": "127.0.0.1", "port": \(intakePort)}, "metrics": {"port": 0},
+            {"rpc": {"host": "127.0.0.1", "port": \(intakePort)}, "metrics": {"host": "127.0.0.1", "port": \(intakeMetricsPort)},
              "tls": {"certificate": "\(certs.path)/service-intake.crt", "key": "\(certs.path)/service-intake.key", "ca": "\(certs.path)/ca.crt"},
              "state": {"directory": "\(state.path)/intake"}}
             """)

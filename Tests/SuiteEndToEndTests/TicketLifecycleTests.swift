@@ -49,6 +49,15 @@ import Testing
             guard after == before + 1 else { throw GatewayHTTP.Failure(description: "closed \(after), expected \(before + 1)") }
         }
 
+        // What an operator's Prometheus scrapes from intake counts these calls by method and status.
+        let metrics = try await http.text(from: "http://127.0.0.1:\(suite.intakeMetricsPort)/metrics")
+        let submitted = metrics.split(separator: "\n").first {
+            $0.hasPrefix("township_rpc_server_calls_total{") && $0.contains(#"method="township.intake.v1.Intake/SubmitTicket""#)
+                && $0.contains(#"status="OK""#)
+        }
+        #expect(submitted.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { $0 >= 1 } == true,
+                "intake /metrics: \(metrics.prefix(2_000))")
+
         // One service stops (as for an upgrade): the gateway keeps serving, marked degraded.
         suite.stopIntake()
         try await eventually("a degraded overview") {

@@ -7,10 +7,11 @@ extension ServerConnectionHandler {
     func startCall(_ id: UInt32, _ request: Request) {
         guard let link, let context else { return }
         guard configuration.authorizeCaller(peerIdentity) else {
-            return reject(id, RPCError.permissionDenied("caller \(peerIdentity ?? "without identity") may not call this service"), method: request.method)
+            return reject(id, RPCError.permissionDenied("caller \(peerIdentity ?? "without identity") may not call this service"),
+                          method: router.methods[request.method] == nil ? RPCMetrics.unknownMethod : request.method)
         }
         guard let method = router.methods[request.method] else {
-            return reject(id, RPCError(.unimplemented, "no method \(request.method)"), method: request.method)
+            return reject(id, RPCError(.unimplemented, "no method \(request.method)"), method: RPCMetrics.unknownMethod)
         }
         // The state machine validated the metadata already; this cannot fail.
         let metadata = (try? RequestMetadata(validating: request.metadata)) ?? RequestMetadata()

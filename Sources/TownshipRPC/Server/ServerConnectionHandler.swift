@@ -103,10 +103,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .deliver(let frame): handle(frame)
         case .ignore: break
         case .failCall(let id, let failure):
-            RPCMetrics.callFinished(side: "server", method: "-", status: failure.status, duration: .zero)
+            RPCMetrics.callFinished(side: "server", method: RPCMetrics.unreadMethod, status: failure.status, duration: .zero)
             write(.error(id: id, failure))
         case .refuse(let id, let refusal):
-            RPCMetrics.refused(method: "-", status: refusal.status)
+            RPCMetrics.refused(status: refusal.status)
             write(.refused(id: id, refusal))
         case .close(let error, _): connectionError(error)
         }

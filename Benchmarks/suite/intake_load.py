@@ -9,7 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "proto-spec" / "peer"))
 
 from twp.client import Client  # noqa: E402
