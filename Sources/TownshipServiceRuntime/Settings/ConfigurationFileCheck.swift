@@ -26,7 +26,7 @@ public enum ConfigurationFileCheck {
         guard let data = FileManager.default.contents(atPath: path) else { return ["cannot read the file"] }
         let root: JSONNode
         do { root = try JSONDecoder().decode(JSONNode.self, from: data) } catch {
-            return ["not valid JSON: \(describe(error))"]
+            return ["not valid JSON: \(syntaxError(in: data))"]
         }
         guard case .object(let object) = root else { return ["the top level must be a JSON object"] }
         var problems: [String] = []
@@ -49,11 +49,14 @@ public enum ConfigurationFileCheck {
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
+    /// JSONDecoder on Linux does not say where the JSON breaks; JSONSerialization does.
+    private static func syntaxError(in data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return "unsupported structure"
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
         }
-        return error.localizedDescription
     }
 }
 
