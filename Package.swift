@@ -136,7 +136,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "gateway",
-            dependencies: ["GatewayCore"],
+            dependencies: ["GatewayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Gateway/Main",
             swiftSettings: strict
         ),

@@ -36,5 +36,17 @@ extension GatewaySuites {
         func badValuesAreRefusedWithAReason(_ json: String) async throws {
             await #expect(throws: GatewaySettings.Invalid.self) { try await Self.settings(json) }
         }
+
+        /// `check-config` checks the files serve will load, and only those: the client
+        /// certificate once a backend is wired, the HTTPS pair when HTTPS is on.
+        @Test func referencedFilesAreThoseOfTheConfiguredFeatures() async throws {
+            #expect(try await Self.settings("{}").referencedFiles.isEmpty)
+            let wired = try await Self.settings(#"{"backends": {"intake": {"endpoints": ["127.0.0.1:7101"]}}, "tls": {"certificate": "c.crt", "key": "c.key", "ca": "ca.crt"}}"#)
+            #expect(wired.referencedFiles.map(\.key) == ["tls.certificate", "tls.key", "tls.ca"])
+            #expect(wired.referencedFiles.map(\.path) == ["c.crt", "c.key", "ca.crt"])
+            let https = try await Self.settings(#"{"https": {"certificate": "h.crt", "key": "h.key"}}"#)
+            #expect(https.referencedFiles.map(\.key) == ["https.certificate", "https.key", "tls.ca"])
+            #expect(throws: GatewaySettings.Invalid.self) { try https.checkReferencedFiles() }
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import TownshipRPC
+import TownshipServiceRuntime
 
 /// What the gateway reads from its configuration (JSON file given with `--config`, or
 /// `TOWNSHIP_*` environment variables, through `ConfigurationSources`).
@@ -8,6 +9,7 @@ import TownshipRPC
 /// | key | meaning |
 /// | --- | --- |
 /// | `http.host`, `http.port` | where the HTTP API and the cockpit page listen |
+/// | `https.certificate`, `https.key` | when both are set, `http.port` serves HTTPS with this chain and key |
 /// | `tls.certificate`, `tls.key`, `tls.ca` | the gateway's client certificate and key, and the suite's CA |
 /// | `backends.<name>.endpoints` | `host:port` list of a backend (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`); absent: not wired |
 /// | `users.database` | SQLite file of users and sessions |
@@ -20,6 +22,8 @@ import TownshipRPC
 /// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
 /// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
 /// | `log.level` | trace … critical |
+///
+/// `knownKeys` lists them all for `gateway check-config`; a key read here must be added there.
 public struct GatewaySettings: Sendable {
     public var httpHost: String
     public var httpPort: Int
@@ -51,6 +55,25 @@ public struct GatewaySettings: Sendable {
 
     /// The backends the gateway knows how to talk to; each is wired when it has endpoints.
     public static let backendNames = ["intake", "canteen-meals", "job-fair", "enterprise-liaison"]
+
+    /// Every key `init(config:)` reads, with the kind of value it takes in a JSON file.
+    public static let knownKeys: [String: ConfigurationValueKind] = {
+        var keys: [String: ConfigurationValueKind] = [
+            "http.host": .string, "http.port": .integer,
+            "https.certificate": .string, "https.key": .string,
+            "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
+            "users.database": .string, "users.seedDemo": .boolean, "users.bcryptCost": .integer,
+            "session.ttlSeconds": .integer,
+            "login.maxFailures": .integer, "login.lockoutSeconds": .integer,
+            "overview.budgetMilliseconds": .integer, "overview.backendMilliseconds": .integer,
+            "overview.cacheMilliseconds": .integer,
+            "breaker.failures": .integer, "breaker.coolDownMilliseconds": .integer,
+            "metrics.host": .string, "metrics.port": .integer,
+            "log.level": .string,
+        ]
+        for name in backendNames { keys["backends.\(name).endpoints"] = .stringList }
+        return keys
+    }()
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String

@@ -27,9 +27,11 @@ public struct ServiceSettings: Sendable {
     public var drainSeconds: Int
 
     /// Every key the services accept, for tools that check configuration files.
-    public static let knownKeys: Set<String> = [
-        "rpc.host", "rpc.port", "rpc.drainSeconds", "tls.certificate", "tls.key", "tls.ca",
-        "metrics.host", "metrics.port", "state.directory", "log.level", "callers.allowed",
+    public static let knownKeys: [String: ConfigurationValueKind] = [
+        "rpc.host": .string, "rpc.port": .integer, "rpc.drainSeconds": .integer,
+        "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
+        "metrics.host": .string, "metrics.port": .integer, "state.directory": .string, "log.level": .string,
+        "callers.allowed": .stringList,
     ]
 
     public struct Invalid: Error, CustomStringConvertible {
