@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
         let cleaned = try await attachments.cleanUpOnStartup()
         logger.info("attachments checked", metadata: ["stale_partial": "\(cleaned.stalePartialFiles)", "orphaned": "\(cleaned.orphanedFiles)"])
         let service = IntakeService(store: store, attachments: attachments,
-                                    callerPolicy: CallerPolicy(allowedCallers: settings.allowedCallers))
+                                    callerPolicy: settings.callerPolicy)
         let scheduler = DeadlineScheduler(store: store, clock: SystemClock(), policy: store.configuration.reminderPolicy,
                                           interval: 60) { notice in
             logger.notice("deadline notice", metadata: ["ticket": "\(notice.ticketNumber)", "kind": "\(notice.kind)"])

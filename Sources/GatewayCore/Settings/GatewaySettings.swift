@@ -49,7 +49,7 @@ public struct GatewaySettings: Sendable {
     public var breakerCoolDown: Duration
     public var logLevel: String
     public var metricsHost = "127.0.0.1"
-    public var metricsPort = 9405
+    public var metricsPort = 9100
     /// How often an idle event stream sends a comment line (and rechecks its session).
     public var eventHeartbeat: Duration = .seconds(15)
 

@@ -49,8 +49,8 @@ public enum TownshipServiceRunner {
             configuration: RPCServerConfiguration(
                 host: settings.rpcHost, port: settings.rpcPort,
                 drainTimeout: .seconds(settings.drainSeconds),
-                authorizeCaller: { settings.allows($0) },
-                mayForwardPrincipal: { settings.allows($0) },
+                authorizeCaller: { [policy = settings.callerPolicy] in policy.allows($0) },
+                mayForwardPrincipal: { [policy = settings.callerPolicy] in policy.mayForwardPrincipal($0) },
                 logger: logger),
             router: router, security: TLSServerTransport(contexts: contexts, logger: logger))
         var services: [any Service] = domainServices

@@ -1,5 +1,6 @@
 import Configuration
 import Logging
+import TownshipRPC
 
 /// What every Township service reads from its configuration. Keys (JSON file / environment):
 ///
@@ -62,11 +63,6 @@ public struct ServiceSettings: Sendable {
         guard drainSeconds >= 0 else { throw Invalid(description: "rpc.drainSeconds must not be negative") }
     }
 
-    /// Whether `identity` is one of `allowedCallers` (a trailing `*` matches any name).
-    public func allows(_ identity: String?) -> Bool {
-        guard let identity else { return false }
-        return allowedCallers.contains { pattern in
-            pattern.hasSuffix("*") ? identity.hasPrefix(pattern.dropLast()) : identity == pattern
-        }
-    }
+    /// Who may call and who may speak for an end user (the gateway only; see proto-spec §6).
+    public var callerPolicy: CallerPolicy { CallerPolicy(allowedCallers: allowedCallers) }
 }

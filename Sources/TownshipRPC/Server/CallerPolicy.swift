@@ -1,4 +1,5 @@
-/// Which services may call intake, and which of them may speak for an end user.
+/// Which peers may call a service, and which of them may speak for an end user (proto-spec §6):
+/// only the gateway forwards principals; an admin tool calls without one and acts as itself.
 public struct CallerPolicy: Sendable {
     /// SPIFFE identities allowed to call at all (`callers.allowed`; a trailing `*` matches any name).
     public var allowedCallers: [String]
