@@ -140,3 +140,24 @@ func waitUntil(_ condition: @Sendable () -> Bool) async throws {
         try await Task.sleep(for: .milliseconds(10))
     }
 }
+
+@Suite struct ServerBindTests {
+    /// An operator who starts a second copy on a taken port gets the bind error from `run`,
+    /// and whoever waits for the address (tools, tests) gets it too instead of hanging.
+    @Test func aTakenPortFailsRunAndTheAddressWaiters() async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let first = RPCServer(configuration: RPCServerConfiguration(host: "127.0.0.1", port: 0, logger: logger),
+                              router: EchoService().router, security: PlaintextTransport())
+        let running = Task { try await first.run() }
+        let port = try await first.localAddress().port!
+        let second = RPCServer(configuration: RPCServerConfiguration(host: "127.0.0.1", port: port, logger: logger),
+                               router: EchoService().router, security: PlaintextTransport())
+        let waiter = Task { try await second.localAddress() }
+        await #expect(throws: (any Error).self) { try await second.run() }
+        await #expect(throws: (any Error).self) { try await waiter.value }
+        await #expect(throws: (any Error).self) { try await second.localAddress() }
+        running.cancel()
+        _ = try? await running.value
+    }
+}

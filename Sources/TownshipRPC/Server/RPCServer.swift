@@ -14,7 +14,7 @@ public final class RPCServer: Service, Sendable {
     private let security: ServerTransportSecurity
     private let group: EventLoopGroup
     private let registry = ServerConnectionRegistry()
-    private let bound = AsyncStreamBox<SocketAddress>()
+    private let bound = OnceValue<SocketAddress>()
 
     public init(
         configuration: RPCServerConfiguration, router: RPCRouter, security: ServerTransportSecurity,
@@ -28,35 +28,21 @@ public final class RPCServer: Service, Sendable {
 
     /// The address the server listens on, once it does (port 0 picks a free port).
     public func localAddress() async throws -> SocketAddress {
-        try await bound.first()
+        try await bound.value()
     }
 
     public var connectionCount: Int { registry.count }
 
     public func run() async throws {
-        let router = self.router
-        let configuration = self.configuration
-        let security = self.security
-        let registry = self.registry
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try security.secureAcceptedChannel(channel)
-                    let sync = channel.pipeline.syncOperations
-                    // A peer that stops reading our answers stops being read from, so what
-                    // we buffer for it stays bounded by the write watermarks.
-                    try sync.addHandler(BackPressureHandler())
-                    try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.limits.maxFrameSize)))
-                    try sync.addHandler(MessageToByteHandler(FrameEncoder()))
-                    try sync.addHandler(ServerConnectionHandler(router: router, configuration: configuration, registry: registry))
-                }
-            }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
-        if let address = channel.localAddress { bound.yield(address) }
+        let channel: Channel
+        do {
+            channel = try await bind(router: router, configuration: configuration, security: security, registry: registry)
+        } catch {
+            // Whoever waits for the address learns why there is none.
+            bound.fail(error)
+            throw error
+        }
+        if let address = channel.localAddress { bound.set(address) }
         configuration.logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
 
         // Stop accepting on SIGTERM (or cancellation), then drain what is in flight.
@@ -81,29 +67,26 @@ public final class RPCServer: Service, Sendable {
         }
         configuration.logger.info("stopped")
     }
-}
 
-/// A value that arrives once and is awaited by anyone, before or after it arrives.
-final class AsyncStreamBox<Value: Sendable>: Sendable {
-    private let state = Mutex<(value: Value?, waiters: [CheckedContinuation<Value, Error>])>((nil, []))
-
-    func yield(_ value: Value) {
-        let waiters = state.withLock { state in
-            state.value = value
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: value) }
-    }
-
-    func first() async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            let value: Value? = state.withLock { state in
-                if let value = state.value { return value }
-                state.waiters.append(continuation)
-                return nil
+    private func bind(router: RPCRouter, configuration: RPCServerConfiguration, security: ServerTransportSecurity,
+                      registry: ServerConnectionRegistry) async throws -> Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try security.secureAcceptedChannel(channel)
+                    let sync = channel.pipeline.syncOperations
+                    // A peer that stops reading our answers stops being read from, so what
+                    // we buffer for it stays bounded by the write watermarks.
+                    try sync.addHandler(BackPressureHandler())
+                    try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.limits.maxFrameSize)))
+                    try sync.addHandler(MessageToByteHandler(FrameEncoder()))
+                    try sync.addHandler(ServerConnectionHandler(router: router, configuration: configuration, registry: registry))
+                }
             }
-            if let value { continuation.resume(returning: value) }
-        }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
     }
 }
