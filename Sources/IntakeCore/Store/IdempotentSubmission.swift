@@ -17,7 +17,7 @@ extension SQLiteTicketStore {
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
         let requester = "\(principal.role.rawValue):\(principal.userID)"
-        let (ticket, replayed, attachments) = try await pool.write { db -> (Ticket, Bool, [AttachmentInfo]) in
+        let (ticket, replayed, attachments) = try await groupCommit.write { db -> (Ticket, Bool, [AttachmentInfo]) in
             if let existing = try TicketID.fetchOne(db, sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?",
                                                     arguments: [requester, clientRequestID]),
                let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) {

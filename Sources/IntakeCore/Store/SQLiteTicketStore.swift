@@ -12,6 +12,8 @@ public final class SQLiteTicketStore: TicketStore {
     let logger: Logger
     let catalogState: Mutex<ReferenceCatalog>
     let changeSignal = LedgerChangeSignal()
+    /// Submissions and workflow actions commit through here (see GroupCommit).
+    let groupCommit: GroupCommit
 
     public init(path: String, configuration: IntakeConfiguration = IntakeConfiguration(),
                 clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store")) throws {
@@ -26,6 +28,7 @@ public final class SQLiteTicketStore: TicketStore {
         // set FULL again on the one connection that writes.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
+        groupCommit = GroupCommit(pool: pool)
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

@@ -1,13 +1,14 @@
 import GRDB
 
-/// Running totals of the cockpit's figures, one row per (village, grid, status, category,
+/// Running totals of the cockpit's figures, one row per (village, status, category,
 /// department), kept by triggers in the same transaction as every ticket write. Statistics
-/// of the whole township or of a department then sum a few thousand cells instead of scanning
-/// a million tickets. Missing grid/category/department are stored as "" (primary-key columns
-/// cannot be NULL); filters never name "", so a condition written for `ticket t` selects the
-/// same cells when the cell table is aliased `t`.
+/// of the whole township, a village or a department then sum a few thousand cells instead of
+/// scanning a million tickets. Grids are left out: they would multiply the cells fivefold,
+/// and a grid's tickets are few enough to scan. Missing category/department are stored as ""
+/// (primary-key columns cannot be NULL); filters never name "", so a condition written for
+/// `ticket t` selects the same cells when the cell table is aliased `t`.
 enum StatisticsCells {
-    static let keyColumns = ["village_id", "grid_id", "status", "category_id", "department_id"]
+    static let keyColumns = ["village_id", "status", "category_id", "department_id"]
 
     /// What one ticket adds to its cell, as SQL over a row alias (NEW, OLD or t).
     static func counts(_ r: String) -> [(column: String, expression: String)] {
@@ -24,7 +25,7 @@ enum StatisticsCells {
     }
 
     private static func key(_ r: String) -> [String] {
-        ["\(r).village_id", "COALESCE(\(r).grid_id, '')", "\(r).status", "COALESCE(\(r).category_id, '')", "COALESCE(\(r).department_id, '')"]
+        ["\(r).village_id", "\(r).status", "COALESCE(\(r).category_id, '')", "COALESCE(\(r).department_id, '')"]
     }
 
     private static func add(_ r: String) -> String {
@@ -55,12 +56,12 @@ enum StatisticsCells {
             ) WITHOUT ROWID;
             INSERT INTO ticket_statistics_cell (\((keyColumns + counts.map(\.column)).joined(separator: ", ")))
                 SELECT \((key("t") + counts.map { "SUM(\($0.expression))" }).joined(separator: ", "))
-                FROM ticket t GROUP BY 1, 2, 3, 4, 5;
+                FROM ticket t GROUP BY 1, 2, 3, 4;
             CREATE TRIGGER ticket_statistics_on_insert AFTER INSERT ON ticket BEGIN
                 \(add("NEW"))
             END;
             CREATE TRIGGER ticket_statistics_on_update
-                AFTER UPDATE OF village_id, grid_id, status, category_id, department_id, responded_at, outcome, satisfied, closed_at
+                AFTER UPDATE OF village_id, status, category_id, department_id, responded_at, outcome, satisfied, closed_at
                 ON ticket BEGIN
                 \(remove("OLD"))
                 \(add("NEW"))

@@ -8,7 +8,7 @@ extension SQLiteTicketStore {
         let township = configuration.townshipCode
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
-        let ticket = try await pool.write { db -> Ticket in
+        let ticket = try await groupCommit.write { db -> Ticket in
             var ticket = draftTicket
             ticket.number = try TicketPersistence.allocateNumber(township: township, year: year, db: db)
             ticket.id = try TicketPersistence.insert(ticket, township: township,
@@ -26,7 +26,7 @@ extension SQLiteTicketStore {
         let workflow = self.workflow
         let policy = configuration.reminderPolicy
         let clock = self.clock
-        let (ticket, attachments) = try await pool.write { db -> (Ticket, [AttachmentInfo]) in
+        let (ticket, attachments) = try await groupCommit.write { db -> (Ticket, [AttachmentInfo]) in
             let now = clock.now()
             let current = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
             var target: Ticket?
