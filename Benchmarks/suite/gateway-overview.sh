@@ -46,7 +46,7 @@ measure() {
     -d '{"login":"leader","password":"township-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
   # The answer must be whole before it is worth timing: a partial one is cheaper to make.
   curl -fsS -H "Authorization: Bearer $token" "$base/api/cockpit/overview" \
-    | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["complete"], o; print("overview complete:", o["complete"], "tickets:", o["sections"]["intake"]["data"]["statistics"]["total"])'
+    | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["complete"], o; print("overview complete:", o["complete"], "tickets:", o["sections"]["intake"]["data"]["statistics"]["overall"]["ticketCount"])'
   echo "== $1: wrk -t4 -c100 -d${SECONDS_PER_RUN}s --latency"
   wrk -t4 -c100 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $token" "$base/api/cockpit/overview" | tee "$STATE/wrk.txt"
   RPS=$(awk '/^Requests\/sec/ {print $2}' "$STATE/wrk.txt")

@@ -128,9 +128,15 @@ import Testing
         let s = try await h.store.statistics(TicketFilter(), for: Fixture.leader)
         #expect(s.total == 6)
         #expect(s.byStatus == [.closed: 3, .dispatched: 1, .rejected: 1, .submitted: 1])
-        #expect(s.byVillage == ["V1": 5, "V2": 1])
-        #expect(s.byCategory == ["pension": 1, "elderly-care": 1, "illegal-building": 1, "": 3])
-        #expect(s.byDepartment == ["dept-build": 1, "": 5])
+        #expect(s.byVillage.mapValues(\.total) == ["V1": 5, "V2": 1])
+        #expect(s.byCategory.mapValues(\.total) == ["pension": 1, "elderly-care": 1, "illegal-building": 1, "": 3])
+        #expect(s.byDepartment.mapValues(\.total) == ["dept-build": 1, "": 5])
+        // Each village, category and department carries its own figures.
+        #expect(s.byVillage["V1"]?.resolutionRate == 0.5 && s.byVillage["V2"]?.responseRate == 0)
+        #expect(s.byCategory["pension"]?.resolutionRate == 1 && s.byCategory["elderly-care"]?.resolutionRate == 0)
+        #expect(s.byDepartment["dept-build"]?.overdue == 1 && s.byVillage["V1"]?.overdue == 1 && s.byCategory["pension"]?.overdue == 0)
+        #expect(s.overall.closed == 3 && s.overall.duplicates == 1 && s.overall.rejected == 1 && s.overall.open == 2)
+        #expect(s.overall.replied == 2 && s.overall.onTimeRate == 1, "t1 and t2 replied the day they were accepted")
         #expect(s.responseRate == 5.0 / 6.0)          // all but t6
         #expect(s.resolutionRate == 0.5)              // t1 fixed / (t1, t2); duplicate t5 excluded
         #expect(s.satisfactionRate == 1.0)            // t1, t2 latest follow-ups satisfied

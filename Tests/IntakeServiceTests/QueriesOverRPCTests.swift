@@ -76,8 +76,13 @@ struct QueriesOverRPCTests {
             #expect(stats.overall.openCount == 3)
             #expect(Dictionary(uniqueKeysWithValues: stats.byStatus.map { ($0.status, $0.count) }) == [.submitted: 2, .accepted: 1])
             #expect(Dictionary(uniqueKeysWithValues: stats.byVillage.map { ($0.villageID.value, $0.figures.ticketCount) }) == ["V1": 2, "V2": 1])
-            let rate = stats.overall.responseRate
-            #expect(rate.denominator > 0 && abs(Double(rate.numerator) / Double(rate.denominator) - 1.0 / 3.0) < 0.001)
+            // Rates go out as the exact counts behind them.
+            #expect(stats.overall.responseRate.numerator == 1 && stats.overall.responseRate.denominator == 3)
+            #expect(stats.byVillage.first { $0.villageID.value == "V1" }?.figures.responseRate.denominator == 2)
+            #expect(stats.overall.hasResolutionRate == false, "no outcome yet: no resolution rate")
+            // The never-dispatched are not a department; the unclassified have no category id.
+            #expect(stats.byDepartment.isEmpty)
+            #expect(stats.byCategory.filter { !$0.hasCategoryID }.map(\.figures.ticketCount) == [2])
             // Residents get no township-wide figures beyond their own tickets.
             let mine = try await live.call(Township_Intake_V1_Intake.getStatistics, Township_Intake_V1_GetStatisticsRequest(), as: Fixture.resident)
             #expect(mine.overall.ticketCount == 0)

@@ -9,7 +9,7 @@ const TEXT = {
     logout: "退出", signIn: "登录", login: "账号", password: "密码", back: "返回",
     byStatus: "各环节数量", byVillage: "按村/社区", byCategory: "按类别", byDepartment: "按部门",
     openEvents: "在办事件（超期优先）", tickets: "事件总数", open: "在办", closed: "已办结", overdue: "超期",
-    responseRate: "响应率", resolutionRate: "解决率", satisfactionRate: "满意率",
+    responseRate: "响应率", resolutionRate: "解决率", satisfactionRate: "满意率", onTimeRate: "按时办结率",
     notWired: "未接入", unavailable: "不可用", degraded: "部分可用", ok: "正常", escalated: "已督办",
     due: "期限", none: "暂无", badLogin: "账号或密码错误", locked: "尝试过多，请稍后再试",
     services: { "intake": "诉求受理", "canteen-meals": "老年助餐", "job-fair": "招聘会", "enterprise-liaison": "企业联络" },
@@ -25,7 +25,7 @@ const TEXT = {
     logout: "Sign out", signIn: "Sign in", login: "Login", password: "Password", back: "Back",
     byStatus: "By stage", byVillage: "By village", byCategory: "By category", byDepartment: "By department",
     openEvents: "Open events (overdue first)", tickets: "Tickets", open: "Open", closed: "Closed", overdue: "Overdue",
-    responseRate: "Response", resolutionRate: "Resolution", satisfactionRate: "Satisfaction",
+    responseRate: "Response", resolutionRate: "Resolution", satisfactionRate: "Satisfaction", onTimeRate: "On time",
     notWired: "Not connected", unavailable: "Unavailable", degraded: "Degraded", ok: "OK", escalated: "Escalated",
     due: "Due", none: "None", badLogin: "Unknown login or wrong password", locked: "Too many attempts; try later",
     services: { "intake": "Intake", "canteen-meals": "Elderly meals", "job-fair": "Job fair", "enterprise-liaison": "Enterprise liaison" },
@@ -125,7 +125,8 @@ function tile(service, section) {
     box.append(el("div", { class: "figures" },
       el("div", { class: "figure" }, donut(num((o.responseRate || {}).numerator), num((o.responseRate || {}).denominator), "#3ecf8e"), el("span", {}, `${t("responseRate")} ${rate(o.responseRate)}`)),
       el("div", { class: "figure" }, donut(num((o.resolutionRate || {}).numerator), num((o.resolutionRate || {}).denominator), "#4aa3ff"), el("span", {}, `${t("resolutionRate")} ${rate(o.resolutionRate)}`)),
-      el("div", { class: "figure" }, donut(num((o.satisfactionRate || {}).numerator), num((o.satisfactionRate || {}).denominator), "#f5b642"), el("span", {}, `${t("satisfactionRate")} ${rate(o.satisfactionRate)}`))));
+      el("div", { class: "figure" }, donut(num((o.satisfactionRate || {}).numerator), num((o.satisfactionRate || {}).denominator), "#f5b642"), el("span", {}, `${t("satisfactionRate")} ${rate(o.satisfactionRate)}`)),
+      el("div", { class: "figure" }, donut(num((o.onTimeRate || {}).numerator), num((o.onTimeRate || {}).denominator), "#b78cff"), el("span", {}, `${t("onTimeRate")} ${rate(o.onTimeRate)}`))));
   } else if (status === "ok" || status === "degraded") {
     const figures = el("div", { class: "figures" });
     for (const [key, value] of Object.entries(data)) if (typeof value === "number") figures.append(el("div", { class: "figure" }, el("b", { "data-figure": `${service.name}.${key}` }, String(value)), el("span", {}, key)));

@@ -9,27 +9,43 @@ extension TicketFilter {
     }
 }
 
-/// Sums of the per-ticket figures over the selected tickets (or cells).
+/// The figures of the selection and of each village, category and department in it, summed
+/// from rows of (village, status, category, department, counts in `StatisticsCells.counts` order).
 private struct FigureSums {
-    var total = 0, responded = 0, fixed = 0, withOutcome = 0, satisfied = 0, followedUp = 0, closedTimed = 0
+    var overall = TicketFigures()
     var byStatus: [TicketStatus: Int] = [:]
-    var byCategory: [String: Int] = [:], byVillage: [String: Int] = [:], byDepartment: [String: Int] = [:]
+    var byCategory: [String: TicketFigures] = [:], byVillage: [String: TicketFigures] = [:], byDepartment: [String: TicketFigures] = [:]
+    var closedTimed = 0
 
-    /// Columns by position (village, status, category, department, then the counts in
-    /// `StatisticsCells.counts` order): name lookups cost more than the sums at 10k rows.
+    /// Columns by position: name lookups cost more than the sums at 10k rows.
     mutating func add(_ row: Row) {
-        let n: Int = row[4]
-        total += n
-        if let status = TicketStatus(rawValue: row[1]) { byStatus[status, default: 0] += n }
-        byVillage[row[0], default: 0] += n
-        byCategory[row[2], default: 0] += n
-        byDepartment[row[3], default: 0] += n
-        responded += row[5] ?? 0
-        fixed += row[6] ?? 0
-        withOutcome += row[7] ?? 0
-        satisfied += row[8] ?? 0
-        followedUp += row[9] ?? 0
-        closedTimed += row[10] ?? 0
+        let status = TicketStatus(rawValue: row[1])
+        var figures = TicketFigures()
+        figures.total = row[4]
+        if status == .closed { figures.closed = figures.total }
+        if status == .rejected { figures.rejected = figures.total }
+        figures.responded = row[5] ?? 0
+        figures.fixed = row[6] ?? 0
+        figures.withOutcome = row[7] ?? 0
+        figures.satisfied = row[8] ?? 0
+        figures.followedUp = row[9] ?? 0
+        figures.duplicates = row[10] ?? 0
+        figures.replied = row[11] ?? 0
+        figures.repliedOnTime = row[12] ?? 0
+        closedTimed += row[13] ?? 0
+        if let status { byStatus[status, default: 0] += figures.total }
+        overall.add(figures)
+        byVillage[row[0], default: TicketFigures()].add(figures)
+        byCategory[row[2], default: TicketFigures()].add(figures)
+        byDepartment[row[3], default: TicketFigures()].add(figures)
+    }
+}
+
+extension TicketFigures {
+    mutating func add(_ other: TicketFigures) {
+        total += other.total; closed += other.closed; duplicates += other.duplicates; rejected += other.rejected
+        overdue += other.overdue; responded += other.responded; fixed += other.fixed; withOutcome += other.withOutcome
+        satisfied += other.satisfied; followedUp += other.followedUp; replied += other.replied; repliedOnTime += other.repliedOnTime
     }
 }
 
@@ -63,17 +79,22 @@ extension SQLiteTicketStore {
             // Overdue depends on the time of asking, so it cannot be a running total. The
             // partial index holds only tickets whose clock runs (a few percent), so walking it
             // beats the status index SQLite would pick, with or without a filter.
-            let overdue = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM ticket t INDEXED BY ticket_overdue WHERE \(condition.sql)
+            let overdueRows = try Row.fetchCursor(db, sql: """
+                SELECT t.village_id, COALESCE(t.category_id, ''), COALESCE(t.department_id, ''), COUNT(*)
+                FROM ticket t INDEXED BY ticket_overdue WHERE \(condition.sql)
                     AND t.status IN ('accepted', 'dispatched', 'signed', 'in_progress') AND t.due_at <= ?
-                """, arguments: condition.arguments + [RowCoding.millis(now)]) ?? 0
+                GROUP BY 1, 2, 3
+                """, arguments: condition.arguments + [RowCoding.millis(now)])
+            while let row = try overdueRows.next() {
+                let n: Int = row[3]
+                sums.overall.overdue += n
+                sums.byVillage[row[0], default: TicketFigures()].overdue += n
+                sums.byCategory[row[1], default: TicketFigures()].overdue += n
+                sums.byDepartment[row[2], default: TicketFigures()].overdue += n
+            }
             let median = try Self.medianTimeToClose(condition: condition, count: sums.closedTimed, walkIndex: condition.sql == "1", db: db)
-            func rate(_ n: Int, _ d: Int) -> Double? { d == 0 ? nil : Double(n) / Double(d) }
-            return TicketStatistics(
-                total: sums.total, byStatus: sums.byStatus, byCategory: sums.byCategory, byVillage: sums.byVillage,
-                byDepartment: sums.byDepartment, responseRate: rate(sums.responded, sums.total),
-                resolutionRate: rate(sums.fixed, sums.withOutcome), satisfactionRate: rate(sums.satisfied, sums.followedUp),
-                overdueCount: overdue, medianTimeToClose: median)
+            return TicketStatistics(overall: sums.overall, byStatus: sums.byStatus, byCategory: sums.byCategory,
+                                    byVillage: sums.byVillage, byDepartment: sums.byDepartment, medianTimeToClose: median)
         }
     }
 

@@ -46,43 +46,55 @@ enum FilterMapping {
     }
 }
 
-/// The core's statistics as the wire's `GetStatisticsResponse`. Rates go out as exact
-/// fractions where the core has counts, else as parts per million of the ratio.
+/// The core's statistics as the wire's `GetStatisticsResponse`: rates as exact fractions of
+/// the counts behind them, linked duplicates as their own status.
 enum StatisticsMapping {
     static func response(_ s: TicketStatistics, range: Township_Common_V1_TimeRange?, now: Date) -> Township_Intake_V1_GetStatisticsResponse {
         var w = Township_Intake_V1_GetStatisticsResponse()
         if let range { w.created = range }
         w.computedAt = TicketMapping.timestamp(now)
-        var overall = Township_Intake_V1_Figures()
-        overall.ticketCount = Int64(s.total)
-        let closed = (s.byStatus[.closed] ?? 0) + (s.byStatus[.rejected] ?? 0)
-        overall.closedCount = Int64(closed)
-        overall.openCount = Int64(s.total - closed)
-        overall.overdueCount = Int64(s.overdueCount)
-        if let r = s.responseRate { overall.responseRate = rate(r) }
-        if let r = s.resolutionRate { overall.resolutionRate = rate(r) }
-        if let r = s.satisfactionRate { overall.satisfactionRate = rate(r) }
-        if let m = s.medianTimeToClose { overall.medianTimeToClose = Google_Protobuf_Duration(rounding: m, rule: .toNearestOrAwayFromZero) }
-        w.overall = overall
-        w.byStatus = s.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { status, count in
-            var c = Township_Intake_V1_StatusCount(); c.status = ProtoEnums.status(status); c.count = Int64(count); return c
+        w.overall = figures(s.overall)
+        if let m = s.medianTimeToClose { w.overall.medianTimeToClose = Google_Protobuf_Duration(rounding: m, rule: .toNearestOrAwayFromZero) }
+        var byStatus: [(Township_Intake_V1_TicketStatus, Int)] = s.byStatus.map { (ProtoEnums.status($0.key), $0.value) }
+        if s.overall.duplicates > 0 {
+            byStatus = byStatus.map { $0.0 == .closed ? ($0.0, $0.1 - s.overall.duplicates) : $0 } + [(.duplicate, s.overall.duplicates)]
         }
-        w.byCategory = s.byCategory.sorted { $0.key < $1.key }.map { id, count in
-            var c = Township_Intake_V1_CategoryFigures(); c.categoryID.value = id; c.figures.ticketCount = Int64(count); return c
+        w.byStatus = byStatus.filter { $0.1 > 0 }.sorted { $0.0.rawValue < $1.0.rawValue }.map { status, count in
+            var c = Township_Intake_V1_StatusCount(); c.status = status; c.count = Int64(count); return c
         }
-        w.byVillage = s.byVillage.sorted { $0.key < $1.key }.map { id, count in
-            var c = Township_Intake_V1_VillageFigures(); c.villageID.value = id; c.figures.ticketCount = Int64(count); return c
+        w.byCategory = s.byCategory.sorted { $0.key < $1.key }.map { id, f in
+            var c = Township_Intake_V1_CategoryFigures()
+            if !id.isEmpty { c.categoryID.value = id }
+            c.figures = figures(f)
+            return c
         }
-        w.byDepartment = s.byDepartment.sorted { $0.key < $1.key }.map { id, count in
-            var c = Township_Intake_V1_DepartmentFigures(); c.departmentID.value = id; c.figures.ticketCount = Int64(count); return c
+        w.byVillage = s.byVillage.sorted { $0.key < $1.key }.map { id, f in
+            var c = Township_Intake_V1_VillageFigures(); c.villageID.value = id; c.figures = figures(f); return c
+        }
+        // Only departments tickets were dispatched to; the never-dispatched are not a department.
+        w.byDepartment = s.byDepartment.filter { !$0.key.isEmpty }.sorted { $0.key < $1.key }.map { id, f in
+            var c = Township_Intake_V1_DepartmentFigures(); c.departmentID.value = id; c.figures = figures(f); return c
         }
         return w
     }
 
-    static func rate(_ value: Double) -> Township_Intake_V1_Rate {
+    static func figures(_ f: TicketFigures) -> Township_Intake_V1_Figures {
+        var w = Township_Intake_V1_Figures()
+        w.ticketCount = Int64(f.total)
+        w.openCount = Int64(f.open)
+        w.closedCount = Int64(f.closed - f.duplicates)
+        w.overdueCount = Int64(f.overdue)
+        if f.total > 0 { w.responseRate = rate(f.responded, f.total) }
+        if f.withOutcome > 0 { w.resolutionRate = rate(f.fixed, f.withOutcome) }
+        if f.followedUp > 0 { w.satisfactionRate = rate(f.satisfied, f.followedUp) }
+        if f.replied > 0 { w.onTimeRate = rate(f.repliedOnTime, f.replied) }
+        return w
+    }
+
+    static func rate(_ numerator: Int, _ denominator: Int) -> Township_Intake_V1_Rate {
         var r = Township_Intake_V1_Rate()
-        r.denominator = 1_000_000
-        r.numerator = Int64((value * 1_000_000).rounded())
+        r.numerator = Int64(numerator)
+        r.denominator = Int64(denominator)
         return r
     }
 }

@@ -3100,14 +3100,16 @@ public nonisolated struct Township_Intake_V1_Figures: Sendable {
   /// Tickets not in a final status (CLOSED, REJECTED, DUPLICATE).
   public var openCount: Int64 = 0
 
-  /// Tickets CLOSED.
+  /// Tickets CLOSED (not DUPLICATE).
   public var closedCount: Int64 = 0
 
-  /// Open tickets that are overdue now.
+  /// Tickets whose clock runs (ACCEPTED, DISPATCHED, SIGNED, IN_PROGRESS) and whose due time
+  /// has passed.
   public var overdueCount: Int64 = 0
 
-  /// Response rate (响应率): tickets replied to at least once / tickets accepted (not
-  /// REJECTED or DUPLICATE, and past SUBMITTED).
+  /// Every rate is the exact pair of counts behind it, and is absent when its denominator is 0.
+  /// Response rate (响应率): tickets someone acted on after submission (accepted, rejected or
+  /// linked as duplicate) / tickets in the set.
   public var responseRate: Township_Intake_V1_Rate {
     get {_responseRate ?? Township_Intake_V1_Rate()}
     set {_responseRate = newValue}
@@ -3117,7 +3119,9 @@ public nonisolated struct Township_Intake_V1_Figures: Sendable {
   /// Clears the value of `responseRate`. Subsequent reads from it will return its default value.
   public mutating func clearResponseRate() {self._responseRate = nil}
 
-  /// Resolution rate (解决率): tickets whose latest outcome is FIXED / tickets replied to.
+  /// Resolution rate (解决率): tickets whose current outcome is FIXED / tickets with a current
+  /// outcome other than DUPLICATE. A reopened ticket has none until it is replied to again;
+  /// closure does not count, so a ticket closed unfixed lowers the rate.
   public var resolutionRate: Township_Intake_V1_Rate {
     get {_resolutionRate ?? Township_Intake_V1_Rate()}
     set {_resolutionRate = newValue}
@@ -3127,8 +3131,8 @@ public nonisolated struct Township_Intake_V1_Figures: Sendable {
   /// Clears the value of `resolutionRate`. Subsequent reads from it will return its default value.
   public mutating func clearResolutionRate() {self._resolutionRate = nil}
 
-  /// Satisfaction rate (满意率): tickets whose latest follow-up is SATISFIED / tickets whose
-  /// latest follow-up is SATISFIED or DISSATISFIED.
+  /// Satisfaction rate (满意率): tickets whose latest follow-up is SATISFIED / tickets followed
+  /// up at least once.
   public var satisfactionRate: Township_Intake_V1_Rate {
     get {_satisfactionRate ?? Township_Intake_V1_Rate()}
     set {_satisfactionRate = newValue}
@@ -3138,7 +3142,8 @@ public nonisolated struct Township_Intake_V1_Figures: Sendable {
   /// Clears the value of `satisfactionRate`. Subsequent reads from it will return its default value.
   public mutating func clearSatisfactionRate() {self._satisfactionRate = nil}
 
-  /// On-time rate: tickets whose first reply came before the due time / tickets replied to.
+  /// On-time rate: tickets whose current reply came at or before the due time in force /
+  /// tickets with a current reply.
   public var onTimeRate: Township_Intake_V1_Rate {
     get {_onTimeRate ?? Township_Intake_V1_Rate()}
     set {_onTimeRate = newValue}
@@ -3148,7 +3153,8 @@ public nonisolated struct Township_Intake_V1_Figures: Sendable {
   /// Clears the value of `onTimeRate`. Subsequent reads from it will return its default value.
   public mutating func clearOnTimeRate() {self._onTimeRate = nil}
 
-  /// Median of (finished_at - created_at) over the CLOSED tickets; absent when none.
+  /// Median of (closed_at - created_at) over the CLOSED tickets (not DUPLICATE); absent when
+  /// none. Set in `overall` only.
   public var medianTimeToClose: SwiftProtobuf.Google_Protobuf_Duration {
     get {_medianTimeToClose ?? SwiftProtobuf.Google_Protobuf_Duration()}
     set {_medianTimeToClose = newValue}
