@@ -78,6 +78,10 @@ enum StatisticsCells {
             DROP INDEX ticket_statistics;
             CREATE INDEX ticket_statistics ON ticket(village_id, status, category_id, department_id, outcome,
                 satisfied, responded_at, replied_at, due_at, created_at, closed_at);
+            -- Overdue figures per village, category and department read only this index.
+            DROP INDEX ticket_overdue;
+            CREATE INDEX ticket_overdue ON ticket(due_at, status, village_id, category_id, department_id)
+                WHERE status IN ('accepted', 'dispatched', 'signed', 'in_progress');
             -- The median time to close walks this index in order instead of sorting durations.
             CREATE INDEX ticket_close_duration ON ticket(closed_at - created_at)
                 WHERE status = 'closed' AND closed_at IS NOT NULL AND (outcome IS NULL OR outcome <> 'duplicate');
