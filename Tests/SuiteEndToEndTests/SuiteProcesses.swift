@@ -16,7 +16,9 @@ final class SuiteProcesses: @unchecked Sendable {
         var description: String
     }
 
-    init() throws {
+    /// `gatewaySections` adds or replaces top-level sections of the gateway's JSON
+    /// configuration, e.g. `["overview": #"{"budgetMilliseconds": 800}"#]`.
+    init(gatewaySections: [String: String] = [:]) throws {
         state = FileManager.default.temporaryDirectory.appendingPathComponent("township-e2e-\(UUID().uuidString)")
         let certs = state.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
@@ -26,14 +28,19 @@ final class SuiteProcesses: @unchecked Sendable {
              "tls": {"certificate": "\(certs.path)/service-intake.crt", "key": "\(certs.path)/service-intake.key", "ca": "\(certs.path)/ca.crt"},
              "state": {"directory": "\(state.path)/intake"}}
             """)
-        try write("gateway.json", """
-            {"http": {"host": "127.0.0.1", "port": \(gatewayPort)}, "metrics": {"port": 0},
-             "tls": {"certificate": "\(certs.path)/service-gateway.crt", "key": "\(certs.path)/service-gateway.key", "ca": "\(certs.path)/ca.crt"},
-             "backends": {"intake": {"endpoints": ["127.0.0.1:\(intakePort)"]}},
-             "users": {"database": "\(state.path)/gateway/users.sqlite", "bcryptCost": 10},
-             "breaker": {"coolDownMilliseconds": 200}}
-            """)
+        var gateway: [String: String] = [
+            "http": #"{"host": "127.0.0.1", "port": \#(gatewayPort)}"#, "metrics": #"{"port": 0}"#,
+            "tls": #"{"certificate": "\#(certs.path)/service-gateway.crt", "key": "\#(certs.path)/service-gateway.key", "ca": "\#(certs.path)/ca.crt"}"#,
+            "backends": #"{"intake": {"endpoints": ["127.0.0.1:\#(intakePort)"]}}"#,
+            "users": #"{"database": "\#(usersDatabase.path)", "bcryptCost": 10}"#,
+            "breaker": #"{"coolDownMilliseconds": 200}"#,
+        ]
+        gateway.merge(gatewaySections) { _, override in override }
+        try write("gateway.json", "{" + gateway.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ",\n ") + "}")
     }
+
+    /// The gateway's users and sessions (SQLite), where a test can add users the demo set lacks.
+    var usersDatabase: URL { state.appendingPathComponent("gateway/users.sqlite") }
 
     private func write(_ name: String, _ text: String) throws {
         try Data(text.utf8).write(to: state.appendingPathComponent(name))
@@ -67,6 +74,17 @@ final class SuiteProcesses: @unchecked Sendable {
         intake.terminate()
         intake.waitUntilExit()
         self.intake = nil
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would: no drain, connections cut by the kernel.
+    /// Returns the signal the process died of.
+    @discardableResult
+    func killIntake() -> Int32 {
+        guard let intake else { return 0 }
+        kill(intake.processIdentifier, SIGKILL)
+        intake.waitUntilExit()
+        self.intake = nil
+        return intake.terminationReason == .uncaughtSignal ? intake.terminationStatus : 0
     }
 
     func stopAll() {
