@@ -76,7 +76,7 @@ final class EventStreamClient: Sendable {
             // A refusal is a short whole body: read it to its end for the message.
             let length = headText.lowercased().split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
-            while length.map({ rest.count < $0 }) ?? !rest.ends(with: Array("0\r\n\r\n".utf8)) {
+            while length.map({ rest.count < $0 }) ?? !rest.suffix(5).elementsEqual("0\r\n\r\n".utf8) {
                 let count = recv(fd, &buffer, buffer.count, 0)
                 guard count > 0 else { break }
                 rest += buffer[..<count]
@@ -87,7 +87,8 @@ final class EventStreamClient: Sendable {
             return
         }
         head = headText
-        let reader = Thread { [self] in self.read(initial: rest, chunked: chunked) }
+        let initial = rest
+        let reader = Thread { [self] in self.read(initial: initial, chunked: chunked) }
         reader.start()
     }
 

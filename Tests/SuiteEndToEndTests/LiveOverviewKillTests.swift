@@ -77,6 +77,7 @@ import Testing
         let inFlight = answers.filter { $0.started < killSent && $0.finished > killSent }
         #expect(!inFlight.isEmpty, "no overview request was in flight at the kill: \(answers.count) answers")
         let after = answers.filter { $0.started > killed }
+        print("TMPSTAT answers=\(answers.count) inFlight=\(inFlight) after=\(after.count) max=\(answers.map(\.took).max()!)")
         #expect(!after.isEmpty, "no overview request after the kill")
         let whole = after.filter { $0.complete != false || $0.intakeStatus == "ok" || $0.intakeStatus == nil }
         #expect(whole.isEmpty, "answers after intake died not marked incomplete: \(whole)")
@@ -92,5 +93,40 @@ import Testing
             return answer
         }
         #expect(recovered.finished - restarted < .seconds(30))
+    }
+
+    /// A frozen intake (SIGSTOP) answers nothing and closes nothing, so only the gateway's own
+    /// deadlines bound the answer: this is where the budget is really tested.
+    @Test func aFrozenIntakeGivesPartialAnswersWithinTheBudget() async throws {
+        let suite = try SuiteProcesses(gatewaySections: [
+            "overview": #"{"budgetMilliseconds": \#(Self.budgetMilliseconds), "backendMilliseconds": 600, "cacheMilliseconds": 0}"#,
+            "breaker": #"{"failures": 3, "coolDownMilliseconds": 200}"#,
+        ])
+        defer { suite.stopAll() }
+        try suite.seedIntake()
+        try suite.startIntake()
+        try suite.startGateway()
+        let http = GatewayHTTP(port: suite.gatewayPort)
+        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        try await eventually("a complete overview") {
+            let answer = try await Self.ask(http, as: leader)
+            guard answer.complete == true else { throw GatewayHTTP.Failure(description: "\(answer)") }
+        }
+
+        suite.freezeIntake()
+        var answers: [Answer] = []
+        // More than the breaker's threshold, so both the timed-out and the short-circuited answers count.
+        for _ in 0..<6 { answers.append(try await Self.ask(http, as: leader)) }
+        suite.resumeIntake()
+        print("TMPSTAT frozen \(answers)")
+        let late = answers.filter { $0.took >= Self.budget + Self.margin }
+        #expect(late.isEmpty, "answers later than the budget \(Self.budget) + \(Self.margin): \(late)")
+        let whole = answers.filter { $0.status != 200 || $0.complete != false || $0.intakeStatus == "ok" || $0.intakeStatus == nil }
+        #expect(whole.isEmpty, "answers while intake was frozen not marked incomplete: \(whole)")
+
+        try await eventually("a complete overview once intake goes on") {
+            let answer = try await Self.ask(http, as: leader)
+            guard answer.complete == true, answer.intakeStatus == "ok" else { throw GatewayHTTP.Failure(description: "\(answer)") }
+        }
     }
 }

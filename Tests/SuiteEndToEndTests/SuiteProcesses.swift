@@ -80,15 +80,41 @@ final class SuiteProcesses: @unchecked Sendable {
     /// Returns the signal the process died of.
     @discardableResult
     func killIntake() -> Int32 {
-        guard let intake else { return 0 }
-        kill(intake.processIdentifier, SIGKILL)
-        intake.waitUntilExit()
-        self.intake = nil
-        return intake.terminationReason == .uncaughtSignal ? intake.terminationStatus : 0
+        defer { intake = nil }
+        return Self.kill(intake)
+    }
+
+    /// SIGKILL for the gateway, for a test that leaves an event stream open: a SIGTERM would
+    /// wait for the gateway's drain, which waits for every open stream to end.
+    func killGateway() {
+        defer { gateway = nil }
+        Self.kill(gateway)
+    }
+
+    /// SIGSTOP: intake freezes with its connections open, as a hung process or a paused VM
+    /// would; `resumeIntake` (SIGCONT) lets it go on.
+    func freezeIntake() {
+        guard let intake else { return }
+        Foundation.kill(intake.processIdentifier, SIGSTOP)
+    }
+
+    func resumeIntake() {
+        guard let intake else { return }
+        Foundation.kill(intake.processIdentifier, SIGCONT)
+    }
+
+    @discardableResult
+    private static func kill(_ process: Process?) -> Int32 {
+        guard let process else { return 0 }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? process.terminationStatus : 0
     }
 
     func stopAll() {
         for process in [gateway, intake].compactMap({ $0 }) where process.isRunning {
+            // A frozen process would not act on the SIGTERM.
+            Foundation.kill(process.processIdentifier, SIGCONT)
             process.terminate()
             process.waitUntilExit()
         }
