@@ -44,7 +44,6 @@ import Testing
         #expect(status == 200, "accept: \(status) \(answer)")
         let (event, _) = try await stream.next(within: .seconds(5), from: seen) { Self.isEvent($0, of: id, action: "ACTION_ACCEPT") }
         let took = event.arrived - returned
-        print("TMPSTAT sse took \(took)")
         #expect(took < .seconds(1), "the event reached the stream \(took) after the change's response")
         // The event carries the ticket as it is after the change, and who made it.
         let ticket = event.json?["ticket"] as? [String: Any]

@@ -77,7 +77,6 @@ import Testing
         let inFlight = answers.filter { $0.started < killSent && $0.finished > killSent }
         #expect(!inFlight.isEmpty, "no overview request was in flight at the kill: \(answers.count) answers")
         let after = answers.filter { $0.started > killed }
-        print("TMPSTAT answers=\(answers.count) inFlight=\(inFlight) after=\(after.count) max=\(answers.map(\.took).max()!)")
         #expect(!after.isEmpty, "no overview request after the kill")
         let whole = after.filter { $0.complete != false || $0.intakeStatus == "ok" || $0.intakeStatus == nil }
         #expect(whole.isEmpty, "answers after intake died not marked incomplete: \(whole)")
@@ -118,7 +117,6 @@ import Testing
         // More than the breaker's threshold, so both the timed-out and the short-circuited answers count.
         for _ in 0..<6 { answers.append(try await Self.ask(http, as: leader)) }
         suite.resumeIntake()
-        print("TMPSTAT frozen \(answers)")
         let late = answers.filter { $0.took >= Self.budget + Self.margin }
         #expect(late.isEmpty, "answers later than the budget \(Self.budget) + \(Self.margin): \(late)")
         let whole = answers.filter { $0.status != 200 || $0.complete != false || $0.intakeStatus == "ok" || $0.intakeStatus == nil }
