@@ -33,6 +33,8 @@ final class EventStreamClient: Sendable {
     /// The response's head and, when it is not a stream, its body.
     let head: String
     private let socket: Int32
+    /// Whether the reader thread owns the socket (a 200); otherwise it is closed already.
+    private let streaming: Bool
     private let received = Mutex<(blocks: [Block], ended: Bool)>(([], false))
 
     /// Connects and reads the response head; a 200 starts the reader thread.
@@ -82,11 +84,13 @@ final class EventStreamClient: Sendable {
                 rest += buffer[..<count]
             }
             head = headText + "\n\n" + String(decoding: rest, as: UTF8.self)
+            streaming = false
             close(fd)
             received.withLock { $0.ended = true }
             return
         }
         head = headText
+        streaming = true
         let initial = rest
         let reader = Thread { [self] in self.read(initial: initial, chunked: chunked) }
         reader.start()
@@ -94,6 +98,7 @@ final class EventStreamClient: Sendable {
 
     /// Ends the stream (the reader thread then sees the socket closed and stops).
     func stop() {
+        guard streaming else { return }
         shutdown(socket, Int32(SHUT_RDWR))
     }
 

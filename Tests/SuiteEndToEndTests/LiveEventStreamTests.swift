@@ -5,6 +5,14 @@ import Testing
 /// intake streams it to the gateway over TWP, and the gateway pushes it to a browser's
 /// `GET /api/events` within a second of the change's HTTP response.
 @Suite(.serialized) struct LiveEventStreamTests {
+    /// SIGKILL for the gateway: a SIGTERMed gateway does not end open event streams, so its
+    /// drain would wait for them (two heartbeats once the client has gone, for ever while a
+    /// client stays connected).
+    static func stop(_ suite: SuiteProcesses) {
+        suite.killGateway()
+        suite.stopAll()
+    }
+
     static func isEvent(_ block: EventStreamClient.Block, of ticket: String, action: String) -> Bool {
         guard block.field("event") == "intake", let event = block.json?["event"] as? [String: Any] else { return false }
         return (event["ticketId"] as? [String: Any])?["value"] as? String == ticket && event["action"] as? String == action
@@ -12,11 +20,7 @@ import Testing
 
     @Test func aGridWorkersAcceptReachesTheLeadersStreamWithinASecond() async throws {
         let suite = try SuiteProcesses()
-        defer {
-            // The open stream would hold a SIGTERMed gateway's drain until two heartbeats.
-            suite.killGateway()
-            suite.stopAll()
-        }
+        defer { Self.stop(suite) }
         try suite.seedIntake()
         try suite.startIntake()
         try suite.startGateway()
@@ -54,16 +58,18 @@ import Testing
 
     @Test func rolesWithoutEventsAreRefusedTheStream() async throws {
         let suite = try SuiteProcesses()
-        defer { suite.stopAll() }
+        defer { Self.stop(suite) }
         try suite.seedIntake()
         try suite.startIntake()
         try suite.startGateway()
         let http = GatewayHTTP(port: suite.gatewayPort)
         let seeker = try await eventually("the gateway signs in") { try await http.login("seeker") }
         let refused = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: seeker)
+        defer { refused.stop() }
         #expect(refused.status == 403, "\(refused.head)")
         #expect(refused.head.contains("the role job_seeker may not GET /api/events"), "\(refused.head)")
         let anonymous = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: "not-a-session")
+        defer { anonymous.stop() }
         #expect(anonymous.status == 401, "\(anonymous.head)")
     }
 }
