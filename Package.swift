@@ -244,7 +244,7 @@ let package = Package(
         // The built executables as separate processes, driven through the gateway's HTTP API.
         .testTarget(
             name: "SuiteEndToEndTests",
-            dependencies: ["TownshipCertificates"],
+            dependencies: ["TownshipCertificates", "GatewayCore"],
             swiftSettings: strict
         ),
         .testTarget(

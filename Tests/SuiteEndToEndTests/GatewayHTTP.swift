@@ -52,4 +52,9 @@ struct GatewayHTTP: Sendable {
         guard status == 200 else { throw Failure(description: "overview: \(status) \(object)") }
         return object
     }
+
+    /// The `error.message` of a refusal (`{"error": {"code", "reason", "message"}}`), "" when absent.
+    static func errorMessage(_ body: [String: Any]) -> String {
+        ((body["error"] as? [String: Any])?["message"] as? String) ?? ""
+    }
 }

@@ -16,7 +16,9 @@ final class SuiteProcesses: @unchecked Sendable {
         var description: String
     }
 
-    init() throws {
+    /// `gatewaySections` adds or replaces top-level sections of the gateway's JSON
+    /// configuration, e.g. `["overview": #"{"budgetMilliseconds": 800}"#]`.
+    init(gatewaySections: [String: String] = [:]) throws {
         state = FileManager.default.temporaryDirectory.appendingPathComponent("township-e2e-\(UUID().uuidString)")
         let certs = state.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
@@ -26,14 +28,19 @@ final class SuiteProcesses: @unchecked Sendable {
              "tls": {"certificate": "\(certs.path)/service-intake.crt", "key": "\(certs.path)/service-intake.key", "ca": "\(certs.path)/ca.crt"},
              "state": {"directory": "\(state.path)/intake"}}
             """)
-        try write("gateway.json", """
-            {"http": {"host": "127.0.0.1", "port": \(gatewayPort)}, "metrics": {"port": 0},
-             "tls": {"certificate": "\(certs.path)/service-gateway.crt", "key": "\(certs.path)/service-gateway.key", "ca": "\(certs.path)/ca.crt"},
-             "backends": {"intake": {"endpoints": ["127.0.0.1:\(intakePort)"]}},
-             "users": {"database": "\(state.path)/gateway/users.sqlite", "bcryptCost": 10},
-             "breaker": {"coolDownMilliseconds": 200}}
-            """)
+        var gateway: [String: String] = [
+            "http": #"{"host": "127.0.0.1", "port": \#(gatewayPort)}"#, "metrics": #"{"port": 0}"#,
+            "tls": #"{"certificate": "\#(certs.path)/service-gateway.crt", "key": "\#(certs.path)/service-gateway.key", "ca": "\#(certs.path)/ca.crt"}"#,
+            "backends": #"{"intake": {"endpoints": ["127.0.0.1:\#(intakePort)"]}}"#,
+            "users": #"{"database": "\#(usersDatabase.path)", "bcryptCost": 10}"#,
+            "breaker": #"{"coolDownMilliseconds": 200}"#,
+        ]
+        gateway.merge(gatewaySections) { _, override in override }
+        try write("gateway.json", "{" + gateway.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ",\n ") + "}")
     }
+
+    /// The gateway's users and sessions (SQLite), where a test can add users the demo set lacks.
+    var usersDatabase: URL { state.appendingPathComponent("gateway/users.sqlite") }
 
     private func write(_ name: String, _ text: String) throws {
         try Data(text.utf8).write(to: state.appendingPathComponent(name))
@@ -69,8 +76,45 @@ final class SuiteProcesses: @unchecked Sendable {
         self.intake = nil
     }
 
+    /// SIGKILL, as a crash or the OOM killer would: no drain, connections cut by the kernel.
+    /// Returns the signal the process died of.
+    @discardableResult
+    func killIntake() -> Int32 {
+        defer { intake = nil }
+        return Self.kill(intake)
+    }
+
+    /// SIGKILL for the gateway, for a test that leaves an event stream open: a SIGTERM would
+    /// wait for the gateway's drain, which waits for every open stream to end.
+    func killGateway() {
+        defer { gateway = nil }
+        Self.kill(gateway)
+    }
+
+    /// SIGSTOP: intake freezes with its connections open, as a hung process or a paused VM
+    /// would; `resumeIntake` (SIGCONT) lets it go on.
+    func freezeIntake() {
+        guard let intake else { return }
+        Foundation.kill(intake.processIdentifier, SIGSTOP)
+    }
+
+    func resumeIntake() {
+        guard let intake else { return }
+        Foundation.kill(intake.processIdentifier, SIGCONT)
+    }
+
+    @discardableResult
+    private static func kill(_ process: Process?) -> Int32 {
+        guard let process else { return 0 }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? process.terminationStatus : 0
+    }
+
     func stopAll() {
         for process in [gateway, intake].compactMap({ $0 }) where process.isRunning {
+            // A frozen process would not act on the SIGTERM.
+            Foundation.kill(process.processIdentifier, SIGCONT)
             process.terminate()
             process.waitUntilExit()
         }

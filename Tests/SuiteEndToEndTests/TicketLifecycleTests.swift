@@ -84,19 +84,3 @@ private func closedCount(_ overview: [String: Any]) -> Int {
     let overall = statistics?["overall"] as? [String: Any]
     return Int(overall?["closedCount"] as? String ?? "") ?? -1
 }
-
-/// Retries `body` until it succeeds, for up to 30 s; the last error explains a failure.
-@discardableResult
-private func eventually<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while true {
-        do {
-            return try await body()
-        } catch {
-            guard ContinuousClock.now < deadline else {
-                throw GatewayHTTP.Failure(description: "\(what) did not happen within 30 s: \(error)")
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
-}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Live updates end to end: a change made through the gateway's API lands in intake's ledger,
+/// intake streams it to the gateway over TWP, and the gateway pushes it to a browser's
+/// `GET /api/events` within a second of the change's HTTP response.
+@Suite(.serialized) struct LiveEventStreamTests {
+    /// SIGKILL for the gateway: a SIGTERMed gateway does not end open event streams, so its
+    /// drain would wait for them (two heartbeats once the client has gone, for ever while a
+    /// client stays connected).
+    static func stop(_ suite: SuiteProcesses) {
+        suite.killGateway()
+        suite.stopAll()
+    }
+
+    static func isEvent(_ block: EventStreamClient.Block, of ticket: String, action: String) -> Bool {
+        guard block.field("event") == "intake", let event = block.json?["event"] as? [String: Any] else { return false }
+        return (event["ticketId"] as? [String: Any])?["value"] as? String == ticket && event["action"] as? String == action
+    }
+
+    @Test func aGridWorkersAcceptReachesTheLeadersStreamWithinASecond() async throws {
+        let suite = try SuiteProcesses()
+        defer { Self.stop(suite) }
+        try suite.seedIntake()
+        try suite.startIntake()
+        try suite.startGateway()
+        let http = GatewayHTTP(port: suite.gatewayPort)
+        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        let tickets = try await LiveTickets(http: http)
+
+        let stream = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: leader)
+        defer { stream.stop() }
+        try #require(stream.status == 200, "\(stream.head)")
+        #expect(stream.head.lowercased().contains("content-type: text/event-stream"), "\(stream.head)")
+        _ = try await stream.next(within: .seconds(10)) { $0.comment == "connected" }
+
+        // The gateway follows intake from "live" until its first event: file tickets until
+        // one's SUBMIT comes through, so the measured change cannot fall before the feed.
+        let id = try await eventually("the gateway's feed from intake is live") { () -> String in
+            let id = try await tickets.file(as: tickets.resident)
+            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
+            return id
+        }
+        let seen = stream.count
+
+        let (status, answer) = try await http.request("POST", "/api/intake/tickets/\(id)/accept", token: tickets.grid, body: LiveTickets.accept.body)
+        let returned = ContinuousClock.now
+        #expect(status == 200, "accept: \(status) \(answer)")
+        let (event, _) = try await stream.next(within: .seconds(5), from: seen) { Self.isEvent($0, of: id, action: "ACTION_ACCEPT") }
+        let took = event.arrived - returned
+        #expect(took < .seconds(1), "the event reached the stream \(took) after the change's response")
+        // The event carries the ticket as it is after the change, and who made it.
+        let ticket = event.json?["ticket"] as? [String: Any]
+        #expect(ticket?["status"] as? String == "TICKET_STATUS_ACCEPTED", "\(event.lines)")
+        let actor = (event.json?["event"] as? [String: Any])?["actor"] as? [String: Any]
+        #expect((actor?["userId"] as? [String: Any])?["value"] as? String == "u-grid", "\(event.lines)")
+    }
+
+    @Test func rolesWithoutEventsAreRefusedTheStream() async throws {
+        let suite = try SuiteProcesses()
+        defer { Self.stop(suite) }
+        try suite.seedIntake()
+        try suite.startIntake()
+        try suite.startGateway()
+        let http = GatewayHTTP(port: suite.gatewayPort)
+        let seeker = try await eventually("the gateway signs in") { try await http.login("seeker") }
+        let refused = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: seeker)
+        defer { refused.stop() }
+        #expect(refused.status == 403, "\(refused.head)")
+        #expect(refused.head.contains("the role job_seeker may not GET /api/events"), "\(refused.head)")
+        let anonymous = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: "not-a-session")
+        defer { anonymous.stop() }
+        #expect(anonymous.status == 401, "\(anonymous.head)")
+    }
+}
