@@ -117,6 +117,9 @@ final class EventStreamClient: Sendable {
 
     var count: Int { received.withLock { $0.blocks.count } }
 
+    /// Whether the gateway has ended the stream (or the socket closed).
+    var ended: Bool { received.withLock { $0.ended } }
+
     private func read(initial: [UInt8], chunked: Bool) {
         defer {
             close(socket)

@@ -5,11 +5,7 @@ import Testing
 /// intake streams it to the gateway over TWP, and the gateway pushes it to a browser's
 /// `GET /api/events` within a second of the change's HTTP response.
 @Suite(.serialized) struct LiveEventStreamTests {
-    /// SIGKILL for the gateway: a SIGTERMed gateway does not end open event streams, so its
-    /// drain would wait for them (two heartbeats once the client has gone, for ever while a
-    /// client stays connected).
     static func stop(_ suite: SuiteProcesses) {
-        suite.killGateway()
         suite.stopAll()
     }
 
@@ -71,5 +67,41 @@ import Testing
         let anonymous = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: "not-a-session")
         defer { anonymous.stop() }
         #expect(anonymous.status == 401, "\(anonymous.head)")
+    }
+
+    /// Streams that never end on their own do not hold up an upgrade: intake ends the
+    /// gateway's subscription when it drains (the gateway resumes it later), and the gateway
+    /// ends browsers' streams on SIGTERM. Both stop well inside their 30 s drain timeouts.
+    @Test func openStreamsDoNotHoldUpAStop() async throws {
+        let suite = try SuiteProcesses()
+        defer { Self.stop(suite) }
+        try suite.seedIntake()
+        try suite.startIntake()
+        try suite.startGateway()
+        let http = GatewayHTTP(port: suite.gatewayPort)
+        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        let tickets = try await LiveTickets(http: http)
+        let stream = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: leader)
+        defer { stream.stop() }
+        _ = try await stream.next(within: .seconds(10)) { $0.comment == "connected" }
+        // The gateway's subscription to intake is up once an event comes through it.
+        _ = try await eventually("the gateway's feed from intake is live") { () -> String in
+            let id = try await tickets.file(as: tickets.resident)
+            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
+            return id
+        }
+        let intakeStop = suite.stopIntake()
+        #expect(intakeStop < .seconds(10), "intake took \(intakeStop) to stop with the gateway subscribed")
+        // The feed comes back by itself once intake is back, without losing the stream.
+        try suite.startIntake()
+        _ = try await eventually("the feed resumes after intake's restart") { () -> String in
+            let id = try await tickets.file(as: tickets.resident)
+            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
+            return id
+        }
+        let gatewayStop = suite.stopGateway()
+        #expect(gatewayStop < .seconds(10), "the gateway took \(gatewayStop) to stop with a browser's stream open")
+        _ = try? await stream.next(within: .seconds(2)) { _ in false }
+        #expect(stream.ended, "the browser's stream was ended, so it reconnects")
     }
 }

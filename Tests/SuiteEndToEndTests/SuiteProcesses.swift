@@ -68,12 +68,16 @@ final class SuiteProcesses: @unchecked Sendable {
         gateway = try Self.start(try Self.binary("gateway"), ["--config", state.appendingPathComponent("gateway.json").path], log: "gateway")
     }
 
-    /// SIGTERM, as systemd's stop does, and wait for the drain to finish.
-    func stopIntake() {
-        guard let intake else { return }
+    /// SIGTERM, as systemd's stop does, and wait for the drain to finish; returns how long
+    /// that took.
+    @discardableResult
+    func stopIntake() -> Duration {
+        guard let intake else { return .zero }
+        let started = ContinuousClock.now
         intake.terminate()
         intake.waitUntilExit()
         self.intake = nil
+        return ContinuousClock.now - started
     }
 
     /// SIGKILL, as a crash or the OOM killer would: no drain, connections cut by the kernel.
@@ -84,8 +88,18 @@ final class SuiteProcesses: @unchecked Sendable {
         return Self.kill(intake)
     }
 
-    /// SIGKILL for the gateway, for a test that leaves an event stream open: a SIGTERM would
-    /// wait for the gateway's drain, which waits for every open stream to end.
+    /// SIGTERM for the gateway and wait for it to exit; returns how long that took.
+    @discardableResult
+    func stopGateway() -> Duration {
+        guard let gateway else { return .zero }
+        let started = ContinuousClock.now
+        gateway.terminate()
+        gateway.waitUntilExit()
+        self.gateway = nil
+        return ContinuousClock.now - started
+    }
+
+    /// SIGKILL for the gateway: no drain.
     func killGateway() {
         defer { gateway = nil }
         Self.kill(gateway)

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceLifecycle
 
 /// The cockpit's data: the overview and the live event stream.
 struct CockpitRoutes {
@@ -58,8 +59,14 @@ enum ServerSentEvents {
                 sink.finish()
             }
             try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
-            for await line in lines {
-                try await writer.write(ByteBuffer(string: line))
+            // A stream never ends on its own: on SIGTERM it ends, so the gateway can stop, and
+            // the browser reconnects (after `retry`) to whichever gateway serves next.
+            try await withGracefulShutdownHandler {
+                for await line in lines {
+                    try await writer.write(ByteBuffer(string: line))
+                }
+            } onGracefulShutdown: {
+                sink.finish()
             }
             try await writer.finish(nil)
         }

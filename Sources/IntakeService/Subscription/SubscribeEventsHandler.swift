@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import IntakeCore
 import SwiftProtobuf
 import TownshipProtos
@@ -25,18 +26,25 @@ extension IntakeService {
                 }
                 let villages = Set(req.villageIds.map(\.value))
                 let departments = Set(req.departmentIds.map(\.value))
-                let now = { clock.now() }
-                for try await event in try store.eventStream(after: start, for: principal) {
-                    // The ticket as it is now, through the subscriber's own visibility.
-                    let detail = try await store.ticket(event.ticketID, for: principal)
-                    let ticket = detail.view.ticket
-                    if !villages.isEmpty && !villages.contains(ticket.villageID) { continue }
-                    if !departments.isEmpty && !departments.contains(ticket.departmentID ?? "") { continue }
-                    var message = Township_Intake_V1_SubscribeEventsResponse()
-                    message.position = event.position
-                    message.event = LedgerEventMapping.event(event)
-                    message.ticket = TicketMapping.ticket(detail.view, version: Int64(detail.timeline.count), now: now())
-                    try await writer.send(message)
+                let clock = self.clock
+                let sent = Atomic<Int64>(start)
+                let store = self.store
+                // A subscription never ends on its own: when intake drains (an upgrade, a
+                // restart) it ends with UNAVAILABLE and the position to resume from.
+                try await ctx.endingWhenDraining({ "intake is shutting down; resume with after_position \(sent.load(ordering: .relaxed))" }) {
+                    for try await event in try store.eventStream(after: start, for: principal) {
+                        // The ticket as it is now, through the subscriber's own visibility.
+                        let detail = try await store.ticket(event.ticketID, for: principal)
+                        let ticket = detail.view.ticket
+                        if !villages.isEmpty && !villages.contains(ticket.villageID) { continue }
+                        if !departments.isEmpty && !departments.contains(ticket.departmentID ?? "") { continue }
+                        var message = Township_Intake_V1_SubscribeEventsResponse()
+                        message.position = event.position
+                        message.event = LedgerEventMapping.event(event)
+                        message.ticket = TicketMapping.ticket(detail.view, version: Int64(detail.timeline.count), now: clock.now())
+                        try await writer.send(message)
+                        sent.store(event.position, ordering: .relaxed)
+                    }
                 }
             }
         }

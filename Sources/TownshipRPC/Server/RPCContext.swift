@@ -14,6 +14,15 @@ public struct RPCContext: Sendable {
     public let tracestate: String?
     public let idempotencyKey: String?
     public var logger: Logger
+    /// Raised when the server starts draining this call's connection.
+    public let drain: DrainSignal
+
+    public init(method: String, requestID: UInt32, peerIdentity: String?, principal: ByteBuffer?, deadline: ContinuousClock.Instant?,
+                traceparent: String?, tracestate: String?, idempotencyKey: String?, logger: Logger, drain: DrainSignal = DrainSignal()) {
+        self.method = method; self.requestID = requestID; self.peerIdentity = peerIdentity; self.principal = principal
+        self.deadline = deadline; self.traceparent = traceparent; self.tracestate = tracestate
+        self.idempotencyKey = idempotencyKey; self.logger = logger; self.drain = drain
+    }
 }
 
 /// The trace context of the call a task is serving; clients started inside a handler send it

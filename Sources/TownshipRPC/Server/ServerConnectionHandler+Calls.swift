@@ -36,7 +36,7 @@ extension ServerConnectionHandler {
         let rpcContext = RPCContext(
             method: method.name, requestID: id, peerIdentity: peerIdentity, principal: metadata.principal,
             deadline: deadline, traceparent: metadata.traceparent, tracestate: metadata.tracestate,
-            idempotencyKey: metadata.idempotencyKey, logger: callLogger)
+            idempotencyKey: metadata.idempotencyKey, logger: callLogger, drain: drainSignal)
         let serverCall = RPCServerCall(id: id, context: rpcContext, requests: inbox, link: link)
 
         var call = Call(method: method.name, kind: method.kind, inbox: inbox, startedAt: now)
@@ -166,6 +166,7 @@ extension ServerConnectionHandler {
     func beginDrain() {
         guard !draining, !closing, let context else { return }
         draining = true
+        drainSignal.raise()
         write(.goAway(GoAway(lastRequestID: machine.highestRequestID, code: .ok, message: "server is shutting down")))
         context.flush()
         if calls.isEmpty { closeAfterPendingWrites() }

@@ -31,6 +31,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var peerIdentity: String?
     var calls: [UInt32: Call] = [:]
     var draining = false
+    let drainSignal = DrainSignal()
     var closing = false
     private var flushPending = false
     private var lastWrite: EventLoopFuture<Void>?
