@@ -125,3 +125,21 @@ import Testing
         #expect(t.description == "illegal transition: cannot 'sign' a ticket in status 'submitted'; allowed from 'submitted': accept, reject, link_duplicate")
     }
 }
+
+/// Acting on a ticket as it was on the caller's screen (its version = ledger length).
+@Suite struct ExpectedVersionTests {
+    @Test func aStaleVersionIsRefusedInTheWritesOwnTransaction() async throws {
+        let h = try await Harness()
+        let id = try await h.ticket(in: .accepted)                       // submit + accept: version 2
+        _ = try await h.store.perform(.dispatch(to: "dept-social"), on: id, note: nil, expectedVersion: 2, by: Fixture.workerA)
+        // A second screen still showing version 2 cannot act on what it has not seen.
+        let stale = await intakeError { _ = try await h.store.perform(.sign, on: id, note: nil, expectedVersion: 2, by: Fixture.socialStaff) }
+        #expect(stale == .versionMismatch(ticket: id, current: 3, expected: 2))
+        #expect(try await h.store.ticket(id, for: Fixture.leader).timeline.count == 3, "the refused move left nothing")
+        // Someone who may not see the ticket learns nothing about its version.
+        let hidden = await intakeError { _ = try await h.store.perform(.sign, on: id, note: nil, expectedVersion: 2, by: Fixture.buildStaff) }
+        if case .versionMismatch = hidden { Issue.record("the version of an invisible ticket leaked: \(String(describing: hidden))") }
+        #expect(hidden != nil)
+        _ = try await h.store.perform(.sign, on: id, note: nil, expectedVersion: 3, by: Fixture.socialStaff)
+    }
+}

@@ -7,6 +7,8 @@ public enum IntakeError: Error, Equatable, CustomStringConvertible {
     case attachment(AttachmentError)
     case invalidCursor(String)
     case referenceData(ReferenceDataError)
+    /// The caller acted on the ticket as it was at `expected` (its ledger length), but it has moved on.
+    case versionMismatch(ticket: TicketID, current: Int64, expected: Int64)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum IntakeError: Error, Equatable, CustomStringConvertible {
         case .attachment(let e): e.description
         case .invalidCursor(let why): "invalid cursor: \(why)"
         case .referenceData(let e): e.description
+        case .versionMismatch(let ticket, let current, let expected):
+            "ticket \(ticket) is at version \(current), not \(expected): reload it and try again"
         }
     }
 }

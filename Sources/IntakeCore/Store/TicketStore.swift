@@ -23,7 +23,9 @@ public protocol TicketStore: Sendable {
 
     // Tickets and workflow
     func submit(_ report: NewTicket, by principal: Principal) async throws -> TicketView
-    func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView
+    /// `expectedVersion`: the ledger length the caller saw; checked in the write's own
+    /// transaction, so two people acting on the same screen cannot both succeed.
+    func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?, by principal: Principal) async throws -> TicketView
     func ticket(_ id: TicketID, for principal: Principal) async throws -> TicketDetail
     func list(_ filter: TicketFilter, page: PageRequest, for principal: Principal) async throws -> TicketPage
     func statistics(_ filter: TicketFilter, for principal: Principal) async throws -> TicketStatistics

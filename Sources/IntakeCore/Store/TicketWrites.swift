@@ -22,6 +22,11 @@ extension SQLiteTicketStore {
     }
 
     public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView {
+        try await perform(action, on: ticketID, note: note, expectedVersion: nil, by: principal)
+    }
+
+    public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?,
+                        by principal: Principal) async throws -> TicketView {
         let scope = try VisibilityScope(for: principal)
         let workflow = self.workflow
         let policy = configuration.reminderPolicy
@@ -29,6 +34,12 @@ extension SQLiteTicketStore {
         let (ticket, attachments) = try await groupCommit.write { db -> (Ticket, [AttachmentInfo]) in
             let now = clock.now()
             let current = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
+            if let expectedVersion {
+                let version = try Int64.fetchOne(db, sql: "SELECT ledger_length FROM ticket WHERE id = ?", arguments: [ticketID]) ?? 0
+                guard version == expectedVersion else {
+                    throw IntakeError.versionMismatch(ticket: ticketID, current: version, expected: expectedVersion)
+                }
+            }
             var target: Ticket?
             if case .linkDuplicate(let original) = action {
                 target = try Self.loadVisibleTicket(original, scope: scope, db: db)

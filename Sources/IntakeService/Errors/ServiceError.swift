@@ -68,6 +68,8 @@ enum ErrorMapping {
                                      violations: [(field: "page.cursor", description: why)])
         case .referenceData:
             return ServiceError.make(.invalidArgument, reason: "REFERENCE_NOT_FOUND", message)
+        case .versionMismatch:
+            return ServiceError.make(.aborted, reason: "TICKET_VERSION_MISMATCH", message)
         case .attachment(let a):
             switch a {
             case .tooLarge, .chunkTooLarge, .exceedsDeclaredSize:

@@ -91,16 +91,7 @@ extension IntakeService {
         try await serve(context) { principal in
             let id = try Self.ticketID(wireID)
             let step = try action(principal)
-            if let expectedVersion {
-                // Checked before the write, so a racing writer can slip in between: a guard
-                // against stale screens, not a lock.
-                let version = try await store.ledgerLengths([id])[id]
-                if let version, version != expectedVersion {
-                    throw ServiceError.make(.aborted, reason: "TICKET_VERSION_MISMATCH",
-                                            "ticket \(id) is at version \(version), not \(expectedVersion): reload it and try again")
-                }
-            }
-            let view = try await store.perform(step, on: id, note: note.isEmpty ? nil : note, by: principal)
+            let view = try await store.perform(step, on: id, note: note.isEmpty ? nil : note, expectedVersion: expectedVersion, by: principal)
             return try await actionResponse(view)
         }
     }
