@@ -9,6 +9,17 @@ import Testing
         suite.stopAll()
     }
 
+    /// The gateway follows intake from "live" (and again after a restart): files tickets until
+    /// one's SUBMIT comes through the stream, so what a test measures next cannot fall before
+    /// the feed. Returns that ticket's id.
+    static func feedIsLive(_ stream: EventStreamClient, _ tickets: LiveTickets) async throws -> String {
+        try await eventually("the gateway's feed from intake is live") { () -> String in
+            let id = try await tickets.file(as: tickets.resident)
+            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
+            return id
+        }
+    }
+
     static func isEvent(_ block: EventStreamClient.Block, of ticket: String, action: String) -> Bool {
         guard block.field("event") == "intake", let event = block.json?["event"] as? [String: Any] else { return false }
         return (event["ticketId"] as? [String: Any])?["value"] as? String == ticket && event["action"] as? String == action
@@ -17,11 +28,8 @@ import Testing
     @Test func aGridWorkersAcceptReachesTheLeadersStreamWithinASecond() async throws {
         let suite = try SuiteProcesses()
         defer { Self.stop(suite) }
-        try suite.seedIntake()
-        try suite.startIntake()
-        try suite.startGateway()
-        let http = GatewayHTTP(port: suite.gatewayPort)
-        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        let http = try await suite.startAll()
+        let leader = try await http.login("leader")
         let tickets = try await LiveTickets(http: http)
 
         let stream = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: leader)
@@ -32,11 +40,7 @@ import Testing
 
         // The gateway follows intake from "live" until its first event: file tickets until
         // one's SUBMIT comes through, so the measured change cannot fall before the feed.
-        let id = try await eventually("the gateway's feed from intake is live") { () -> String in
-            let id = try await tickets.file(as: tickets.resident)
-            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
-            return id
-        }
+        let id = try await Self.feedIsLive(stream, tickets)
         let seen = stream.count
 
         let (status, answer) = try await http.request("POST", "/api/intake/tickets/\(id)/accept", token: tickets.grid, body: LiveTickets.accept.body)
@@ -55,11 +59,8 @@ import Testing
     @Test func rolesWithoutEventsAreRefusedTheStream() async throws {
         let suite = try SuiteProcesses()
         defer { Self.stop(suite) }
-        try suite.seedIntake()
-        try suite.startIntake()
-        try suite.startGateway()
-        let http = GatewayHTTP(port: suite.gatewayPort)
-        let seeker = try await eventually("the gateway signs in") { try await http.login("seeker") }
+        let http = try await suite.startAll()
+        let seeker = try await http.login("seeker")
         let refused = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: seeker)
         defer { refused.stop() }
         #expect(refused.status == 403, "\(refused.head)")
@@ -75,30 +76,19 @@ import Testing
     @Test func openStreamsDoNotHoldUpAStop() async throws {
         let suite = try SuiteProcesses()
         defer { Self.stop(suite) }
-        try suite.seedIntake()
-        try suite.startIntake()
-        try suite.startGateway()
-        let http = GatewayHTTP(port: suite.gatewayPort)
-        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        let http = try await suite.startAll()
+        let leader = try await http.login("leader")
         let tickets = try await LiveTickets(http: http)
         let stream = try EventStreamClient(port: suite.gatewayPort, path: "/api/events", token: leader)
         defer { stream.stop() }
         _ = try await stream.next(within: .seconds(10)) { $0.comment == "connected" }
         // The gateway's subscription to intake is up once an event comes through it.
-        _ = try await eventually("the gateway's feed from intake is live") { () -> String in
-            let id = try await tickets.file(as: tickets.resident)
-            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
-            return id
-        }
+        _ = try await Self.feedIsLive(stream, tickets)
         let intakeStop = suite.stopIntake()
         #expect(intakeStop < .seconds(10), "intake took \(intakeStop) to stop with the gateway subscribed")
         // The feed comes back by itself once intake is back, without losing the stream.
         try suite.startIntake()
-        _ = try await eventually("the feed resumes after intake's restart") { () -> String in
-            let id = try await tickets.file(as: tickets.resident)
-            _ = try await stream.next(within: .seconds(2)) { Self.isEvent($0, of: id, action: "ACTION_SUBMIT") }
-            return id
-        }
+        _ = try await Self.feedIsLive(stream, tickets)
         let gatewayStop = suite.stopGateway()
         #expect(gatewayStop < .seconds(10), "the gateway took \(gatewayStop) to stop with a browser's stream open")
         _ = try? await stream.next(within: .seconds(2)) { _ in false }

@@ -24,6 +24,15 @@ import Testing
         var description: String { "\(status) complete=\(complete.map(String.init) ?? "-") intake=\(intakeStatus ?? "-") in \(took)" }
     }
 
+    /// A gateway that never reuses complete answers (every request after a kill asks intake
+    /// again), with the budget under test and a breaker that probes again quickly.
+    static func suite() throws -> SuiteProcesses {
+        try SuiteProcesses(gatewaySections: [
+            "overview": #"{"budgetMilliseconds": \#(budgetMilliseconds), "backendMilliseconds": 600, "cacheMilliseconds": 0}"#,
+            "breaker": #"{"failures": 3, "coolDownMilliseconds": 200}"#,
+        ])
+    }
+
     static func ask(_ http: GatewayHTTP, as token: String) async throws -> Answer {
         let started = ContinuousClock.now
         let (status, body) = try await http.request("GET", "/api/cockpit/overview", token: token)
@@ -33,17 +42,11 @@ import Testing
 
     @Test func aKilledIntakeGivesPartialAnswersInTimeAndWholeOnesAfterItsRestart() async throws {
         // No reuse of complete answers, so every request after the kill asks intake again.
-        let suite = try SuiteProcesses(gatewaySections: [
-            "overview": #"{"budgetMilliseconds": \#(Self.budgetMilliseconds), "backendMilliseconds": 600, "cacheMilliseconds": 0}"#,
-            "breaker": #"{"failures": 3, "coolDownMilliseconds": 200}"#,
-        ])
+        let suite = try Self.suite()
         defer { suite.stopAll() }
-        try suite.seedIntake()
-        try suite.startIntake()
-        try suite.startGateway()
-        let http = GatewayHTTP(port: suite.gatewayPort)
+        let http = try await suite.startAll()
         let tokens = [
-            try await eventually("the gateway signs in") { try await http.login("leader") }, try await http.login("admin"),
+            try await http.login("leader"), try await http.login("admin"),
         ]
         try await eventually("a complete overview") {
             let answer = try await Self.ask(http, as: tokens[0])
@@ -97,16 +100,10 @@ import Testing
     /// A frozen intake (SIGSTOP) answers nothing and closes nothing, so only the gateway's own
     /// deadlines bound the answer: this is where the budget is really tested.
     @Test func aFrozenIntakeGivesPartialAnswersWithinTheBudget() async throws {
-        let suite = try SuiteProcesses(gatewaySections: [
-            "overview": #"{"budgetMilliseconds": \#(Self.budgetMilliseconds), "backendMilliseconds": 600, "cacheMilliseconds": 0}"#,
-            "breaker": #"{"failures": 3, "coolDownMilliseconds": 200}"#,
-        ])
+        let suite = try Self.suite()
         defer { suite.stopAll() }
-        try suite.seedIntake()
-        try suite.startIntake()
-        try suite.startGateway()
-        let http = GatewayHTTP(port: suite.gatewayPort)
-        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        let http = try await suite.startAll()
+        let leader = try await http.login("leader")
         try await eventually("a complete overview") {
             let answer = try await Self.ask(http, as: leader)
             guard answer.complete == true else { throw GatewayHTTP.Failure(description: "\(answer)") }

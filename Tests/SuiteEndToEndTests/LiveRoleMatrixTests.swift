@@ -11,12 +11,7 @@ import Testing
     static func startSuite() async throws -> (SuiteProcesses, GatewayHTTP) {
         let suite = try SuiteProcesses()
         do {
-            try suite.seedIntake()
-            try suite.startIntake()
-            try suite.startGateway()
-            let http = GatewayHTTP(port: suite.gatewayPort)
-            try await eventually("the gateway signs in") { try await http.login("leader") }
-            return (suite, http)
+            return (suite, try await suite.startAll())
         } catch {
             suite.stopAll()
             throw error

@@ -64,6 +64,16 @@ final class SuiteProcesses: @unchecked Sendable {
         intake = try Self.start(try Self.binary("intake"), ["serve", "--config", state.appendingPathComponent("intake.json").path], log: "intake")
     }
 
+    /// Seeds intake, starts intake and the gateway, and waits until the gateway signs users in.
+    func startAll() async throws -> GatewayHTTP {
+        try seedIntake()
+        try startIntake()
+        try startGateway()
+        let http = GatewayHTTP(port: gatewayPort)
+        _ = try await eventually("the gateway signs in") { try await http.login("leader") }
+        return http
+    }
+
     func startGateway() throws {
         gateway = try Self.start(try Self.binary("gateway"), ["--config", state.appendingPathComponent("gateway.json").path], log: "gateway")
     }

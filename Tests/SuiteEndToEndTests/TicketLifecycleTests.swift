@@ -8,11 +8,8 @@ import Testing
     @Test func aTicketFromFilingToClosureThroughTheGatewayAndAnIntakeRestart() async throws {
         let suite = try SuiteProcesses()
         defer { suite.stopAll() }
-        try suite.seedIntake()
-        try suite.startIntake()
-        try suite.startGateway()
-        let http = GatewayHTTP(port: suite.gatewayPort)
-        let leader = try await eventually("the gateway signs in") { try await http.login("leader") }
+        let http = try await suite.startAll()
+        let leader = try await http.login("leader")
         let before = try await eventually("a complete overview") { () -> Int in
             let overview = try await http.overview(as: leader)
             guard overview["complete"] as? Bool == true else { throw GatewayHTTP.Failure(description: "incomplete: \(overview)") }
