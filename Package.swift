@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipProtos", "TownshipServiceRuntime",
+                "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipProtos", "TownshipServiceRuntime", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -67,6 +67,7 @@ public final class Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         // Request counts and durations by route, through swift-metrics.
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ResponseCompressionMiddleware())
         let sessions = SessionAuthenticator(store: store)
         let table = RouteTable(router: router, sessions: sessions)
         AuthRoutes(

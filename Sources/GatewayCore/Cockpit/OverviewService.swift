@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Logging
 
 /// The cockpit overview: one request fans out to every wired backend in parallel, each
@@ -20,6 +21,18 @@ public actor OverviewService {
         public var complete: Bool
         /// Backend rounds made so far (for tests and metrics).
         public var round: Int
+        /// The JSON's bytes, made once for every request the answer serves.
+        public var body: ByteBuffer
+        /// The same, gzipped once, for complete answers (the ones reused from the cache).
+        public var gzipped: ByteBuffer?
+
+        init(json: String, complete: Bool, round: Int) {
+            self.json = json
+            self.complete = complete
+            self.round = round
+            body = ByteBuffer(string: json)
+            gzipped = complete ? Gzip.compress(body) : nil
+        }
     }
 
     private let backends: [any Backend]

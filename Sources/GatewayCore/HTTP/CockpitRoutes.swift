@@ -11,9 +11,17 @@ struct CockpitRoutes {
     let sessions: SessionAuthenticator
 
     func add(to table: RouteTable) {
-        table.add(.get, "/api/cockpit/overview", roles: Self.overviewRoles) { _, _, user in
+        table.add(.get, "/api/cockpit/overview", roles: Self.overviewRoles) { request, _, user in
             let answer = await overview.overview(for: user)
-            return jsonResponse(answer.json)
+            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+            // A wall of screens reads the same cached answer: it is gzipped once, not per request.
+            if let gzipped = answer.gzipped,
+               ResponseCompressionMiddleware<GatewayRequestContext>.acceptsGzip(request.headers[values: .acceptEncoding]) {
+                headers[.contentEncoding] = "gzip"
+                headers[.vary] = "Accept-Encoding"
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: gzipped))
+            }
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: answer.body))
         }
         table.add(.get, "/api/events", roles: EventVisibility.roles) { request, _, user in
             let token = sessions.token(in: request) ?? ""
