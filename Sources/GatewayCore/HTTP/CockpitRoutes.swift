@@ -13,15 +13,15 @@ struct CockpitRoutes {
     func add(to table: RouteTable) {
         table.add(.get, "/api/cockpit/overview", roles: Self.overviewRoles) { request, _, user in
             let answer = await overview.overview(for: user)
-            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
-            // A wall of screens reads the same cached answer: it is gzipped once, not per request.
-            if let gzipped = answer.gzipped,
-               ResponseCompressionMiddleware<GatewayRequestContext>.acceptsGzip(request.headers[values: .acceptEncoding]) {
-                headers[.contentEncoding] = "gzip"
-                headers[.vary] = "Accept-Encoding"
-                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: gzipped))
+            var response = Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                                    body: ResponseBody(byteBuffer: answer.body))
+            // A wall of screens reads the same cached answer: it is gzipped once, not per request
+            // (the middleware leaves a response that is already encoded alone).
+            typealias Compression = ResponseCompressionMiddleware<GatewayRequestContext>
+            if let gzipped = answer.gzipped, Compression.acceptsGzip(request.headers[values: .acceptEncoding]) {
+                Compression.sendGzipped(gzipped, in: &response)
             }
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: answer.body))
+            return response
         }
         table.add(.get, "/api/events", roles: EventVisibility.roles) { request, _, user in
             let token = sessions.token(in: request) ?? ""

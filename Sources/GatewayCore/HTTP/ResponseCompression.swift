@@ -26,11 +26,16 @@ struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
             response.body = ResponseBody(byteBuffer: collected.buffer)
             return response
         }
+        Self.sendGzipped(compressed, in: &response)
+        return response
+    }
+
+    /// Makes `response` carry `gzipped` (its body, already compressed) with the headers that say so.
+    static func sendGzipped(_ gzipped: ByteBuffer, in response: inout Response) {
         response.headers[.contentEncoding] = "gzip"
         response.headers[.vary] = "Accept-Encoding"
         response.headers[.contentLength] = nil
-        response.body = ResponseBody(byteBuffer: compressed)
-        return response
+        response.body = ResponseBody(byteBuffer: gzipped)
     }
 
     /// Whether `Accept-Encoding` lists gzip (or `*`) without `q=0`.

@@ -23,11 +23,7 @@ extension SQLiteTicketStore {
                let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) {
                 return (try RowCoding.ticket(row), true, try Self.attachments(of: existing, db: db))
             }
-            var ticket = draftTicket
-            ticket.number = try TicketPersistence.allocateNumber(township: township, year: year, db: db)
-            ticket.id = try TicketPersistence.insert(ticket, township: township,
-                                                    nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
-            _ = try TicketPersistence.appendLedger(ticketID: ticket.id, draft: entry, db: db)
+            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
             try db.execute(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)",
                            arguments: [requester, clientRequestID, ticket.id])
             return (ticket, false, [])

@@ -4,6 +4,17 @@ import GRDB
 /// The writes every path shares (store operations, scheduler, bulk demo load), run inside
 /// a caller's write transaction.
 enum TicketPersistence {
+    /// Files a new ticket: its number, its row and the first event of its ledger, in the
+    /// caller's transaction. Returns the ticket with its id and number.
+    static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
+                     now: Date, db: Database) throws -> Ticket {
+        var ticket = draft
+        ticket.number = try allocateNumber(township: township, year: year, db: db)
+        ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
+        _ = try appendLedger(ticketID: ticket.id, draft: entry, db: db)
+        return ticket
+    }
+
     /// Next number for the township and year, allocated in the caller's transaction: a
     /// rollback gives the number back, so numbers have no gaps and no duplicates.
     static func allocateNumber(township: String, year: Int, db: Database) throws -> String {

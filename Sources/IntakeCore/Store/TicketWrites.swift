@@ -8,13 +8,8 @@ extension SQLiteTicketStore {
         let township = configuration.townshipCode
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
-        let ticket = try await groupCommit.write { db -> Ticket in
-            var ticket = draftTicket
-            ticket.number = try TicketPersistence.allocateNumber(township: township, year: year, db: db)
-            ticket.id = try TicketPersistence.insert(ticket, township: township,
-                                                    nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
-            _ = try TicketPersistence.appendLedger(ticketID: ticket.id, draft: entry, db: db)
-            return ticket
+        let ticket = try await groupCommit.write { db in
+            try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
         }
         changeSignal.notify()
         logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])

@@ -16,50 +16,36 @@ enum RPCMetrics {
     /// The method label of calls refused by the connection's rules before their method was read.
     static let unreadMethod = "-"
 
-    private struct CallKey: Hashable {
-        let side: String, method: String, status: String
-    }
-
-    private struct DurationKey: Hashable {
-        let side: String, method: String
-    }
-
-    private static let calls = Mutex<[CallKey: Counter]>([:])
-    private static let durations = Mutex<[DurationKey: Metrics.Timer]>([:])
     private static let counters = Mutex<[String: Counter]>([:])
+    private static let timers = Mutex<[String: Metrics.Timer]>([:])
 
     static func callFinished(side: String, method: String, status: CallStatus, duration: Duration) {
-        let callKey = CallKey(side: side, method: method, status: status.name)
-        let counter = calls.withLock { cache in
-            if let existing = cache[callKey] { return existing }
-            let made = Counter(label: "township_rpc_\(side)_calls_total", dimensions: [("method", method), ("status", status.name)])
-            cache[callKey] = made
-            return made
-        }
-        counter.increment()
-        let durationKey = DurationKey(side: side, method: method)
-        let timer = durations.withLock { cache in
-            if let existing = cache[durationKey] { return existing }
-            let made = Metrics.Timer(label: "township_rpc_\(side)_call_duration_seconds", dimensions: [("method", method)])
-            cache[durationKey] = made
-            return made
-        }
-        timer.recordNanoseconds(duration.nanoseconds)
+        counter("township_rpc_\(side)_calls_total", [("method", method), ("status", status.name)]).increment()
+        timer("township_rpc_\(side)_call_duration_seconds", [("method", method)]).recordNanoseconds(duration.nanoseconds)
     }
 
     static func connectionError(side: String, code: ConnectionErrorCode) {
-        counter("township_rpc_\(side)_connection_errors_total", ("code", code.name)).increment()
+        counter("township_rpc_\(side)_connection_errors_total", [("code", code.name)]).increment()
     }
 
     static func refused(status: CallStatus) {
-        counter("township_rpc_server_refused_total", ("status", status.name)).increment()
+        counter("township_rpc_server_refused_total", [("status", status.name)]).increment()
     }
 
-    private static func counter(_ label: String, _ dimension: (String, String)) -> Counter {
-        let key = "\(label)|\(dimension.0)=\(dimension.1)"
-        return counters.withLock { cache in
+    private static func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        instrument(in: counters, label, dimensions) { Counter(label: label, dimensions: dimensions) }
+    }
+
+    private static func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
+        instrument(in: timers, label, dimensions) { Metrics.Timer(label: label, dimensions: dimensions) }
+    }
+
+    private static func instrument<I>(in cache: borrowing Mutex<[String: I]>, _ label: String, _ dimensions: [(String, String)],
+                                      make: () -> I) -> I {
+        let key = dimensions.reduce(label) { "\($0)|\($1.0)=\($1.1)" }
+        return cache.withLock { cache in
             if let existing = cache[key] { return existing }
-            let made = Counter(label: label, dimensions: [dimension])
+            let made = make()
             cache[key] = made
             return made
         }
