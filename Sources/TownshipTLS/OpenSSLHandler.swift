@@ -74,7 +74,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         cancelHandshakeTimeout()
-        pendingWrites.failAll(with: ChannelError.ioOnClosedChannel)
+        pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
         state = .closed
     }
 
@@ -94,7 +94,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         state = .closed
         cancelHandshakeTimeout()
-        pendingWrites.failAll(with: ChannelError.ioOnClosedChannel)
+        pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
         context.fireChannelInactive()
     }
 
@@ -220,13 +220,13 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         switch (state, mode) {
         case (.active, .all), (.active, .output):
-            pendingWrites.failUnflushed(with: ChannelError.ioOnClosedChannel)
+            pendingWrites.removeUnflushed().fail(with: ChannelError.ioOnClosedChannel)
             flushPendingWrites(context: context)
             sendCloseNotifyThenClose(context: context, promise: promise)
         case (.idle, .all), (.handshaking, .all):
             state = .closed
             cancelHandshakeTimeout()
-            pendingWrites.failAll(with: ChannelError.ioOnClosedChannel)
+            pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
             context.close(mode: mode, promise: promise)
         default:
             context.close(mode: mode, promise: promise)
@@ -282,7 +282,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         state = .closed
         cancelHandshakeTimeout()
-        pendingWrites.failAll(with: error)
+        pendingWrites.removeAll().fail(with: error)
         report(error, context: context, duringHandshake: duringHandshake)
         if let alert = connection?.bio.takeCiphertext() {
             context.writeAndFlush(wrapOutboundOut(alert)).assumeIsolated().whenComplete { _ in

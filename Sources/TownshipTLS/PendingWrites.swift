@@ -56,21 +56,34 @@ struct PendingWrites {
         return batch
     }
 
-    mutating func failUnflushed(with error: any Error) {
-        for promise in promises[flushedCount...] {
-            promise?.fail(error)
-        }
+    /// Removes the writes not yet flushed and returns their promises. The caller fails them
+    /// after this mutation has ended: a promise's callbacks may close the channel and re-enter
+    /// the handler, which must not find its queue half-changed (Swift's exclusivity check aborts).
+    mutating func removeUnflushed() -> FailedWrites {
+        let removed = FailedWrites(promises: promises[flushedCount...].compactMap { $0 })
         buffers.removeSubrange(flushedCount...)
         promises.removeSubrange(flushedCount...)
+        return removed
     }
 
-    mutating func failAll(with error: any Error) {
-        let failed = promises
+    /// Removes every write and returns their promises, to be failed by the caller once this
+    /// mutation has ended (see `removeUnflushed`).
+    mutating func removeAll() -> FailedWrites {
+        let removed = FailedWrites(promises: promises.compactMap { $0 })
         buffers.removeAll()
         promises.removeAll()
         flushedCount = 0
-        for promise in failed {
-            promise?.fail(error)
+        return removed
+    }
+}
+
+/// Promises taken out of `PendingWrites`, failed only once the queue is consistent again.
+struct FailedWrites {
+    let promises: [EventLoopPromise<Void>]
+
+    func fail(with error: any Error) {
+        for promise in promises {
+            promise.fail(error)
         }
     }
 }
