@@ -7,8 +7,10 @@ import NIOCore
 /// - Writes made before the handshake completes are buffered and sent after it.
 /// - Each `flush` becomes one batch of SSL_write calls and one socket write.
 /// - Fires `TLSHandshakeCompleted` (user inbound event) after the handshake and our checks.
-/// - Failures are fired as `TLSError` through `errorCaught`, then the channel is closed.
-/// - `close` sends close_notify, then closes the socket. A peer's close_notify fires
+/// - Failures are fired as `TLSError` through `errorCaught`; then the alert OpenSSL chose
+///   (or, after the handshake, close_notify) is sent and the channel is closed.
+/// - `close` sends close_notify, then closes the socket once it is written, or after the
+///   configuration's `closeTimeout` if the peer does not read. A peer's close_notify fires
 ///   `TLSCloseNotifyReceived`, is answered, and closes the channel.
 ///
 /// Not Sendable: use it on its channel's event loop only.
@@ -22,7 +24,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case idle
         case handshaking
         case active
-        /// Our close_notify is on its way; the socket closes once it is written.
+        /// Our last TLS bytes (close_notify, or the alert OpenSSL chose on a failure) are on
+        /// their way; the socket closes once they are written or the close timeout fires.
         case closing
         case closed
     }
@@ -36,6 +39,15 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var state = State.idle
     private var pendingWrites = PendingWrites()
     private var handshakeTimeout: Scheduled<Void>?
+    private var closeTimeout: Scheduled<Void>?
+    /// Completed when the socket is closed; every `close` made while closing joins it.
+    private var closePromise: EventLoopPromise<Void>?
+
+    // Re-entrancy: promise callbacks, fire* calls, context.write/close and timers can call
+    // back into this handler (a write's callback closes the channel, an errorCaught handler
+    // closes it, a failed socket write makes it inactive). So every method first settles
+    // `state`, the timers and the queues, and only then calls out; every entry point and
+    // every step after a call-out re-checks `state`.
 
     /// - Parameters:
     ///   - expectedPeerIdentity: clients: overrides the configuration's expected server identity.
@@ -73,9 +85,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        cancelHandshakeTimeout()
-        pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
         state = .closed
+        cancelTimers()
+        let dropped = pendingWrites.removeAll()
+        let closePromise = takeClosePromise()
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        closePromise?.fail(ChannelError.ioOnClosedChannel)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -84,7 +99,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        switch state {
+        let previous = state
+        state = .closed
+        cancelTimers()
+        let dropped = pendingWrites.removeAll()
+        let closePromise = takeClosePromise()
+        switch previous {
         case .idle, .handshaking:
             report(.connectionClosedDuringHandshake, context: context, duringHandshake: true)
         case .active:
@@ -92,9 +112,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .closing, .closed:
             break
         }
-        state = .closed
-        cancelHandshakeTimeout()
-        pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        // The socket is closed, which is what every close asked for.
+        closePromise?.succeed()
         context.fireChannelInactive()
     }
 
@@ -138,21 +158,23 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .wantsMoreData:
             writeCiphertext(context: context)
         case .failed(let error):
+            // The alert OpenSSL chose is in the BIO; `fail` sends it before closing.
             fail(error, context: context)
         case .complete:
             writeCiphertext(context: context)
+            guard case .handshaking = state else { return }
             handshakeCompleted(context: context)
         }
     }
 
     private func handshakeCompleted(context: ChannelHandlerContext) {
         guard let connection else { return }
-        cancelHandshakeTimeout()
         switch connection.completedHandshake() {
         case .failure(let error):
             fail(error, context: context)
         case .success(let event):
             state = .active
+            cancelHandshakeTimeout()
             metrics.handshakeSucceeded(side: role, resumed: event.resumed)
             logger.debug(
                 "TLS handshake completed",
@@ -177,6 +199,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             let result = connection.read(allocator: context.channel.allocator)
             // Reads can produce ciphertext too (key updates, alerts).
             writeCiphertext(context: context)
+            guard case .active = state else { return }
             switch result {
             case .data(let plaintext):
                 context.fireChannelRead(wrapInboundOut(plaintext))
@@ -196,7 +219,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         logger.debug("TLS close_notify received", metadata: ["tls.side": "\(role.rawValue)"])
         context.fireUserInboundEventTriggered(TLSCloseNotifyReceived())
         guard case .active = state else { return }
-        sendCloseNotifyThenClose(context: context, promise: nil)
+        closeActiveConnection(context: context, promise: nil)
     }
 
     // MARK: Outbound
@@ -217,19 +240,51 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    /// `.all` only: TLS has no half-close this handler can honour (our close_notify ends our
+    /// sending and we then close the socket), so `.input` and `.output` fail the promise with
+    /// `ChannelError.operationUnsupported`, as swift-nio-ssl does for `.input`.
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        switch (state, mode) {
-        case (.active, .all), (.active, .output):
-            pendingWrites.removeUnflushed().fail(with: ChannelError.ioOnClosedChannel)
-            flushPendingWrites(context: context)
-            sendCloseNotifyThenClose(context: context, promise: promise)
-        case (.idle, .all), (.handshaking, .all):
-            state = .closed
+        guard case .all = mode else {
+            promise?.fail(ChannelError.operationUnsupported)
+            return
+        }
+        switch state {
+        case .active:
+            closeActiveConnection(context: context, promise: promise)
+        case .idle, .handshaking:
+            state = .closing
             cancelHandshakeTimeout()
-            pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
+            let dropped = pendingWrites.removeAll()
+            joinClose(promise)
+            dropped.fail(with: ChannelError.ioOnClosedChannel)
+            writeFinalBytesThenClose(nil, context: context)
+        case .closing:
+            joinClose(promise)
+        case .closed:
             context.close(mode: mode, promise: promise)
-        default:
-            context.close(mode: mode, promise: promise)
+        }
+    }
+
+    /// Flushed writes, then close_notify, then the socket's close (FIN), bounded by the close timeout.
+    private func closeActiveConnection(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        guard let connection else { return }
+        state = .closing
+        cancelHandshakeTimeout()
+        let flushed = pendingWrites.hasFlushed ? pendingWrites.takeFlushed() : nil
+        let dropped = pendingWrites.removeAll()
+        var writeError: TLSError?
+        for plaintext in flushed?.buffers ?? [] where writeError == nil {
+            writeError = connection.write(plaintext)
+        }
+        connection.sendCloseNotify()
+        let finalBytes = connection.bio.takeCiphertext()
+        joinClose(promise)
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        if let writeError {
+            flushed?.fail(with: writeError)
+            writeFinalBytesThenClose(finalBytes, context: context)
+        } else {
+            writeFinalBytesThenClose(finalBytes, context: context, completing: flushed)
         }
     }
 
@@ -239,8 +294,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         let batch = pendingWrites.takeFlushed()
         for plaintext in batch.buffers {
             if let error = connection.write(plaintext) {
-                batch.fail(with: error)
                 fail(error, context: context)
+                batch.fail(with: error)
                 return
             }
         }
@@ -256,23 +311,68 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.writeAndFlush(wrapOutboundOut(ciphertext), promise: nil)
     }
 
-    private func sendCloseNotifyThenClose(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        state = .closing
-        connection?.sendCloseNotify()
-        guard let ciphertext = connection?.bio.takeCiphertext() else {
-            state = .closed
-            context.close(promise: promise)
+    // MARK: Closing
+
+    private func joinClose(_ promise: EventLoopPromise<Void>?) {
+        guard let promise else { return }
+        if let closePromise {
+            closePromise.futureResult.cascade(to: promise)
+        } else {
+            closePromise = promise
+        }
+    }
+
+    private func takeClosePromise() -> EventLoopPromise<Void>? {
+        defer { closePromise = nil }
+        return closePromise
+    }
+
+    /// In `.closing`: writes `finalBytes` (if any), then closes the socket once they are
+    /// written or after the close timeout, whichever comes first.
+    private func writeFinalBytesThenClose(
+        _ finalBytes: ByteBuffer?,
+        context: ChannelHandlerContext,
+        completing batch: PendingWrites.Batch? = nil
+    ) {
+        guard case .closing = state else {
+            batch?.fail(with: ChannelError.ioOnClosedChannel)
             return
         }
-        context.writeAndFlush(wrapOutboundOut(ciphertext)).assumeIsolated().whenComplete { _ in
-            self.state = .closed
-            context.close(promise: promise)
+        guard let finalBytes else {
+            batch?.succeed()
+            closeSocket(context: context)
+            return
         }
+        // Armed before the write, which can complete (and close) at once.
+        closeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: tlsContext.configuration.closeTimeout) { [self] in
+            guard case .closing = self.state else { return }
+            self.logger.debug(
+                "TLS close timed out: closing the socket without waiting for our last bytes to be written",
+                metadata: ["tls.side": "\(self.role.rawValue)"]
+            )
+            self.closeSocket(context: context)
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        if let batchPromise = batch?.combinedPromise(on: context.eventLoop) {
+            written.futureResult.cascade(to: batchPromise)
+        }
+        written.futureResult.assumeIsolated().whenComplete { [self] _ in
+            self.closeSocket(context: context)
+        }
+        context.writeAndFlush(wrapOutboundOut(finalBytes), promise: written)
+    }
+
+    private func closeSocket(context: ChannelHandlerContext) {
+        guard case .closing = state else { return }
+        state = .closed
+        cancelTimers()
+        context.close(promise: takeClosePromise())
     }
 
     // MARK: Failures
 
-    /// Reports `error`, sends whatever alert OpenSSL queued, and closes the channel.
+    /// Reports `error`, sends the alert OpenSSL queued (or close_notify after a completed
+    /// handshake), and closes the channel.
     private func fail(_ error: TLSError, context: ChannelHandlerContext) {
         let duringHandshake: Bool
         switch state {
@@ -280,17 +380,17 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .idle, .handshaking: duringHandshake = true
         case .active: duringHandshake = false
         }
-        state = .closed
+        state = .closing
         cancelHandshakeTimeout()
-        pendingWrites.removeAll().fail(with: error)
+        // After a fatal alert, or while handshaking, SSL_shutdown adds nothing: the BIO then
+        // holds only the alert. After a completed handshake it queues close_notify.
+        connection?.sendCloseNotify()
+        let finalBytes = connection?.bio.takeCiphertext()
+        let dropped = pendingWrites.removeAll()
+        // Call-outs: a handler closing the channel here joins the close under way.
         report(error, context: context, duringHandshake: duringHandshake)
-        if let alert = connection?.bio.takeCiphertext() {
-            context.writeAndFlush(wrapOutboundOut(alert)).assumeIsolated().whenComplete { _ in
-                context.close(promise: nil)
-            }
-        } else {
-            context.close(promise: nil)
-        }
+        dropped.fail(with: error)
+        writeFinalBytesThenClose(finalBytes, context: context)
     }
 
     private func report(_ error: TLSError, context: ChannelHandlerContext, duringHandshake: Bool) {
@@ -313,6 +413,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func cancelHandshakeTimeout() {
         handshakeTimeout?.cancel()
         handshakeTimeout = nil
+    }
+
+    private func cancelTimers() {
+        cancelHandshakeTimeout()
+        closeTimeout?.cancel()
+        closeTimeout = nil
     }
 }
 
