@@ -21,7 +21,7 @@ sock = socket.create_connection(("127.0.0.1", a["port"]), timeout=10)
 try:
     tls = ctx.wrap_socket(sock, server_hostname="localhost", suppress_ragged_eofs=False)
 except ssl.SSLError as e:
-    print("handshake-error:%s" % e.reason); sys.exit(0)
+    print("handshake-error:%s|%s" % (e.reason, e)); sys.exit(0)
 except OSError as e:
     print("handshake-os-error:%s" % e); sys.exit(0)
 try:
@@ -33,13 +33,14 @@ try:
 except ssl.SSLEOFError:
     print("unclean-eof")
 except ssl.SSLError as e:
-    print("read-error:%s" % e.reason)
+    print("read-error:%s|%s" % (e.reason, e))
 except OSError as e:
     print("os-error:%s" % e)
 """#
 
     /// Connects, optionally sends `send`, reads until the end; returns one line: `clean-close`,
-    /// `unclean-eof`, `handshake-error:<REASON>` or `read-error:<REASON>`.
+    /// `unclean-eof`, `handshake-error:<REASON>|<message>` or `read-error:<REASON>|<message>`
+    /// (Python knows no REASON name for some alerts, e.g. no_application_protocol: `None`).
     static func run(
         port: Int,
         pki: TestPKI,
