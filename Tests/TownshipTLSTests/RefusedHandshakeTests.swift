@@ -5,6 +5,9 @@ import TownshipTLS
 
 /// A refused handshake ends with the alert OpenSSL chose, not a bare TCP close, as clients we
 /// did not write see it: Python's `ssl` (the SSLError reason) and `openssl s_client`.
+///
+/// The servers close the channel from `errorCaught`, as the RPC runtime does: before the fix,
+/// that close overtook the alert and the client saw "EOF in violation of protocol".
 @Suite struct RefusedHandshakeTests {
     enum Credential: Sendable {
         case client, expired, fromOtherCA
@@ -46,7 +49,7 @@ import TownshipTLS
     func pythonClientReadsTheAlert(_ refusal: PythonCase) async throws {
         let pki = try TestPKI()
         defer { pki.remove() }
-        let server = try await EchoServer.start(configuration: pki.serverConfiguration())
+        let server = try await EchoServer.start(configuration: pki.serverConfiguration(), closeOnError: true)
         let outcome = try PythonTLSClient.run(
             port: server.port, pki: pki, certificate: refusal.certificate?.files(in: pki),
             alpn: refusal.alpn, tls12: refusal.tls12)
@@ -82,7 +85,7 @@ import TownshipTLS
     func openSSLClientNamesTheAlert(_ refusal: OpenSSLCase) async throws {
         let pki = try TestPKI()
         defer { pki.remove() }
-        let server = try await EchoServer.start(configuration: pki.serverConfiguration())
+        let server = try await EchoServer.start(configuration: pki.serverConfiguration(), closeOnError: true)
         var arguments = ["s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", pki.caPath] + refusal.arguments
         if refusal.withCertificate {
             arguments += ["-cert", pki.client.certificatePath, "-key", pki.client.privateKeyPath]

@@ -83,10 +83,13 @@ final class RecordingHandler: ChannelInboundHandler {
 
     private let log: EventLog
     private let echo: Bool
+    private let closeOnError: Bool
 
-    init(log: EventLog, echo: Bool) {
+    /// - Parameter closeOnError: close the channel from `errorCaught`, as the RPC runtime does.
+    init(log: EventLog, echo: Bool, closeOnError: Bool = false) {
         self.log = log
         self.echo = echo
+        self.closeOnError = closeOnError
     }
 
     /// Sent by a client to make the echo server close the connection.
@@ -123,6 +126,9 @@ final class RecordingHandler: ChannelInboundHandler {
         } else {
             log.record(.otherError(String(describing: error)))
         }
+        if closeOnError {
+            context.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -146,7 +152,8 @@ struct EchoServer {
         provider: ReloadableTLSContext,
         metrics: TLSMetrics = TLSMetrics(),
         writeOnActive: Bool = false,
-        sendBufferSize: Int? = nil
+        sendBufferSize: Int? = nil,
+        closeOnError: Bool = false
     ) async throws -> EchoServer {
         let log = EventLog()
         var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -161,7 +168,8 @@ struct EchoServer {
                     if writeOnActive {
                         try channel.pipeline.syncOperations.addHandler(CloseIfWriteFails())
                     }
-                    try channel.pipeline.syncOperations.addHandler(RecordingHandler(log: log, echo: true))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RecordingHandler(log: log, echo: true, closeOnError: closeOnError))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -173,11 +181,12 @@ struct EchoServer {
         configuration: TLSConfiguration,
         metrics: TLSMetrics = TLSMetrics(),
         writeOnActive: Bool = false,
-        sendBufferSize: Int? = nil
+        sendBufferSize: Int? = nil,
+        closeOnError: Bool = false
     ) async throws -> EchoServer {
         try await start(
             provider: ReloadableTLSContext(configuration: configuration), metrics: metrics,
-            writeOnActive: writeOnActive, sendBufferSize: sendBufferSize)
+            writeOnActive: writeOnActive, sendBufferSize: sendBufferSize, closeOnError: closeOnError)
     }
 
     func stop() async {
