@@ -25,8 +25,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case handshaking
         case active
         /// Our last TLS bytes (close_notify, or the alert OpenSSL chose on a failure) are on
-        /// their way; the socket closes once they are written or the close timeout fires.
-        case closing
+        /// their way; the socket closes (`mode`) once they are written or the close timeout fires.
+        case closing(CloseMode)
+        /// `close(mode: .output)` done: close_notify sent and the TCP output shut. Reading goes
+        /// on until the peer's close_notify or end of input, at most the close timeout; then
+        /// the socket is closed.
+        case outputClosed
         case closed
     }
 
@@ -109,7 +113,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             report(.connectionClosedDuringHandshake, context: context, duringHandshake: true)
         case .active:
             report(.uncleanShutdown, context: context, duringHandshake: false)
-        case .closing, .closed:
+        case .closing, .outputClosed, .closed:
             break
         }
         dropped.fail(with: ChannelError.ioOnClosedChannel)
@@ -144,12 +148,20 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .handshaking:
             connection.bio.receive(unwrapInboundIn(data))
             advanceHandshake(context: context)
-        case .active:
+        case .active, .outputClosed:
             connection.bio.receive(unwrapInboundIn(data))
             readPlaintext(context: context)
         case .closing, .closed:
             break
         }
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // With remote half-closure allowed, the peer's FIN is an event, not a close.
+        if case .outputClosed = state, let event = event as? ChannelEvent, event == .inputClosed {
+            closeAfterOutputClosed(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private func advanceHandshake(context: ChannelHandlerContext) {
@@ -193,13 +205,20 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    private var isReading: Bool {
+        switch state {
+        case .active, .outputClosed: true
+        case .idle, .handshaking, .closing, .closed: false
+        }
+    }
+
     private func readPlaintext(context: ChannelHandlerContext) {
         guard let connection else { return }
-        while case .active = state {
+        while isReading {
             let result = connection.read(allocator: context.channel.allocator)
             // Reads can produce ciphertext too (key updates, alerts).
             writeCiphertext(context: context)
-            guard case .active = state else { return }
+            guard isReading else { return }
             switch result {
             case .data(let plaintext):
                 context.fireChannelRead(wrapInboundOut(plaintext))
@@ -218,15 +237,18 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func closeNotifyReceived(context: ChannelHandlerContext) {
         logger.debug("TLS close_notify received", metadata: ["tls.side": "\(role.rawValue)"])
         context.fireUserInboundEventTriggered(TLSCloseNotifyReceived())
-        guard case .active = state else { return }
-        closeActiveConnection(context: context, promise: nil)
+        switch state {
+        case .active: closeActiveConnection(context: context, mode: .all, promise: nil)
+        case .outputClosed: closeAfterOutputClosed(context: context)
+        case .idle, .handshaking, .closing, .closed: break
+        }
     }
 
     // MARK: Outbound
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch state {
-        case .closing, .closed:
+        case .closing, .outputClosed, .closed:
             promise?.fail(ChannelError.ioOnClosedChannel)
         case .idle, .handshaking, .active:
             pendingWrites.append(unwrapOutboundIn(data), promise: promise)
@@ -240,19 +262,21 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    /// `.all` only: TLS has no half-close this handler can honour (our close_notify ends our
-    /// sending and we then close the socket), so `.input` and `.output` fail the promise with
-    /// `ChannelError.operationUnsupported`, as swift-nio-ssl does for `.input`.
+    /// `.all`: close_notify, then the socket. `.output`: close_notify, then the TCP output
+    /// (see `State.outputClosed`). `.input` fails the promise with
+    /// `ChannelError.operationUnsupported`, as swift-nio-ssl does: TLS cannot stop receiving
+    /// while the peer still sends records (alerts, close_notify) we must read.
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard case .all = mode else {
+        if case .input = mode {
             promise?.fail(ChannelError.operationUnsupported)
             return
         }
         switch state {
         case .active:
-            closeActiveConnection(context: context, promise: promise)
+            closeActiveConnection(context: context, mode: mode, promise: promise)
         case .idle, .handshaking:
-            state = .closing
+            // No TLS session to half-close yet: either mode closes the socket.
+            state = .closing(.all)
             cancelHandshakeTimeout()
             let dropped = pendingWrites.removeAll()
             joinClose(promise)
@@ -260,15 +284,21 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             writeFinalBytesThenClose(nil, context: context)
         case .closing:
             joinClose(promise)
+        case .outputClosed:
+            if case .all = mode {
+                closeAfterOutputClosed(context: context, promise: promise)
+            } else {
+                promise?.succeed()
+            }
         case .closed:
             context.close(mode: mode, promise: promise)
         }
     }
 
     /// Flushed writes, then close_notify, then the socket's close (FIN), bounded by the close timeout.
-    private func closeActiveConnection(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    private func closeActiveConnection(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard let connection else { return }
-        state = .closing
+        state = .closing(mode)
         cancelHandshakeTimeout()
         let flushed = pendingWrites.hasFlushed ? pendingWrites.takeFlushed() : nil
         let dropped = pendingWrites.removeAll()
@@ -350,6 +380,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
                 "TLS close timed out: closing the socket without waiting for our last bytes to be written",
                 metadata: ["tls.side": "\(self.role.rawValue)"]
             )
+            self.state = .closing(.all)
             self.closeSocket(context: context)
         }
         let written = context.eventLoop.makePromise(of: Void.self)
@@ -362,11 +393,31 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.writeAndFlush(wrapOutboundOut(finalBytes), promise: written)
     }
 
+    /// Our last bytes are written (or the close timeout fired): close the socket, or only its
+    /// output for `close(mode: .output)`, then wait at most the close timeout for the peer.
     private func closeSocket(context: ChannelHandlerContext) {
-        guard case .closing = state else { return }
+        guard case .closing(let mode) = state else { return }
+        cancelTimers()
+        guard case .output = mode else {
+            state = .closed
+            context.close(promise: takeClosePromise())
+            return
+        }
+        state = .outputClosed
+        closeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: tlsContext.configuration.closeTimeout) { [self] in
+            self.closeAfterOutputClosed(context: context)
+        }
+        context.close(mode: .output, promise: takeClosePromise())
+    }
+
+    private func closeAfterOutputClosed(context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        guard case .outputClosed = state else {
+            promise?.succeed()
+            return
+        }
         state = .closed
         cancelTimers()
-        context.close(promise: takeClosePromise())
+        context.close(promise: promise)
     }
 
     // MARK: Failures
@@ -379,8 +430,15 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .closed, .closing: return
         case .idle, .handshaking: duringHandshake = true
         case .active: duringHandshake = false
+        case .outputClosed:
+            // Our close_notify is sent already: report, and close the rest.
+            state = .closed
+            cancelTimers()
+            report(error, context: context, duringHandshake: false)
+            context.close(promise: nil)
+            return
         }
-        state = .closing
+        state = .closing(.all)
         cancelHandshakeTimeout()
         // After a fatal alert, or while handshaking, SSL_shutdown adds nothing: the BIO then
         // holds only the alert. After a completed handshake it queues close_notify.

@@ -92,16 +92,34 @@ import TownshipTLS
         #expect(server.outcome() == "clean-close")
     }
 
-    @Test(arguments: [CloseMode.input, CloseMode.output])
-    func halfCloseIsRefusedAndTheConnectionStaysUsable(mode: CloseMode) async throws {
+    /// TLS cannot stop receiving (alerts and close_notify must still be read): `.input` is
+    /// refused, as swift-nio-ssl refuses it, and the connection stays usable.
+    @Test func inputHalfCloseIsRefusedAndTheConnectionStaysUsable() async throws {
         let pki = try TestPKI()
         defer { pki.remove() }
         let server = try await EchoServer.start(configuration: pki.serverConfiguration())
         let client = try await TestClient.connect(port: server.port, configuration: pki.clientConfiguration(pki.client))
         #expect(try await client.echo("before") == "before")
-        await #expect(throws: ChannelError.operationUnsupported) { try await client.channel.close(mode: mode) }
+        await #expect(throws: ChannelError.operationUnsupported) { try await client.channel.close(mode: .input) }
         #expect(try await client.echo("after") == "after")
         try await client.channel.close()
+        await server.stop()
+    }
+
+    /// `.output` (Hummingbird's HTTP/1 channel ends each connection so): close_notify and the
+    /// FIN go out, the peer's close_notify is still read, then the socket closes.
+    @Test func outputHalfCloseSendsCloseNotifyAndStillReadsThePeersAnswer() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let server = try await EchoServer.start(configuration: pki.serverConfiguration())
+        let client = try await TestClient.connect(port: server.port, configuration: pki.clientConfiguration(pki.client))
+        #expect(try await client.echo("before") == "before")
+        try await client.channel.close(mode: .output)
+        try await client.log.first("the server's close_notify") { if case .closeNotify = $0 { () } else { nil } }
+        try await client.waitUntilClosed()
+        try await server.log.first("server channel closed") { if case .inactive = $0 { () } else { nil } }
+        #expect(client.log.events.allSatisfy { if case .tlsError = $0 { false } else { true } })
+        #expect(server.log.events.allSatisfy { if case .tlsError = $0 { false } else { true } })
         await server.stop()
     }
 
