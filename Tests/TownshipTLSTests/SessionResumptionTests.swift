@@ -48,6 +48,32 @@ import TownshipCertificates
         await server.stop()
     }
 
+    /// A session older than the server's session lifetime is not resumed (OpenSSL's default
+    /// would honour it for two hours).
+    @Test func aSessionOlderThanTheLifetimeIsNotResumed() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        var configuration = pki.serverConfiguration()
+        configuration.sessionLifetime = .seconds(1)
+        let server = try await EchoServer.start(configuration: configuration)
+        let clientContext = try TLSContext(configuration: pki.clientConfiguration(pki.client))
+
+        let first = try await TestClient.connect(port: server.port, context: clientContext)
+        #expect(try await first.echo("first") == "first")
+        try await first.channel.close()
+        let fresh = try await TestClient.connect(port: server.port, context: clientContext)
+        #expect(try await fresh.log.handshake().resumed == true)
+        try await fresh.channel.close()
+
+        // Await the clock past the lifetime (session times have whole seconds).
+        try await Task.sleep(for: .milliseconds(2_200))
+        let late = try await TestClient.connect(port: server.port, context: clientContext)
+        #expect(try await late.log.handshake().resumed == false)
+        #expect(try await late.echo("full handshake") == "full handshake")
+        try await late.channel.close()
+        await server.stop()
+    }
+
     @Test func ticketKeysRotateAndThePreviousKeyDecryptsForOnePeriod() {
         let clock = ManualClock()
         let ring = SessionTicketKeyRing(rotation: .seconds(60), now: { clock.now })
