@@ -48,6 +48,29 @@ import TownshipCertificates
         await server.stop()
     }
 
+    /// The client side: a session whose server certificate has expired is not offered, so the
+    /// full handshake finds the expired certificate and the client refuses it.
+    @Test func aClientDoesNotResumeWithAServerWhoseCertificateExpired() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3).rounded(.down))
+        let shortLived = try pki.ca.issue(identity: TestPKI.server, validUntil: expiry)
+            .write(to: pki.directory, baseName: "short-lived-server")
+        let server = try await EchoServer.start(configuration: pki.serverConfiguration(shortLived))
+        let clientContext = try TLSContext(configuration: pki.clientConfiguration(pki.client))
+
+        let first = try await TestClient.connect(port: server.port, context: clientContext)
+        #expect(try await first.echo("valid") == "valid")
+        try await first.channel.close()
+
+        try await Task.sleep(for: .milliseconds(Int(max(0, expiry.timeIntervalSinceNow + 1.1) * 1000)))
+        let late = try await TestClient.connect(port: server.port, context: clientContext)
+        #expect(try await late.log.tlsError() == .certificateVerificationFailed(reason: "certificate has expired"))
+        #expect(!late.log.sawHandshake)
+        try await late.waitUntilClosed()
+        await server.stop()
+    }
+
     /// A session older than the server's session lifetime is not resumed (OpenSSL's default
     /// would honour it for two hours).
     @Test func aSessionOlderThanTheLifetimeIsNotResumed() async throws {
