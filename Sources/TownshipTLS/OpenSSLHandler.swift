@@ -10,8 +10,10 @@ import NIOCore
 /// - Failures are fired as `TLSError` through `errorCaught`; then the alert OpenSSL chose
 ///   (or, after the handshake, close_notify) is sent and the channel is closed.
 /// - `close` sends close_notify, then closes the socket once it is written, or after the
-///   configuration's `closeTimeout` if the peer does not read. A peer's close_notify fires
-///   `TLSCloseNotifyReceived`, is answered, and closes the channel.
+///   configuration's `closeTimeout` if the peer does not read. `close(mode: .output)` shuts
+///   only the TCP output after close_notify and reads on (at most `closeTimeout`); `.input`
+///   is refused. A peer's close_notify fires `TLSCloseNotifyReceived`, is answered, and
+///   closes the channel.
 ///
 /// Not Sendable: use it on its channel's event loop only.
 public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler {
