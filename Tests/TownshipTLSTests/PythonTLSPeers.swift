@@ -61,15 +61,19 @@ except OSError as e:
     }
 }
 
-/// A Python TLS server without ALPN, serving one connection and reporting how it ended.
+/// A Python TLS server serving one connection and reporting how it ended: without ALPN
+/// unless given, and, with `hold`, keeping the connection open after the client's
+/// close_notify instead of answering it.
 final class PythonTLSServer {
     static let script = #"""
-import json, socket, ssl, sys
+import json, socket, ssl, sys, time
 a = json.loads(sys.argv[1])
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(a["cert"], a["key"])
 ctx.minimum_version = ssl.TLSVersion.TLSv1_3
 ctx.num_tickets = 0
+if a.get("alpn"):
+    ctx.set_alpn_protocols(a["alpn"])
 listener = socket.create_server(("127.0.0.1", 0))
 listener.settimeout(20)
 print(listener.getsockname()[1], flush=True)
@@ -79,7 +83,10 @@ try:
     tls = ctx.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False)
     while True:
         if not tls.recv(65536):
-            print("clean-close"); break
+            print("clean-close", flush=True)
+            if a.get("hold"):
+                time.sleep(20)
+            break
 except ssl.SSLEOFError:
     print("unclean-eof")
 except ssl.SSLError as e:
@@ -92,8 +99,9 @@ except OSError as e:
     private let output: Pipe
     let port: Int
 
-    init(certificate: CertificateFiles) throws {
-        let arguments = ["cert": certificate.certificatePath, "key": certificate.privateKeyPath]
+    init(certificate: CertificateFiles, alpn: [String]? = nil, hold: Bool = false) throws {
+        var arguments: [String: Any] = ["cert": certificate.certificatePath, "key": certificate.privateKeyPath, "hold": hold]
+        if let alpn { arguments["alpn"] = alpn }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -112,6 +120,12 @@ except OSError as e:
             throw TestTimeout(what: "the Python server's port (got \(String(decoding: line, as: UTF8.self)))")
         }
         self.port = port
+    }
+
+    /// SIGKILL: the child may inherit a signal mask that blocks SIGTERM from the test runner.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// Waits for the server to end and returns how its connection ended.

@@ -123,6 +123,27 @@ import TownshipTLS
         await server.stop()
     }
 
+    /// After `close(mode: .output)` a peer that neither answers close_notify nor closes cannot
+    /// hold the connection: it is closed after the close timeout.
+    @Test func outputHalfCloseIsBoundedByTheCloseTimeout() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let server = try PythonTLSServer(certificate: pki.server, alpn: ["twp/1"], hold: true)
+        defer { server.stop() }
+        var configuration = pki.clientConfiguration(pki.client)
+        configuration.closeTimeout = .milliseconds(300)
+        let client = try await TestClient.connect(port: server.port, configuration: configuration)
+        _ = try await client.log.handshake()
+
+        let started = ContinuousClock.now
+        try await client.channel.close(mode: .output)
+        try await client.waitUntilClosed(timeout: .seconds(10))
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(250))
+        #expect(elapsed < .seconds(5))
+        #expect(!client.log.events.contains { if case .closeNotify = $0 { true } else { false } })
+    }
+
     /// The first flight of a real client, captured from an unconnected handler.
     static func clientHello(pki: TestPKI) throws -> ByteBuffer {
         let channel = EmbeddedChannel()
