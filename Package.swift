@@ -67,6 +67,8 @@ let package = Package(
             dependencies: [
                 "COpenSSL",
                 "CTownshipOpenSSLShims",
+                // Key-file permission checks and the burnt-CA list, shared with the CA tooling.
+                "TownshipCertificates",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

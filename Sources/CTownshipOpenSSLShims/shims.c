@@ -48,3 +48,23 @@ const unsigned char *township_GENERAL_NAME_uri(const GENERAL_NAME *name, int *le
     *length = ASN1_STRING_length(name->d.uniformResourceIdentifier);
     return ASN1_STRING_get0_data(name->d.uniformResourceIdentifier);
 }
+
+long township_SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *ctx, township_ticket_key_cb callback) {
+    return SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, callback);
+}
+
+int township_ticket_crypto_init(EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac,
+                                const unsigned char *aes_key, const unsigned char *hmac_key,
+                                unsigned char *iv, int encrypt) {
+    OSSL_PARAM params[2];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    if (encrypt) {
+        if (RAND_bytes(iv, 16) != 1) return 0;
+        if (EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), NULL, aes_key, iv) != 1) return 0;
+    } else {
+        if (EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), NULL, aes_key, iv) != 1) return 0;
+    }
+    if (EVP_MAC_init(mac, hmac_key, 32, params) != 1) return 0;
+    return 1;
+}

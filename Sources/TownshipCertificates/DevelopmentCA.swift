@@ -75,6 +75,17 @@ public struct DevelopmentCA: Sendable {
         validFrom: Date = Date().addingTimeInterval(-300),
         validUntil: Date = Date().addingTimeInterval(365 * 24 * 3600)
     ) throws -> IssuedCertificate {
+        try issue(identity: identity, uriNames: [identity.uri], validFrom: validFrom, validUntil: validUntil)
+    }
+
+    /// Like `issue(identity:validFrom:validUntil:)`, with the URI SANs given: anything but the
+    /// identity's single URI makes a certificate peers refuse (spec §1), which tests need.
+    public func issue(
+        identity: TownshipIdentity,
+        uriNames: [String],
+        validFrom: Date = Date().addingTimeInterval(-300),
+        validUntil: Date = Date().addingTimeInterval(365 * 24 * 3600)
+    ) throws -> IssuedCertificate {
         guard validFrom < validUntil else {
             throw CertificateToolError.invalidValidity(from: validFrom, until: validUntil)
         }
@@ -92,11 +103,11 @@ public struct DevelopmentCA: Sendable {
             try ExtendedKeyUsage([.serverAuth, .clientAuth])
             SubjectKeyIdentifier(hash: leafPublicKey)
             AuthorityKeyIdentifier(keyIdentifier: issuerKeyIdentifier)
-            SubjectAlternativeNames([
-                .uniformResourceIdentifier(identity.uri),
-                .dnsName("localhost"),
-                .ipAddress(.init(contentBytes: [127, 0, 0, 1])),
-            ])
+            SubjectAlternativeNames(
+                uriNames.map { .uniformResourceIdentifier($0) } + [
+                    .dnsName("localhost"),
+                    .ipAddress(.init(contentBytes: [127, 0, 0, 1])),
+                ])
         }
         let leaf = try Certificate(
             version: .v3,
@@ -134,12 +145,20 @@ public struct DevelopmentCA: Sendable {
         )
     }
 
-    /// Loads a CA from `<baseName>.crt` / `<baseName>.key` in `directory`.
+    /// Lowercase hex SHA-256 of the certificate's DER (what `BurntCertificateAuthorities` lists).
+    public var fingerprint: String {
+        get throws {
+            BurntCertificateAuthorities.fingerprint(ofDER: try certificate.serializeAsPEM().derBytes)
+        }
+    }
+
+    /// Loads a CA from `<baseName>.crt` / `<baseName>.key` in `directory`; refuses a key
+    /// file group or others can read or write.
     public static func load(from directory: URL, baseName: String = "ca") throws -> DevelopmentCA {
         let files = CertificateFiles(directory: directory, baseName: baseName)
         return try DevelopmentCA(
             certificatePEM: try PEMFiles.read(files.certificateURL),
-            privateKeyPEM: try PEMFiles.read(files.privateKeyURL)
+            privateKeyPEM: try PEMFiles.readPrivateKey(files.privateKeyURL)
         )
     }
 }

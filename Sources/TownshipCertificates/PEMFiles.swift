@@ -28,6 +28,8 @@ public enum CertificateToolError: Error, Sendable, Equatable, CustomStringConver
     case keyDoesNotMatchCertificate
     case invalidValidity(from: Date, until: Date)
     case notIssuedByCA(path: String)
+    case privateKeyTooOpen(PrivateKeyPermissionError)
+    case burntCertificateAuthority(BurntCertificateAuthorityError)
 
     public var description: String {
         switch self {
@@ -38,13 +40,16 @@ public enum CertificateToolError: Error, Sendable, Equatable, CustomStringConver
         case .keyDoesNotMatchCertificate: "the private key does not belong to the certificate"
         case .invalidValidity(let from, let until): "validity start \(from) is not before its end \(until)"
         case .notIssuedByCA(let path): "\(path) was not issued by this folder's CA (replace the set to reissue it)"
+        case .privateKeyTooOpen(let error): error.description
+        case .burntCertificateAuthority(let error): error.description
         }
     }
 }
 
 enum PEMFiles {
     /// Refuses to replace either file unless `overwrite`, checking both before writing
-    /// either so a refused call leaves nothing half-written. The key is created 0600.
+    /// either so a refused call leaves nothing half-written. The key is created 0600 (never
+    /// more open, not even for a moment); a directory this creates is 0700.
     static func write(
         certificatePEM: String,
         privateKeyPEM: String,
@@ -54,7 +59,8 @@ enum PEMFiles {
     ) throws -> CertificateFiles {
         let files = CertificateFiles(directory: directory, baseName: baseName)
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CertificateToolError.cannotWrite(path: directory.path, reason: String(describing: error))
         }
@@ -66,6 +72,16 @@ enum PEMFiles {
         try writeAtomically(privateKeyPEM, to: files.privateKeyURL, permissions: 0o600)
         try writeAtomically(certificatePEM, to: files.certificateURL, permissions: 0o644)
         return files
+    }
+
+    /// Reads a private key file, refusing one that group or others can read or write.
+    static func readPrivateKey(_ url: URL) throws -> String {
+        do {
+            try PrivateKeyFile.checkPermissions(atPath: url.path)
+        } catch {
+            throw CertificateToolError.privateKeyTooOpen(error)
+        }
+        return try read(url)
     }
 
     static func read(_ url: URL) throws -> String {
@@ -82,13 +98,7 @@ enum PEMFiles {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            guard FileManager.default.createFile(
-                atPath: temporary.path,
-                contents: Data(contents.utf8),
-                attributes: [.posixPermissions: permissions]
-            ) else {
-                throw CertificateToolError.cannotWrite(path: temporary.path, reason: "could not create file")
-            }
+            try createExclusively(temporary.path, contents: Data(contents.utf8), permissions: permissions)
             // rename(2) replaces an existing file atomically; Foundation's replaceItemAt does not
             // on Linux.
             guard rename(temporary.path, url.path) == 0 else {
@@ -101,6 +111,27 @@ enum PEMFiles {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw CertificateToolError.cannotWrite(path: url.path, reason: String(describing: error))
+        }
+    }
+
+    /// Creates `path` with exactly `permissions` (O_EXCL, then fchmod so the umask cannot
+    /// widen or narrow it) and writes `contents`: the file is never more open than asked.
+    private static func createExclusively(_ path: String, contents: Data, permissions: Int) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
+        guard descriptor >= 0 else {
+            throw CertificateToolError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, mode_t(permissions)) == 0 else {
+            throw CertificateToolError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        do {
+            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(contentsOf: contents)
+        } catch {
+            throw CertificateToolError.cannotWrite(path: path, reason: String(describing: error))
+        }
+        guard fsync(descriptor) == 0 else {
+            throw CertificateToolError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
     }
 }

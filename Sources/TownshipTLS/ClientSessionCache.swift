@@ -40,7 +40,9 @@ final class ClientSessionCache: Sendable {
     func offer(for key: String, on ssl: OpaquePointer) {
         sessions.withLock { sessions in
             guard let reference = sessions[key] else { return }
-            guard SSL_SESSION_is_resumable(reference.pointer) == 1 else {
+            // A session whose server certificate has expired since is not offered.
+            let peerIsCurrent = SSL_SESSION_get0_peer(reference.pointer).map(CertificateValidity.isCurrent) ?? true
+            guard SSL_SESSION_is_resumable(reference.pointer) == 1, peerIsCurrent else {
                 sessions.removeValue(forKey: key)
                 SSL_SESSION_free(reference.pointer)
                 return

@@ -7,9 +7,13 @@ import NIOCore
 /// - Writes made before the handshake completes are buffered and sent after it.
 /// - Each `flush` becomes one batch of SSL_write calls and one socket write.
 /// - Fires `TLSHandshakeCompleted` (user inbound event) after the handshake and our checks.
-/// - Failures are fired as `TLSError` through `errorCaught`, then the channel is closed.
-/// - `close` sends close_notify, then closes the socket. A peer's close_notify fires
-///   `TLSCloseNotifyReceived`, is answered, and closes the channel.
+/// - Failures are fired as `TLSError` through `errorCaught`; then the alert OpenSSL chose
+///   (or, after the handshake, close_notify) is sent and the channel is closed.
+/// - `close` sends close_notify, then closes the socket once it is written, or after the
+///   configuration's `closeTimeout` if the peer does not read. `close(mode: .output)` shuts
+///   only the TCP output after close_notify and reads on (at most `closeTimeout`); `.input`
+///   is refused. A peer's close_notify fires `TLSCloseNotifyReceived`, is answered, and
+///   closes the channel.
 ///
 /// Not Sendable: use it on its channel's event loop only.
 public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -22,8 +26,13 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case idle
         case handshaking
         case active
-        /// Our close_notify is on its way; the socket closes once it is written.
-        case closing
+        /// Our last TLS bytes (close_notify, or the alert OpenSSL chose on a failure) are on
+        /// their way; the socket closes (`mode`) once they are written or the close timeout fires.
+        case closing(CloseMode)
+        /// `close(mode: .output)` done: close_notify sent and the TCP output shut. Reading goes
+        /// on until the peer's close_notify or end of input, at most the close timeout; then
+        /// the socket is closed.
+        case outputClosed
         case closed
     }
 
@@ -36,6 +45,15 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var state = State.idle
     private var pendingWrites = PendingWrites()
     private var handshakeTimeout: Scheduled<Void>?
+    private var closeTimeout: Scheduled<Void>?
+    /// Completed when the socket is closed; every `close` made while closing joins it.
+    private var closePromise: EventLoopPromise<Void>?
+
+    // Re-entrancy: promise callbacks, fire* calls, context.write/close and timers can call
+    // back into this handler (a write's callback closes the channel, an errorCaught handler
+    // closes it, a failed socket write makes it inactive). So every method first settles
+    // `state`, the timers and the queues, and only then calls out; every entry point and
+    // every step after a call-out re-checks `state`.
 
     /// - Parameters:
     ///   - expectedPeerIdentity: clients: overrides the configuration's expected server identity.
@@ -73,9 +91,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        cancelHandshakeTimeout()
-        pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
         state = .closed
+        cancelTimers()
+        let dropped = pendingWrites.removeAll()
+        let closePromise = takeClosePromise()
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        closePromise?.fail(ChannelError.ioOnClosedChannel)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -84,17 +105,22 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
-        switch state {
+        let previous = state
+        state = .closed
+        cancelTimers()
+        let dropped = pendingWrites.removeAll()
+        let closePromise = takeClosePromise()
+        switch previous {
         case .idle, .handshaking:
             report(.connectionClosedDuringHandshake, context: context, duringHandshake: true)
         case .active:
             report(.uncleanShutdown, context: context, duringHandshake: false)
-        case .closing, .closed:
+        case .closing, .outputClosed, .closed:
             break
         }
-        state = .closed
-        cancelHandshakeTimeout()
-        pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        // The socket is closed, which is what every close asked for.
+        closePromise?.succeed()
         context.fireChannelInactive()
     }
 
@@ -124,12 +150,20 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .handshaking:
             connection.bio.receive(unwrapInboundIn(data))
             advanceHandshake(context: context)
-        case .active:
+        case .active, .outputClosed:
             connection.bio.receive(unwrapInboundIn(data))
             readPlaintext(context: context)
         case .closing, .closed:
             break
         }
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // With remote half-closure allowed, the peer's FIN is an event, not a close.
+        if case .outputClosed = state, let event = event as? ChannelEvent, event == .inputClosed {
+            closeAfterOutputClosed(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private func advanceHandshake(context: ChannelHandlerContext) {
@@ -138,21 +172,23 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .wantsMoreData:
             writeCiphertext(context: context)
         case .failed(let error):
+            // The alert OpenSSL chose is in the BIO; `fail` sends it before closing.
             fail(error, context: context)
         case .complete:
             writeCiphertext(context: context)
+            guard case .handshaking = state else { return }
             handshakeCompleted(context: context)
         }
     }
 
     private func handshakeCompleted(context: ChannelHandlerContext) {
         guard let connection else { return }
-        cancelHandshakeTimeout()
         switch connection.completedHandshake() {
         case .failure(let error):
             fail(error, context: context)
         case .success(let event):
             state = .active
+            cancelHandshakeTimeout()
             metrics.handshakeSucceeded(side: role, resumed: event.resumed)
             logger.debug(
                 "TLS handshake completed",
@@ -171,12 +207,20 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    private var isReading: Bool {
+        switch state {
+        case .active, .outputClosed: true
+        case .idle, .handshaking, .closing, .closed: false
+        }
+    }
+
     private func readPlaintext(context: ChannelHandlerContext) {
         guard let connection else { return }
-        while case .active = state {
+        while isReading {
             let result = connection.read(allocator: context.channel.allocator)
             // Reads can produce ciphertext too (key updates, alerts).
             writeCiphertext(context: context)
+            guard isReading else { return }
             switch result {
             case .data(let plaintext):
                 context.fireChannelRead(wrapInboundOut(plaintext))
@@ -195,15 +239,18 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func closeNotifyReceived(context: ChannelHandlerContext) {
         logger.debug("TLS close_notify received", metadata: ["tls.side": "\(role.rawValue)"])
         context.fireUserInboundEventTriggered(TLSCloseNotifyReceived())
-        guard case .active = state else { return }
-        sendCloseNotifyThenClose(context: context, promise: nil)
+        switch state {
+        case .active: closeActiveConnection(context: context, mode: .all, promise: nil)
+        case .outputClosed: closeAfterOutputClosed(context: context)
+        case .idle, .handshaking, .closing, .closed: break
+        }
     }
 
     // MARK: Outbound
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch state {
-        case .closing, .closed:
+        case .closing, .outputClosed, .closed:
             promise?.fail(ChannelError.ioOnClosedChannel)
         case .idle, .handshaking, .active:
             pendingWrites.append(unwrapOutboundIn(data), promise: promise)
@@ -217,19 +264,59 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    /// `.all`: close_notify, then the socket. `.output`: close_notify, then the TCP output
+    /// (see `State.outputClosed`). `.input` fails the promise with
+    /// `ChannelError.operationUnsupported`, as swift-nio-ssl does: TLS cannot stop receiving
+    /// while the peer still sends records (alerts, close_notify) we must read.
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        switch (state, mode) {
-        case (.active, .all), (.active, .output):
-            pendingWrites.removeUnflushed().fail(with: ChannelError.ioOnClosedChannel)
-            flushPendingWrites(context: context)
-            sendCloseNotifyThenClose(context: context, promise: promise)
-        case (.idle, .all), (.handshaking, .all):
-            state = .closed
+        if case .input = mode {
+            promise?.fail(ChannelError.operationUnsupported)
+            return
+        }
+        switch state {
+        case .active:
+            closeActiveConnection(context: context, mode: mode, promise: promise)
+        case .idle, .handshaking:
+            // No TLS session to half-close yet: either mode closes the socket.
+            state = .closing(.all)
             cancelHandshakeTimeout()
-            pendingWrites.removeAll().fail(with: ChannelError.ioOnClosedChannel)
+            let dropped = pendingWrites.removeAll()
+            joinClose(promise)
+            dropped.fail(with: ChannelError.ioOnClosedChannel)
+            writeFinalBytesThenClose(nil, context: context)
+        case .closing:
+            joinClose(promise)
+        case .outputClosed:
+            if case .all = mode {
+                closeAfterOutputClosed(context: context, promise: promise)
+            } else {
+                promise?.succeed()
+            }
+        case .closed:
             context.close(mode: mode, promise: promise)
-        default:
-            context.close(mode: mode, promise: promise)
+        }
+    }
+
+    /// Flushed writes, then close_notify, then the socket's close (FIN), bounded by the close timeout.
+    private func closeActiveConnection(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard let connection else { return }
+        state = .closing(mode)
+        cancelHandshakeTimeout()
+        let flushed = pendingWrites.hasFlushed ? pendingWrites.takeFlushed() : nil
+        let dropped = pendingWrites.removeAll()
+        var writeError: TLSError?
+        for plaintext in flushed?.buffers ?? [] where writeError == nil {
+            writeError = connection.write(plaintext)
+        }
+        connection.sendCloseNotify()
+        let finalBytes = connection.bio.takeCiphertext()
+        joinClose(promise)
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        if let writeError {
+            flushed?.fail(with: writeError)
+            writeFinalBytesThenClose(finalBytes, context: context)
+        } else {
+            writeFinalBytesThenClose(finalBytes, context: context, completing: flushed)
         }
     }
 
@@ -239,8 +326,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         let batch = pendingWrites.takeFlushed()
         for plaintext in batch.buffers {
             if let error = connection.write(plaintext) {
-                batch.fail(with: error)
                 fail(error, context: context)
+                batch.fail(with: error)
                 return
             }
         }
@@ -256,41 +343,114 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.writeAndFlush(wrapOutboundOut(ciphertext), promise: nil)
     }
 
-    private func sendCloseNotifyThenClose(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        state = .closing
-        connection?.sendCloseNotify()
-        guard let ciphertext = connection?.bio.takeCiphertext() else {
-            state = .closed
-            context.close(promise: promise)
+    // MARK: Closing
+
+    private func joinClose(_ promise: EventLoopPromise<Void>?) {
+        guard let promise else { return }
+        if let closePromise {
+            closePromise.futureResult.cascade(to: promise)
+        } else {
+            closePromise = promise
+        }
+    }
+
+    private func takeClosePromise() -> EventLoopPromise<Void>? {
+        defer { closePromise = nil }
+        return closePromise
+    }
+
+    /// In `.closing`: writes `finalBytes` (if any), then closes the socket once they are
+    /// written or after the close timeout, whichever comes first.
+    private func writeFinalBytesThenClose(
+        _ finalBytes: ByteBuffer?,
+        context: ChannelHandlerContext,
+        completing batch: PendingWrites.Batch? = nil
+    ) {
+        guard case .closing = state else {
+            batch?.fail(with: ChannelError.ioOnClosedChannel)
             return
         }
-        context.writeAndFlush(wrapOutboundOut(ciphertext)).assumeIsolated().whenComplete { _ in
-            self.state = .closed
-            context.close(promise: promise)
+        guard let finalBytes else {
+            batch?.succeed()
+            closeSocket(context: context)
+            return
         }
+        // Armed before the write, which can complete (and close) at once.
+        closeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: tlsContext.configuration.closeTimeout) { [self] in
+            guard case .closing = self.state else { return }
+            self.logger.debug(
+                "TLS close timed out: closing the socket without waiting for our last bytes to be written",
+                metadata: ["tls.side": "\(self.role.rawValue)"]
+            )
+            self.state = .closing(.all)
+            self.closeSocket(context: context)
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        if let batchPromise = batch?.combinedPromise(on: context.eventLoop) {
+            written.futureResult.cascade(to: batchPromise)
+        }
+        written.futureResult.assumeIsolated().whenComplete { [self] _ in
+            self.closeSocket(context: context)
+        }
+        context.writeAndFlush(wrapOutboundOut(finalBytes), promise: written)
+    }
+
+    /// Our last bytes are written (or the close timeout fired): close the socket, or only its
+    /// output for `close(mode: .output)`, then wait at most the close timeout for the peer.
+    private func closeSocket(context: ChannelHandlerContext) {
+        guard case .closing(let mode) = state else { return }
+        cancelTimers()
+        guard case .output = mode else {
+            state = .closed
+            context.close(promise: takeClosePromise())
+            return
+        }
+        state = .outputClosed
+        closeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: tlsContext.configuration.closeTimeout) { [self] in
+            self.closeAfterOutputClosed(context: context)
+        }
+        context.close(mode: .output, promise: takeClosePromise())
+    }
+
+    private func closeAfterOutputClosed(context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        guard case .outputClosed = state else {
+            promise?.succeed()
+            return
+        }
+        state = .closed
+        cancelTimers()
+        context.close(promise: promise)
     }
 
     // MARK: Failures
 
-    /// Reports `error`, sends whatever alert OpenSSL queued, and closes the channel.
+    /// Reports `error`, sends the alert OpenSSL queued (or close_notify after a completed
+    /// handshake), and closes the channel.
     private func fail(_ error: TLSError, context: ChannelHandlerContext) {
         let duringHandshake: Bool
         switch state {
         case .closed, .closing: return
         case .idle, .handshaking: duringHandshake = true
         case .active: duringHandshake = false
-        }
-        state = .closed
-        cancelHandshakeTimeout()
-        pendingWrites.removeAll().fail(with: error)
-        report(error, context: context, duringHandshake: duringHandshake)
-        if let alert = connection?.bio.takeCiphertext() {
-            context.writeAndFlush(wrapOutboundOut(alert)).assumeIsolated().whenComplete { _ in
-                context.close(promise: nil)
-            }
-        } else {
+        case .outputClosed:
+            // Our close_notify is sent already: report, and close the rest.
+            state = .closed
+            cancelTimers()
+            report(error, context: context, duringHandshake: false)
             context.close(promise: nil)
+            return
         }
+        state = .closing(.all)
+        cancelHandshakeTimeout()
+        // After a fatal alert, or while handshaking, SSL_shutdown adds nothing: the BIO then
+        // holds only the alert. After a completed handshake it queues close_notify.
+        connection?.sendCloseNotify()
+        let finalBytes = connection?.bio.takeCiphertext()
+        let dropped = pendingWrites.removeAll()
+        // Call-outs: a handler closing the channel here joins the close under way.
+        report(error, context: context, duringHandshake: duringHandshake)
+        dropped.fail(with: error)
+        writeFinalBytesThenClose(finalBytes, context: context)
     }
 
     private func report(_ error: TLSError, context: ChannelHandlerContext, duringHandshake: Bool) {
@@ -313,6 +473,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func cancelHandshakeTimeout() {
         handshakeTimeout?.cancel()
         handshakeTimeout = nil
+    }
+
+    private func cancelTimers() {
+        cancelHandshakeTimeout()
+        closeTimeout?.cancel()
+        closeTimeout = nil
     }
 }
 

@@ -141,14 +141,15 @@ final class SSLConnection {
         }
         let alpn = String(decoding: UnsafeBufferPointer(start: alpnPointer, count: Int(alpnLength)), as: UTF8.self)
 
-        var peerIdentity: String?
+        var names: CertificateURINames?
         if let certificate = SSL_get1_peer_certificate(ssl) {
-            peerIdentity = Self.spiffeIdentity(of: certificate)
+            names = CertificateURINames(of: certificate)
             X509_free(certificate)
         }
-        if let failure = identityFailure(peerIdentity) {
+        if let failure = identityFailure(names) {
             return .failure(failure)
         }
+        let peerIdentity = names?.identity
         return .success(
             TLSHandshakeCompleted(
                 peerIdentity: peerIdentity,
@@ -166,7 +167,7 @@ final class SSLConnection {
         else {
             return true
         }
-        if let failure = identityFailure(Self.spiffeIdentity(of: certificate)) {
+        if let failure = identityFailure(CertificateURINames(of: certificate)) {
             refusal = failure
             X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
             return false
@@ -178,31 +179,18 @@ final class SSLConnection {
         refusal = .noApplicationProtocol(offered: context.configuration.applicationProtocols)
     }
 
-    private func identityFailure(_ peerIdentity: String?) -> TLSError? {
+    /// `names` is nil when the peer sent no certificate.
+    private func identityFailure(_ names: CertificateURINames?) -> TLSError? {
+        // More than one URI SAN is no identity at all (SPIFFE, spec §1), whatever we expect.
+        if let names, names.uris.count > 1 {
+            return .ambiguousPeerIdentity(uris: names.uris)
+        }
+        let peerIdentity = names?.identity
         if let expected = expectedPeerIdentity, peerIdentity != expected {
             return .peerIdentityMismatch(expected: expected, actual: peerIdentity)
         }
         if peerIdentity == nil, context.configuration.requirePeerIdentity {
             return .missingPeerIdentity
-        }
-        return nil
-    }
-
-    /// The first `spiffe://` URI SAN of `certificate` (an `X509*`), if any.
-    static func spiffeIdentity(of certificate: OpaquePointer) -> String? {
-        guard let names = township_X509_get_subject_alt_names(certificate) else { return nil }
-        defer { township_GENERAL_NAMES_free(names) }
-        for index in 0..<township_sk_GENERAL_NAME_num(names) {
-            var length: Int32 = 0
-            guard let name = township_sk_GENERAL_NAME_value(names, index),
-                let bytes = township_GENERAL_NAME_uri(name, &length), length > 0
-            else {
-                continue
-            }
-            let uri = String(decoding: UnsafeBufferPointer(start: bytes, count: Int(length)), as: UTF8.self)
-            if uri.hasPrefix("spiffe://") {
-                return uri
-            }
         }
         return nil
     }

@@ -3,6 +3,7 @@ import CTownshipOpenSSLShims
 import Foundation
 import NIOCore
 import NIOPosix
+import TownshipCertificates
 
 /// An `SSL_CTX` configured for Township: TLS 1.3 only, mutual TLS, ALPN, session resumption.
 ///
@@ -17,6 +18,8 @@ public final class TLSContext: @unchecked Sendable {
     public let configuration: TLSConfiguration
     let sslContext: OpaquePointer
     let sessionCache: ClientSessionCache?
+    /// Servers: the keys session tickets are encrypted under.
+    let ticketKeys: SessionTicketKeyRing?
     /// ALPN protocols in wire format (length-prefixed), read by the server's select callback.
     let alpnWireFormat: [UInt8]
 
@@ -37,6 +40,12 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     private init(validated configuration: TLSConfiguration) throws(TLSError) {
+        if configuration.role == .client, (configuration.expectedServerIdentity ?? "").isEmpty {
+            throw .configurationFailed(
+                check: "client expected server identity",
+                reason: "a client must name the server identity it expects (expectedServerIdentity)"
+            )
+        }
         self.configuration = configuration
         self.alpnWireFormat = try Self.alpnWireFormat(configuration.applicationProtocols)
         guard let context = SSL_CTX_new(TLS_method()) else {
@@ -47,6 +56,8 @@ public final class TLSContext: @unchecked Sendable {
         }
         self.sslContext = context
         self.sessionCache = configuration.role == .client ? ClientSessionCache() : nil
+        self.ticketKeys = configuration.role == .server
+            ? SessionTicketKeyRing(rotation: configuration.sessionTicketKeyRotation) : nil
         // From here on, deinit frees what was allocated if a step throws.
         try configureProtocol()
         try loadIdentity()
@@ -97,6 +108,11 @@ public final class TLSContext: @unchecked Sendable {
         case (let chainPath?, let keyPath?):
             try Self.requireReadableFile(chainPath, check: "load certificate chain")
             try Self.requireReadableFile(keyPath, check: "load private key")
+            do {
+                try PrivateKeyFile.checkPermissions(atPath: keyPath)
+            } catch {
+                throw .configurationFailed(check: "load private key \(keyPath)", reason: error.description)
+            }
             guard SSL_CTX_use_certificate_chain_file(sslContext, chainPath) == 1 else {
                 throw .configurationFailed(
                     check: "load certificate chain \(chainPath)",
@@ -132,10 +148,38 @@ public final class TLSContext: @unchecked Sendable {
                 reason: OpenSSLErrorQueue.drainedReason(fallback: "SSL_CTX_load_verify_file failed")
             )
         }
+        try refuseDistrustedCAs(in: path)
         if configuration.role == .server {
             // Tell clients which CA we accept, so a client holding several can choose.
             if let names = SSL_load_client_CA_file(path) {
                 SSL_CTX_set_client_CA_list(sslContext, names)
+            }
+        }
+    }
+
+    /// Every certificate the trust file put in the store, checked against the distrusted list.
+    private func refuseDistrustedCAs(in path: String) throws(TLSError) {
+        guard !configuration.distrustedCAFingerprints.isEmpty,
+            let store = SSL_CTX_get_cert_store(sslContext),
+            let objects = X509_STORE_get0_objects(store)
+        else {
+            return
+        }
+        for index in 0..<OPENSSL_sk_num(objects) {
+            guard let object = OPENSSL_sk_value(objects, index),
+                let certificate = X509_OBJECT_get0_X509(OpaquePointer(object))
+            else {
+                continue
+            }
+            var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var length: UInt32 = 0
+            guard X509_digest(certificate, EVP_sha256(), &digest, &length) == 1 else { continue }
+            let fingerprint = digest.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+            if configuration.distrustedCAFingerprints.contains(fingerprint) {
+                throw .configurationFailed(
+                    check: "load trusted CA \(path)",
+                    reason: BurntCertificateAuthorityError(path: path, fingerprint: fingerprint).description
+                )
             }
         }
     }
@@ -148,6 +192,12 @@ public final class TLSContext: @unchecked Sendable {
             )
         }
         SSL_CTX_set_alpn_select_cb(sslContext, serverALPNSelectCallback, nil)
+        // The ALPN select callback only runs when the client offers ALPN; a ClientHello
+        // without any is refused here, in the handshake, with no_application_protocol (§1).
+        SSL_CTX_set_client_hello_cb(sslContext, serverClientHelloCallback, nil)
+        // Bounds resumption (and the ticket lifetime hint sent to clients).
+        _ = SSL_CTX_set_timeout(sslContext, Int(max(1, configuration.sessionLifetime.nanoseconds / 1_000_000_000)))
+        SessionResumption.configureServer(sslContext)
     }
 
     private func configureClient() throws(TLSError) {
@@ -226,6 +276,24 @@ private func serverALPNSelectCallback(
     }
     connection.recordALPNRefusal()
     return SSL_TLSEXT_ERR_ALERT_FATAL
+}
+
+/// Server side: refuse a ClientHello without the ALPN extension.
+private func serverClientHelloCallback(
+    ssl: OpaquePointer?,
+    alert: UnsafeMutablePointer<Int32>?,
+    argument: UnsafeMutableRawPointer?
+) -> Int32 {
+    var extensionData: UnsafePointer<UInt8>?
+    var extensionLength = 0
+    let offersALPN = SSL_client_hello_get0_ext(
+        ssl, UInt32(TLSEXT_TYPE_application_layer_protocol_negotiation), &extensionData, &extensionLength) == 1
+    if offersALPN {
+        return SSL_CLIENT_HELLO_SUCCESS
+    }
+    SSLConnection.from(ssl: ssl)?.recordALPNRefusal()
+    alert?.pointee = SSL_AD_NO_APPLICATION_PROTOCOL
+    return SSL_CLIENT_HELLO_ERROR
 }
 
 /// Client side: a new session (a TLS 1.3 ticket) arrived; keep it for this endpoint.

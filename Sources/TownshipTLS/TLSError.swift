@@ -15,6 +15,8 @@ public enum TLSError: Error, Sendable, Hashable, CustomStringConvertible {
     case noPeerCertificate
     /// The peer's certificate has no `spiffe://` URI SAN.
     case missingPeerIdentity
+    /// The peer's certificate has more than one URI SAN, so no single identity (spec §1).
+    case ambiguousPeerIdentity(uris: [String])
     /// Clients: the server's URI SAN is not the identity we meant to reach.
     case peerIdentityMismatch(expected: String, actual: String?)
     /// No protocol in common with the peer's ALPN list (or the peer sent none).
@@ -36,6 +38,8 @@ public enum TLSError: Error, Sendable, Hashable, CustomStringConvertible {
         case .peerAlert(let reason): "peer aborted the TLS connection: \(reason)"
         case .noPeerCertificate: "peer presented no certificate (mutual TLS is required)"
         case .missingPeerIdentity: "peer certificate carries no spiffe:// URI SAN"
+        case .ambiguousPeerIdentity(let uris):
+            "peer certificate carries \(uris.count) URI SANs (\(uris.joined(separator: ", "))); an identity is exactly one"
         case .peerIdentityMismatch(let expected, let actual):
             "peer identity mismatch: expected \(expected), got \(actual ?? "none")"
         case .noApplicationProtocol(let offered): "no common ALPN protocol (we offer \(offered))"
@@ -56,6 +60,7 @@ public enum TLSError: Error, Sendable, Hashable, CustomStringConvertible {
         case .peerAlert: "peer_alert"
         case .noPeerCertificate: "no_peer_certificate"
         case .missingPeerIdentity: "missing_peer_identity"
+        case .ambiguousPeerIdentity: "ambiguous_peer_identity"
         case .peerIdentityMismatch: "peer_identity_mismatch"
         case .noApplicationProtocol: "no_application_protocol"
         case .handshakeTimeout: "handshake_timeout"

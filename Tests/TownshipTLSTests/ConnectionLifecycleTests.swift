@@ -109,16 +109,16 @@ import TownshipTLS
         let live = try pki.ca.issue(identity: TestPKI.server).write(to: pki.directory, baseName: "live")
         let provider = try ReloadableTLSContext(configuration: pki.serverConfiguration(live))
         let server = try await EchoServer.start(provider: provider)
-        let clientContext = try TLSContext(configuration: pki.clientConfiguration(pki.client, expecting: nil))
+        let clientContext = try TLSContext(configuration: pki.clientConfiguration(pki.client))
 
-        let before = try await TestClient.connect(port: server.port, context: clientContext, expectedPeerIdentity: nil)
+        let before = try await TestClient.connect(port: server.port, context: clientContext)
         #expect(try await before.log.handshake().peerIdentity == TestPKI.server.uri)
 
         let renamed = try TownshipIdentity.service("canteen-meals")
         try pki.ca.issue(identity: renamed).write(to: pki.directory, baseName: "live", overwrite: true)
         try await provider.reload(on: .singleton)
 
-        let after = try await TestClient.connect(port: server.port, context: clientContext)
+        let after = try await TestClient.connect(port: server.port, context: clientContext, expectedPeerIdentity: renamed.uri)
         let afterView = try await after.log.handshake()
         #expect(afterView.peerIdentity == renamed.uri)
         #expect(afterView.resumed == false)
@@ -140,7 +140,8 @@ import TownshipTLS
             #expect(!reason.isEmpty)
         }
 
-        let afterFailure = try await TestClient.connect(port: server.port, context: clientContext)
+        let afterFailure = try await TestClient.connect(
+            port: server.port, context: clientContext, expectedPeerIdentity: renamed.uri)
         #expect(try await afterFailure.log.handshake().peerIdentity == renamed.uri)
         #expect(try await afterFailure.echo("served by the old context") == "served by the old context")
 

@@ -123,6 +123,41 @@ import TownshipTLS
         #expect(try pair.server.readOutbound(as: ByteBuffer.self) != nil)
         #expect(!pair.server.isActive)
     }
+
+    // MARK: Re-entrancy: callbacks that run while the handler changes its state
+
+    /// The intake crash: a write queued during the handshake (the RPC server's GOAWAY) whose
+    /// callback closes the channel, then the handshake timeout. The timeout fails the write;
+    /// its callback closes the channel, whose channelInactive fails the queue again: with the
+    /// queue failed inside its own mutation (before 2f73ac5) that was an exclusivity abort.
+    @Test func queuedWriteWhoseCallbackClosesTheChannelThenTheHandshakeTimeout() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki, serverTimeout: .seconds(5))
+        defer { pair.finish() }
+        let goaway = pair.server.writeAndFlush(ByteBuffer(string: "GOAWAY"))
+        let failure = Box<(any Error)?>(nil)
+        goaway.assumeIsolated().whenFailure { error in
+            failure.value = error
+            pair.server.close(promise: nil)
+        }
+        let closed = Flag()
+        pair.server.closeFuture.assumeIsolated().whenComplete { _ in closed.isSet = true }
+
+        pair.server.embeddedEventLoop.advanceTime(by: .seconds(6))
+        #expect(closed.isSet)
+        #expect(!pair.server.isActive)
+        #expect(failure.value as? TLSError == .handshakeTimeout)
+        let timeouts = pair.serverEvents.events.filter { if case .tlsError(.handshakeTimeout) = $0 { true } else { false } }
+        #expect(timeouts.count == 1)
+        // Reported once: the close did not report a second failure.
+        #expect(pair.serverEvents.events.filter { if case .tlsError = $0 { true } else { false } }.count == 1)
+    }
+}
+
+final class Box<Value> {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// Records TLS events and errors, keeping plaintext in the channel for `readInbound`.

@@ -83,10 +83,13 @@ final class RecordingHandler: ChannelInboundHandler {
 
     private let log: EventLog
     private let echo: Bool
+    private let closeOnError: Bool
 
-    init(log: EventLog, echo: Bool) {
+    /// - Parameter closeOnError: close the channel from `errorCaught`, as the RPC runtime does.
+    init(log: EventLog, echo: Bool, closeOnError: Bool = false) {
         self.log = log
         self.echo = echo
+        self.closeOnError = closeOnError
     }
 
     /// Sent by a client to make the echo server close the connection.
@@ -123,6 +126,9 @@ final class RecordingHandler: ChannelInboundHandler {
         } else {
             log.record(.otherError(String(describing: error)))
         }
+        if closeOnError {
+            context.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -138,14 +144,32 @@ struct EchoServer {
 
     var port: Int { channel.localAddress!.port! }
 
-    static func start(provider: ReloadableTLSContext, metrics: TLSMetrics = TLSMetrics()) async throws -> EchoServer {
+    /// - Parameters:
+    ///   - writeOnActive: like the RPC server's HELLO timer, write (during the handshake) a
+    ///     message whose failure closes the channel.
+    ///   - sendBufferSize: SO_SNDBUF of accepted sockets, to make a non-reading peer block us soon.
+    static func start(
+        provider: ReloadableTLSContext,
+        metrics: TLSMetrics = TLSMetrics(),
+        writeOnActive: Bool = false,
+        sendBufferSize: Int? = nil,
+        closeOnError: Bool = false
+    ) async throws -> EchoServer {
         let log = EventLog()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        if let sendBufferSize {
+            bootstrap = bootstrap.childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(sendBufferSize))
+        }
+        let channel = try await bootstrap
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addTownshipTLSHandler(provider: provider, metrics: metrics)
-                    try channel.pipeline.syncOperations.addHandler(RecordingHandler(log: log, echo: true))
+                    if writeOnActive {
+                        try channel.pipeline.syncOperations.addHandler(CloseIfWriteFails())
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        RecordingHandler(log: log, echo: true, closeOnError: closeOnError))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -153,12 +177,35 @@ struct EchoServer {
         return EchoServer(channel: channel, log: log)
     }
 
-    static func start(configuration: TLSConfiguration, metrics: TLSMetrics = TLSMetrics()) async throws -> EchoServer {
-        try await start(provider: ReloadableTLSContext(configuration: configuration), metrics: metrics)
+    static func start(
+        configuration: TLSConfiguration,
+        metrics: TLSMetrics = TLSMetrics(),
+        writeOnActive: Bool = false,
+        sendBufferSize: Int? = nil,
+        closeOnError: Bool = false
+    ) async throws -> EchoServer {
+        try await start(
+            provider: ReloadableTLSContext(configuration: configuration), metrics: metrics,
+            writeOnActive: writeOnActive, sendBufferSize: sendBufferSize, closeOnError: closeOnError)
     }
 
     func stop() async {
         try? await channel.close()
+    }
+}
+
+/// When the channel becomes active (the TLS handshake has only begun), writes an empty
+/// message whose failure closes the channel: the sequence that crashed intake when a silent
+/// peer's handshake timed out (the write failed while the handler was failing its queue).
+final class CloseIfWriteFails: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer()))
+            .assumeIsolated()
+            .whenFailure { _ in context.close(promise: nil) }
+        context.fireChannelActive()
     }
 }
 
@@ -171,10 +218,15 @@ struct TestClient {
     static func connect(
         port: Int,
         context: TLSContext,
-        expectedPeerIdentity: String? = nil
+        expectedPeerIdentity: String? = nil,
+        receiveBufferSize: Int? = nil
     ) async throws -> TestClient {
         let log = EventLog()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let receiveBufferSize {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferSize))
+        }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(

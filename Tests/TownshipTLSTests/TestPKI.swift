@@ -36,13 +36,19 @@ struct TestPKI {
         ).write(to: directory, baseName: "expired-gateway")
     }
 
+    /// A certificate for `identity` whose URI SANs are `uriNames` (none, several, ...).
+    func issue(_ identity: TownshipIdentity, uriNames: [String], baseName: String) throws -> CertificateFiles {
+        try ca.issue(identity: identity, uriNames: uriNames).write(to: directory, baseName: baseName)
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: directory)
     }
 
     func serverConfiguration(
         _ files: CertificateFiles? = nil,
-        handshakeTimeout: TimeAmount = .seconds(10)
+        handshakeTimeout: TimeAmount = .seconds(10),
+        closeTimeout: TimeAmount = TLSConfiguration.defaultCloseTimeout
     ) -> TLSConfiguration {
         let files = files ?? server
         var configuration = TLSConfiguration.server(
@@ -51,18 +57,19 @@ struct TestPKI {
             trustedCAPath: caPath
         )
         configuration.handshakeTimeout = handshakeTimeout
+        configuration.closeTimeout = closeTimeout
         return configuration
     }
 
     func clientConfiguration(
         _ files: CertificateFiles?,
-        expecting identity: TownshipIdentity? = TestPKI.server
+        expecting identity: TownshipIdentity = TestPKI.server
     ) -> TLSConfiguration {
         TLSConfiguration.client(
             certificateChainPath: files?.certificatePath,
             privateKeyPath: files?.privateKeyPath,
             trustedCAPath: caPath,
-            expectedServerIdentity: identity?.uri
+            expectedServerIdentity: identity.uri
         )
     }
 }
