@@ -28,7 +28,7 @@ public final class SQLiteTicketStore: TicketStore {
         // set FULL again on the one connection that writes.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrator.migrate(pool)
-        groupCommit = GroupCommit(pool: pool)
+        groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit)
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

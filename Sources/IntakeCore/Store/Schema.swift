@@ -142,6 +142,10 @@ enum Schema {
         migrator.registerMigration("v4-statistics-cells") { db in
             try StatisticsCells.create(db)
         }
+        migrator.registerMigration("v5-idempotent-calls") { db in
+            // Completed calls by idempotency key, with their replies (proto-spec §6).
+            try IdempotentCalls.createTable(db)
+        }
         return migrator
     }
 }

@@ -58,7 +58,7 @@ extension IntakeService {
     func download(_ req: Township_Intake_V1_DownloadAttachmentRequest, writer: RPCResponseWriter<Township_Intake_V1_DownloadAttachmentResponse>,
                   principal: IntakeCore.Principal) async throws {
         let id = req.attachmentID.value
-        guard !id.isEmpty, id.count <= 64 else { throw ServiceError.invalidArgument(field: "attachment_id", "is required") }
+        try WireIDs.validate(id, field: "attachment_id")
         guard req.offset >= 0 else { throw ServiceError.invalidArgument(field: "offset", "must not be negative") }
         var offset = req.offset
         var chunk = try await attachments.readChunk(attachmentID: id, offset: offset, maxLength: Self.downloadChunkSize, for: principal)

@@ -14,8 +14,10 @@ extension IntakeService {
                 guard !requestID.isEmpty else {
                     throw ServiceError.invalidArgument(field: "client_request_id", "is required (it makes retries safe)")
                 }
-                let (view, _) = try await store.submit(report, by: principal, clientRequestID: requestID)
-                return try await actionResponse(view)
+                // The client request id is an idempotency key of its own (spec §6 applies to it too).
+                let claim = try idempotencyClaim(context, principal: principal, request: request, key: context.idempotencyKey ?? requestID)
+                let reply = try await store.submit(report, by: principal, clientRequestID: requestID, once: claim, reply: actionReplyEncoder())
+                return try Township_Intake_V1_TicketActionResponse(serializedBytes: reply.bytes)
             }
         }
     }
