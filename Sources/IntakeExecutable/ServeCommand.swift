@@ -12,10 +12,20 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let settings = try await IntakeEnvironment.settings(configFile: config)
+        do {
+            try await serve()
+        } catch {
+            // One line an operator reads in the journal, naming the file, key, path or port at fault.
+            FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func serve() async throws {
+        let (settings, intake) = try await IntakeEnvironment.settings(configFile: config)
         let registry = TownshipServiceRunner.bootstrap(logLevel: settings.logLevel)
         let logger = Logger(label: "intake")
-        let store = try IntakeEnvironment.openStore(settings, logger: Logger(label: "intake.store"))
+        let store = try IntakeEnvironment.openStore(settings, intake: intake, logger: Logger(label: "intake.store"))
         if store.referenceData().villages.isEmpty {
             logger.warning("no reference data yet: run `intake seed` first, or submissions will name unknown villages")
         }

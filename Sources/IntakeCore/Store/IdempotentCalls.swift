@@ -122,9 +122,10 @@ extension SQLiteTicketStore {
                 let bytes = try reply(ActionOutcome(view: Self.view(existing, attachments: attachments, for: principal), event: first))
                 return (IdempotentReply(bytes: bytes, replayed: true), nil)
             }
-            let (ticket, event) = try Self.fileSubmission(draftTicket, entry: entry, requester: requester, clientRequestID: clientRequestID,
-                                                          township: township, year: year, policy: policy, now: now, db: db)
-            let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: [], for: principal), event: event))
+            let (ticket, event, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs,
+                                                                       by: principal, clientRequestID: clientRequestID, township: township,
+                                                                       year: year, policy: policy, now: now, db: db)
+            let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
             if let claim {
                 try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
             }

@@ -20,9 +20,10 @@ extension SQLiteTicketStore {
                 let (existing, attachments) = found
                 return (existing, true, attachments)
             }
-            let (ticket, _) = try Self.fileSubmission(draftTicket, entry: entry, requester: requester, clientRequestID: clientRequestID,
-                                                      township: township, year: year, policy: policy, now: now, db: db)
-            return (ticket, false, [])
+            let (ticket, _, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs, by: principal,
+                                                                   clientRequestID: clientRequestID, township: township, year: year,
+                                                                   policy: policy, now: now, db: db)
+            return (ticket, false, attachments)
         }
         if !replayed {
             changeSignal.notify()
@@ -47,13 +48,15 @@ extension SQLiteTicketStore {
         return (try RowCoding.ticket(row), try attachments(of: existing, db: db))
     }
 
-    /// Files the ticket and records its request id, in the caller's transaction.
-    static func fileSubmission(_ draft: Ticket, entry: LedgerEntryDraft, requester: String, clientRequestID: String, township: String,
-                               year: Int, policy: ReminderPolicy, now: Date, db: Database) throws -> (Ticket, LedgerEvent) {
+    /// Files the ticket, claims the attachments it names and records its request id, in the caller's transaction.
+    static func fileSubmission(_ draft: Ticket, entry: LedgerEntryDraft, attachmentIDs: [String], by principal: Principal,
+                               clientRequestID: String, township: String, year: Int, policy: ReminderPolicy, now: Date,
+                               db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
         let (ticket, event) = try TicketPersistence.file(draft, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
+        let attachments = try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db)
         try db.execute(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)",
-                       arguments: [requester, clientRequestID, ticket.id])
-        return (ticket, event)
+                       arguments: [requester(principal), clientRequestID, ticket.id])
+        return (ticket, event, attachments)
     }
 
     /// Ids of every ticket, in id order, after `id` (for whole-ledger verification in batches).

@@ -15,6 +15,13 @@ public final class SQLiteTicketStore: TicketStore {
     /// Submissions and workflow actions commit through here (see GroupCommit).
     let groupCommit: GroupCommit
 
+    /// The database could not be opened or migrated; SQLite's own message does not name the file.
+    public struct OpenFailed: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot open the database \(path): \(reason)" }
+    }
+
     public init(path: String, configuration: IntakeConfiguration = IntakeConfiguration(),
                 clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store")) throws {
         var config = Configuration()
@@ -23,11 +30,15 @@ public final class SQLiteTicketStore: TicketStore {
             // FULL: the WAL is synced at every commit, so a returned write survives power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: path, configuration: config)
-        // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
-        // set FULL again on the one connection that writes.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Schema.migrator.migrate(pool)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
+            // set FULL again on the one connection that writes.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw OpenFailed(path: path, reason: "SQLite error \(error.resultCode.rawValue): \(error.message ?? "\(error)")")
+        }
         groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit)
         self.configuration = configuration
         self.clock = clock

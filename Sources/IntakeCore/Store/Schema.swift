@@ -146,6 +146,9 @@ enum Schema {
             // Completed calls by idempotency key, with their replies (proto-spec §6).
             try IdempotentCalls.createTable(db)
         }
+        migrator.registerMigration("v6-unclaimed-attachments") { db in
+            try UnclaimedAttachments.createTable(db)
+        }
         return migrator
     }
 }

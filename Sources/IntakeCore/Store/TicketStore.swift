@@ -39,6 +39,10 @@ public protocol TicketStore: Sendable {
     // Attachments (file handling lives in `AttachmentService`)
     func authorizeAttachment(to ticketID: TicketID, by principal: Principal) async throws -> Ticket
     func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws
+    /// Records an attachment uploaded without a ticket; a submission by the same user claims it.
+    func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal) async throws
+    /// Deletes the records of unclaimed attachments uploaded before `cutoff`; returns their ids.
+    func expireUnclaimedAttachments(before cutoff: Date) async throws -> [String]
     func attachment(_ id: String, for principal: Principal) async throws -> AttachmentInfo
     func allAttachmentIDs() async throws -> Set<String>
 

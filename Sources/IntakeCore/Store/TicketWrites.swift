@@ -8,12 +8,14 @@ extension SQLiteTicketStore {
         let township = configuration.townshipCode
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
-        let ticket = try await groupCommit.write { db in
-            try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db).ticket
+        let attachmentIDs = report.attachmentIDs
+        let (ticket, attachments) = try await groupCommit.write { db in
+            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db).ticket
+            return (ticket, try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db))
         }
         changeSignal.notify()
         logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
-        return view(ticket, attachments: [], for: principal)
+        return view(ticket, attachments: attachments, for: principal)
     }
 
     public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView {

@@ -31,10 +31,12 @@ extension IntakeService {
             throw ServiceError.make(.invalidArgument, reason: "UPLOAD_PROTOCOL_VIOLATION", "the first message must carry the attachment's metadata",
                                     violations: [(field: "metadata", description: "is required first")])
         }
-        guard meta.expectedSha256.count == 32 else {
-            throw ServiceError.invalidArgument(field: "metadata.expected_sha256", "must be the 32-byte SHA-256 of the content")
+        // Empty: the client does not know the digest, and only the size is checked (intake.proto).
+        guard meta.expectedSha256.isEmpty || meta.expectedSha256.count == 32 else {
+            throw ServiceError.invalidArgument(field: "metadata.expected_sha256", "must be empty or the 32-byte SHA-256 of the content")
         }
-        let ticketID = try Self.ticketID(meta.ticketID, field: "metadata.ticket_id")
+        // Absent: the attachment waits to be named in a submission by the same user.
+        let ticketID: TicketID? = meta.ticketID.value.isEmpty ? nil : try Self.ticketID(meta.ticketID, field: "metadata.ticket_id")
         let session = try await attachments.beginUpload(ticketID: ticketID, declaredSize: meta.declaredSizeBytes,
                                                         mediaType: meta.mediaType, fileName: meta.fileName, by: principal)
         do {
@@ -45,7 +47,8 @@ extension IntakeService {
                 try await attachments.appendChunk(bytes, to: session, by: principal)
             }
             try Task.checkCancellation()
-            let info = try await attachments.finishUpload(session, expectedSHA256: Hex.encode(meta.expectedSha256), by: principal)
+            let expected = meta.expectedSha256.isEmpty ? nil : Hex.encode(meta.expectedSha256)
+            let info = try await attachments.finishUpload(session, expectedSHA256: expected, by: principal)
             var response = Township_Intake_V1_UploadAttachmentResponse()
             response.attachment = TicketMapping.attachment(info)
             return response

@@ -34,6 +34,9 @@ extension IntakeService {
         guard request.hasReporter, !request.reporter.name.isEmpty else {
             throw ServiceError.invalidArgument(field: "reporter.name", "is required")
         }
+        for (i, id) in s.attachmentIds.enumerated() {
+            try WireIDs.validate(id.value, field: "submission.attachment_ids[\(i)]")
+        }
         var location: GeoPoint?
         if s.place.hasLocation { location = GeoPoint(latitude: s.place.location.latitude, longitude: s.place.location.longitude) }
         // A resident files as themselves; staff file on behalf of someone without an account.
@@ -47,6 +50,7 @@ extension IntakeService {
             address: s.place.address.isEmpty ? nil : s.place.address,
             categoryID: s.categoryID.value.isEmpty ? nil : s.categoryID.value,
             description: s.problemDescription,
-            priority: ProtoEnums.priority(s.priority) ?? .normal)
+            priority: ProtoEnums.priority(s.priority) ?? .normal,
+            attachmentIDs: s.attachmentIds.map(\.value))
     }
 }
