@@ -15,14 +15,27 @@ enum IntakeEnvironment {
     /// The keys every service knows, plus intake's own (documented in deploy/intake.example.md).
     static let knownKeys: [String: ConfigurationValueKind] = ServiceSettings.knownKeys.merging([
         "intake.groupCommitQueueLimit": .integer, "intake.idempotencyKeyHours": .integer,
+        "ledger.checkpointKeyFile": .string, "ledger.checkpointSeconds": .integer,
     ]) { shared, _ in shared }
 
     /// Intake's own settings, with their defaults.
     struct IntakeSettings {
         var groupCommitQueueLimit = IntakeConfiguration().groupCommitQueueLimit
         var idempotencyKeyHours = 24
+        /// The HMAC key of the ledger's checkpoints, apart from the database: beside the
+        /// configuration file by default (beside the state directory without one).
+        var checkpointKeyFile: String
+        var checkpointSeconds = 300
 
-        init(config: ConfigReader) throws {
+        init(config: ConfigReader, configFile: String?, stateDirectory: String) throws {
+            let besides = configFile.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+                ?? URL(fileURLWithPath: stateDirectory).deletingLastPathComponent()
+            checkpointKeyFile = config.string(forKey: "ledger.checkpointKeyFile",
+                                              default: besides.appendingPathComponent("intake-ledger.key").path)
+            checkpointSeconds = config.int(forKey: "ledger.checkpointSeconds", default: checkpointSeconds)
+            guard (1...86_400).contains(checkpointSeconds) else {
+                throw ServiceSettings.Invalid(description: "ledger.checkpointSeconds must be within 1...86400, not \(checkpointSeconds)")
+            }
             groupCommitQueueLimit = config.int(forKey: "intake.groupCommitQueueLimit", default: groupCommitQueueLimit)
             idempotencyKeyHours = config.int(forKey: "intake.idempotencyKeyHours", default: idempotencyKeyHours)
             guard (1...1_000_000).contains(groupCommitQueueLimit) else {
@@ -44,7 +57,7 @@ enum IntakeEnvironment {
     static func settings(configFile: String?) async throws -> (service: ServiceSettings, intake: IntakeSettings) {
         let (settings, reader) = try await ServiceSettings.checked(
             serviceName: serviceName, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort, configFile: configFile, knownKeys: knownKeys)
-        return (settings, try IntakeSettings(config: reader))
+        return (settings, try IntakeSettings(config: reader, configFile: configFile, stateDirectory: settings.stateDirectory))
     }
 
     struct StoreUnavailable: Error, CustomStringConvertible {
@@ -71,7 +84,8 @@ enum IntakeEnvironment {
     static func openStore(_ settings: ServiceSettings, intake: IntakeSettings, logger: Logger) throws -> SQLiteTicketStore {
         let path = try databasePath(settings)
         do {
-            return try SQLiteTicketStore(path: path, configuration: intake.configuration, logger: logger)
+            let key = try LedgerCheckpointKey.loadOrCreate(path: intake.checkpointKeyFile)
+            return try SQLiteTicketStore(path: path, configuration: intake.configuration, logger: logger, checkpointKey: key)
         } catch let error as SQLiteTicketStore.OpenFailed {
             var reason = error.reason
             if !FileManager.default.isWritableFile(atPath: settings.stateDirectory) {

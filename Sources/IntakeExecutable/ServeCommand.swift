@@ -37,9 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
                                     callerPolicy: settings.callerPolicy)
         let scheduler = DeadlineScheduler(store: store, clock: SystemClock(), policy: store.configuration.reminderPolicy,
                                           interval: 60) { notice in
-            logger.notice("deadline notice", metadata: ["ticket": "\(notice.ticketNumber)", "kind": "\(notice.kind)"])
+            // Each notice is in the ledger; the scheduler logs one line of counts per pass.
+            logger.debug("deadline notice", metadata: ["ticket": "\(notice.ticketNumber)", "kind": "\(notice.kind)"])
         }
         try await TownshipServiceRunner.run(settings: settings, router: service.makeRouter(), registry: registry,
-                                            domainServices: [DeadlineSchedulerService(scheduler: scheduler)], logger: logger)
+                                            domainServices: [
+                                                // First: stops last, so its final checkpoint follows every write.
+                                                LedgerCheckpointService(store: store, clock: SystemClock(), interval: Double(intake.checkpointSeconds)),
+                                                DeadlineSchedulerService(scheduler: scheduler),
+                                            ], logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Logging
@@ -14,6 +15,8 @@ public final class SQLiteTicketStore: TicketStore {
     let changeSignal = LedgerChangeSignal()
     /// Submissions and workflow actions commit through here (see GroupCommit).
     let groupCommit: GroupCommit
+    /// Signs the ledger's checkpoints (`LedgerCheckpoints`); nil: none are written or checked.
+    let checkpointKey: SymmetricKey?
 
     /// The database could not be opened or migrated; SQLite's own message does not name the file.
     public struct OpenFailed: Error, CustomStringConvertible {
@@ -23,7 +26,9 @@ public final class SQLiteTicketStore: TicketStore {
     }
 
     public init(path: String, configuration: IntakeConfiguration = IntakeConfiguration(),
-                clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store")) throws {
+                clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store"),
+                checkpointKey: SymmetricKey? = nil) throws {
+        self.checkpointKey = checkpointKey
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in

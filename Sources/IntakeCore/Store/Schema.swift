@@ -149,6 +149,12 @@ enum Schema {
         migrator.registerMigration("v6-unclaimed-attachments") { db in
             try UnclaimedAttachments.createTable(db)
         }
+        migrator.registerMigration("v7-global-ledger-chain") { db in
+            // The chain over all events and its signed checkpoints; existing events are linked here.
+            try GlobalLedgerChain.createTable(db)
+            try GlobalLedgerChain.backfill(db)
+            try LedgerCheckpoints.createTable(db)
+        }
         return migrator
     }
 }

@@ -73,6 +73,7 @@ enum TicketPersistence {
                 RowCoding.detailsJSON(draft.details), previous, hash,
             ])
         let position = db.lastInsertedRowID
+        try GlobalLedgerChain.append(position: position, eventHash: hash, db: db)
         try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
             .execute(arguments: [sequence, hash, ticketID])
         return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,

@@ -39,9 +39,12 @@ public enum ServiceConfigurationCheck {
             }
             return
         }
-        // Created on start: the nearest existing parent must be writable.
+        // Created on start: the nearest existing parent must be a writable directory.
         var parent = URL(fileURLWithPath: path).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: parent.path), parent.path != "/" { parent.deleteLastPathComponent() }
+        guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Failed(problems: ["\(key): '\(path)' does not exist and cannot be created ('\(parent.path)' is a file)"])
+        }
         guard FileManager.default.isWritableFile(atPath: parent.path) else {
             throw Failed(problems: ["\(key): '\(path)' does not exist and cannot be created ('\(parent.path)' is not writable by this user)"])
         }
