@@ -136,10 +136,10 @@ import Testing
         _ = try await h.ticket(in: .accepted, category: "safety-hazard")
         h.clock.set(Fixture.at(2026, 3, 2, 22, 0))  // the urgent ticket's 2 h reminder
         let reminders = DeadlinePassSummary(try await scheduler(h, Inbox()).runOnce())
-        #expect((reminders.reminders, reminders.overdue, reminders.escalations) == (1, 0, 0))
+        #expect(reminders.reminders == 1 && reminders.overdue == 0 && reminders.escalations == 0, "\(reminders)")
         h.clock.set(Fixture.at(2026, 3, 6, 1))  // all four overdue, each escalated once
         let overdue = DeadlinePassSummary(try await scheduler(h, Inbox()).runOnce())
-        #expect((overdue.reminders, overdue.overdue, overdue.escalations) == (0, 4, 4))
+        #expect(overdue.reminders == 0 && overdue.overdue == 4 && overdue.escalations == 4, "\(overdue)")
         #expect(overdue.metadata == ["reminders": "0", "overdue": "4", "escalations": "4"])
     }
 }

@@ -8,13 +8,14 @@ import Testing
 /// meanwhile are committed together, in the order they were queued, as the next batch.
 struct WriterHold: Sendable {
     let commit: GroupCommit
-    let release = DispatchSemaphore(value: 0)
+    let release: DispatchSemaphore
     let holding: Task<Void, any Error>
 
     init(_ commit: GroupCommit) async {
         self.commit = commit
         let (started, signal) = AsyncStream<Void>.makeStream()
-        let release = self.release
+        let release = DispatchSemaphore(value: 0)
+        self.release = release
         holding = Task { try await commit.write { _ in signal.yield(); release.wait() } }
         for await _ in started { break }
     }
@@ -63,7 +64,7 @@ struct WriterHold: Sendable {
         let counts = try await h.store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket_number_counter")!)
         }
-        #expect(counts == (0, 0))
+        #expect(counts.0 == 0 && counts.1 == 0, "\(counts)")
         // The failure was transient: the same submission goes through on retry, numbered 1.
         let retried = try await h.store.submit(Fixture.report("路灯不亮"), by: Fixture.admin)
         #expect(retried.ticket.number == "2026-000001")

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The built `intake` executable refuses a configuration it cannot honour, before it starts,
@@ -26,7 +29,8 @@ struct ConfigurationCheckTests {
         let (exited, exit) = AsyncStream<Void>.makeStream()
         process.terminationHandler = { _ in exit.yield(); exit.finish() }
         try process.run()
-        let watchdog = Task { try await Task.sleep(for: .seconds(60)); process.terminate() }
+        let pid = process.processIdentifier
+        let watchdog = Task { try await Task.sleep(for: .seconds(60)); kill(pid, SIGTERM) }
         for await _ in exited { break }
         watchdog.cancel()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -36,7 +36,8 @@ extension IntakeService {
             throw ServiceError.invalidArgument(field: "metadata.expected_sha256", "must be empty or the 32-byte SHA-256 of the content")
         }
         // Absent: the attachment waits to be named in a submission by the same user.
-        let ticketID: TicketID? = meta.ticketID.value.isEmpty ? nil : try Self.ticketID(meta.ticketID, field: "metadata.ticket_id")
+        var ticketID: TicketID?
+        if !meta.ticketID.value.isEmpty { ticketID = try Self.ticketID(meta.ticketID, field: "metadata.ticket_id") }
         let session = try await attachments.beginUpload(ticketID: ticketID, declaredSize: meta.declaredSizeBytes,
                                                         mediaType: meta.mediaType, fileName: meta.fileName, by: principal)
         do {

@@ -56,7 +56,8 @@ public enum JSONSyntaxCheck {
 
         mutating func value(depth: Int) throws {
             guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
-            switch current {
+            guard let byte = current else { throw error("the file ends where a value was expected") }
+            switch byte {
             case UInt8(ascii: "{"): try object(depth: depth)
             case UInt8(ascii: "["): try array(depth: depth)
             case UInt8(ascii: "\""): try string()
@@ -64,7 +65,6 @@ public enum JSONSyntaxCheck {
             case UInt8(ascii: "f"): try expect("false")
             case UInt8(ascii: "n"): try expect("null")
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
-            case nil: throw error("the file ends where a value was expected")
             default:
                 throw error("expected a value (a string in double quotes, a number, true, false, null, an object or a list) but found \(describeCurrent())")
             }
