@@ -37,6 +37,7 @@ public struct ServiceSettings: Sendable {
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(serviceName: String, defaultPort: Int, defaultMetricsPort: Int, config: ConfigReader) throws {
