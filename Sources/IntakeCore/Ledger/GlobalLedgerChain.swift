@@ -15,7 +15,9 @@ public enum GlobalLedgerChain {
 
     static func createTable(_ db: Database) throws {
         try db.execute(sql: """
-            CREATE TABLE ledger_chain (position INTEGER PRIMARY KEY REFERENCES ledger_event(position), chain_hash TEXT NOT NULL);
+            -- No foreign key to ledger_event: the chain is a witness of the events, and must
+            -- outlive a deleted one so that verification can report the deletion.
+            CREATE TABLE ledger_chain (position INTEGER PRIMARY KEY, chain_hash TEXT NOT NULL);
             CREATE TRIGGER ledger_chain_no_update BEFORE UPDATE ON ledger_chain
                 BEGIN SELECT RAISE(ABORT, 'ledger_chain is append-only'); END;
             CREATE TRIGGER ledger_chain_no_delete BEFORE DELETE ON ledger_chain
