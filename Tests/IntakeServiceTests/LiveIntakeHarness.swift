@@ -103,6 +103,8 @@ final class LiveIntake: Sendable {
                                       configuration: IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar), clock: clock,
                                       checkpointKey: SymmetricKey(size: .bits256))
         try await store.replaceReferenceData(Fixture.reference, by: IntakeCore.Principal(userID: "setup", role: .admin))
+        // As `intake serve` does on start (LedgerCheckpointService): the first signed checkpoint.
+        try await store.writeCheckpoint()
         attachments = try AttachmentService(store: store, directory: directory.appendingPathComponent("attachments"),
                                             limits: AttachmentLimits(maxFileSize: 1_000_000, maxChunkSize: 64 * 1024), clock: clock)
         let service = IntakeService(store: store, attachments: attachments, callerPolicy: CallerPolicy(
