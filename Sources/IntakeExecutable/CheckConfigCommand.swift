@@ -17,7 +17,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
             let (settings, _) = try await IntakeEnvironment.settings(configFile: config)
             print("\(config): OK (rpc \(settings.rpcHost):\(settings.rpcPort), state \(settings.stateDirectory))")
         } catch {
-            FileHandle.standardError.write(Data("\(config): \(error)\n".utf8))
+            // One line per problem, each naming the file once.
+            for line in "\(error)".split(separator: "\n") {
+                let text = line.hasPrefix("\(config): ") ? String(line) : "\(config): \(line)"
+                FileHandle.standardError.write(Data("\(text)\n".utf8))
+            }
             throw ExitCode(1)
         }
     }

@@ -16,7 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await serve()
         } catch {
             // One line an operator reads in the journal, naming the file, key, path or port at fault.
-            FileHandle.standardError.write(Data("intake: \(error)\n".utf8))
+            for line in "\(error)".split(separator: "\n") {
+                FileHandle.standardError.write(Data("intake: \(line)\n".utf8))
+            }
             throw ExitCode.failure
         }
     }

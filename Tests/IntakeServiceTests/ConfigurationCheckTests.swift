@@ -15,7 +15,7 @@ struct ConfigurationCheckTests {
     }
 
     /// Runs `intake ARGS`; a watchdog ends it if it outlives 60 s (it should refuse at once).
-    static func intake(_ arguments: [String]) async throws -> Outcome? {
+    static func intake(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome? {
         guard let executable = CrashRecoveryTests.executable else {
             Issue.record("build the executable first: swift build --product intake")
             return nil
@@ -23,6 +23,7 @@ struct ConfigurationCheckTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, override in override }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -69,6 +70,15 @@ struct ConfigurationCheckTests {
             #expect(outcome.status != 0, "\(command)")
             #expect(outcome.stderr.contains(path) && outcome.stderr.contains("'rpc.port' must be an integer, not \"seventeen\""), "\(command): \(outcome.stderr)")
         }
+    }
+
+    @Test("an environment variable that is not a number is refused too")
+    func wrongTypeInTheEnvironment() async throws {
+        let (directory, path) = try Self.configuration()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        guard let outcome = try await Self.intake(["serve", "--config", path], environment: ["TOWNSHIP_RPC_DRAIN_SECONDS": "soon"]) else { return }
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("TOWNSHIP_RPC_DRAIN_SECONDS (rpc.drainSeconds) must be an integer, not \"soon\""), "\(outcome.stderr)")
     }
 
     @Test("a misspelt key is refused by serve")

@@ -19,6 +19,41 @@ public enum ServiceConfigurationCheck {
         guard problems.isEmpty else { throw Failed(problems: problems.map { "\(configFile): \($0)" }) }
     }
 
+    /// Checks the `TOWNSHIP_*` variables of known keys: the configuration reader would replace
+    /// a value it cannot parse (`TOWNSHIP_RPC_PORT=seventeen`) by the default, silently.
+    public static func checkEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                                        knownKeys: [String: ConfigurationValueKind]) throws {
+        var problems: [String] = []
+        for (key, kind) in knownKeys.sorted(by: { $0.key < $1.key }) {
+            let name = environmentName(of: key)
+            guard let value = environment[name] else { continue }
+            switch kind {
+            case .integer where Int(value.trimmingCharacters(in: .whitespaces)) == nil:
+                problems.append("\(name) (\(key)) must be an integer, not \"\(value)\"")
+            case .boolean where !["true", "false", "yes", "no", "1", "0"].contains(value.lowercased()):
+                problems.append("\(name) (\(key)) must be true or false, not \"\(value)\"")
+            default: break
+            }
+        }
+        guard problems.isEmpty else { throw Failed(problems: problems) }
+    }
+
+    /// The variable swift-configuration reads for a key: `rpc.drainSeconds` is
+    /// `TOWNSHIP_RPC_DRAIN_SECONDS` (camelCase split, upper case, non-alphanumerics to '_').
+    public static func environmentName(of key: String) -> String {
+        let components = key.split(separator: ".").map { component -> String in
+            var out = ""
+            var previous: Character?
+            for c in component {
+                if let p = previous, p.isLowercase, c.isUppercase { out += "_" }
+                out.append(c)
+                previous = c
+            }
+            return out.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        }
+        return (["TOWNSHIP"] + components).joined(separator: "_")
+    }
+
     /// Checks that each file the settings name can be read by this process.
     public static func checkReadable(_ files: [(key: String, path: String)]) throws {
         var problems: [String] = []

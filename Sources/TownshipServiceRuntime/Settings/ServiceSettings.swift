@@ -75,6 +75,7 @@ public struct ServiceSettings: Sendable {
     public static func checked(serviceName: String, defaultPort: Int, defaultMetricsPort: Int, configFile: String?,
                                knownKeys: [String: ConfigurationValueKind] = knownKeys) async throws -> (ServiceSettings, ConfigReader) {
         try ServiceConfigurationCheck.checkFile(configFile, knownKeys: knownKeys)
+        try ServiceConfigurationCheck.checkEnvironment(knownKeys: knownKeys)
         let reader = try await ConfigurationSources.reader(configFile: configFile)
         let settings = try ServiceSettings(serviceName: serviceName, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort, config: reader)
         try ServiceConfigurationCheck.checkReadable(settings.referencedFiles)
