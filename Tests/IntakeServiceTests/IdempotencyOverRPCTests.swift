@@ -85,4 +85,31 @@ struct IdempotencyOverRPCTests {
         } catch { await live.stop(); throw error }
         await live.stop()
     }
+
+    @Test("an upload retried with the same key attaches once and answers the first reply")
+    func uploadRetry() async throws {
+        let live = try await LiveIntake()
+        do {
+            let id = try await live.submit().ticket.id
+            let content = AttachmentsOverRPCTests.content(30_000)
+            let path = Township_Intake_V1_Intake.uploadAttachment.path
+            func upload(_ metadata: Township_Intake_V1_UploadAttachmentRequest) async throws -> Township_Intake_V1_UploadAttachmentResponse {
+                try await live.gateway.clientStreaming(path, ([metadata] + AttachmentsOverRPCTests.chunks(content)).asStream,
+                                                       as: Township_Intake_V1_UploadAttachmentResponse.self,
+                                                       options: LiveIntake.options(Fixture.workerA, key: "upload-1"))
+            }
+            let metadata = AttachmentsOverRPCTests.metadata(id, content)
+            let first = try await upload(metadata)
+            let retry = try await upload(metadata)
+            #expect(retry == first)
+            let ticket = try await live.getTicket(id)
+            #expect(ticket.ticket.attachments.map(\.id) == [first.attachment.id])
+            #expect(ticket.timeline.filter { $0.action == .attach }.count == 1)
+            var renamed = metadata
+            renamed.metadata.fileName = "另一张.jpg"
+            let reused = await rpcFailure { _ = try await upload(renamed) }
+            #expect(reused?.status == .invalidArgument)
+        } catch { await live.stop(); throw error }
+        await live.stop()
+    }
 }

@@ -124,7 +124,9 @@ public actor AttachmentService {
 
     /// Completes the upload if size and hash match; the file is in place and recorded when this returns.
     /// `expectedSHA256` nil: the client did not give one, so only the size is checked.
-    public func finishUpload(_ sessionID: SessionID, expectedSHA256: String?, by principal: Principal) async throws -> AttachmentInfo {
+    /// `once`: the call's idempotency key, and how to encode its reply, recorded with the attachment.
+    public func finishUpload(_ sessionID: SessionID, expectedSHA256: String?, by principal: Principal,
+                             once: UploadIdempotency? = nil) async throws -> AttachmentInfo {
         let session = try openSession(sessionID, principal)
         sessions[sessionID] = nil  // no further chunks, whatever happens next
         let partial = session.partialURL
@@ -154,10 +156,11 @@ public actor AttachmentService {
         let info = AttachmentInfo(id: session.id, ticketID: session.ticketID, mediaType: session.mediaType, fileName: session.fileName,
                                   size: session.received, sha256: actual, uploadedBy: principal.userID, createdAt: clock.now())
         do {
+            let record = try once.map { IdempotentRecord(claim: $0.claim, reply: try $0.reply(info)) }
             if info.ticketID == nil {
-                try await store.recordUnclaimedAttachment(info, by: principal)
+                try await store.recordUnclaimedAttachment(info, by: principal, once: record)
             } else {
-                try await store.recordAttachment(info, by: principal)
+                try await store.recordAttachment(info, by: principal, once: record)
             }
         } catch {
             // Not recorded, so not attached: take the file back out.
@@ -229,6 +232,15 @@ public actor AttachmentService {
         guard !fileName.contains("/"), !fileName.contains("\\"), !fileName.contains("\0"), fileName != ".", fileName != ".." else {
             throw IntakeError.attachment(.invalidFileName("must not contain path separators"))
         }
+    }
+}
+
+/// An upload made with an idempotency key: the key, and the reply to record with the attachment.
+public struct UploadIdempotency: Sendable {
+    public var claim: IdempotencyClaim
+    public var reply: @Sendable (AttachmentInfo) throws -> [UInt8]
+    public init(claim: IdempotencyClaim, reply: @escaping @Sendable (AttachmentInfo) throws -> [UInt8]) {
+        self.claim = claim; self.reply = reply
     }
 }
 

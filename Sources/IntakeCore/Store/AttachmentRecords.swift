@@ -13,7 +13,7 @@ extension SQLiteTicketStore {
     }
 
     /// Records a file already in place, with its ledger event, in one transaction.
-    public func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
+    public func recordAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws {
         let scope = try VisibilityScope(for: principal)
         guard let ticketID = info.ticketID else { throw IntakeError.invalidInput("attachment \(info.id) names no ticket") }
         try await pool.write { db in
@@ -31,6 +31,7 @@ extension SQLiteTicketStore {
                                          details: ["attachment": info.id, "sha256": info.sha256, "size": String(info.size),
                                                    "media_type": info.mediaType, "file_name": info.fileName])
             _ = try TicketPersistence.appendLedger(ticketID: ticketID, draft: draft, db: db)
+            try record(once, db: db)
         }
         changeSignal.notify()
     }

@@ -26,6 +26,13 @@ public struct ActionOutcome: Sendable {
     public var event: LedgerEvent
 }
 
+/// A completed call's key and reply, to record with the call's own writes.
+public struct IdempotentRecord: Sendable {
+    public var claim: IdempotencyClaim
+    public var reply: [UInt8]
+    public init(claim: IdempotencyClaim, reply: [UInt8]) { self.claim = claim; self.reply = reply }
+}
+
 /// The reply a call answered with, and whether it was recorded earlier (a retry).
 public struct IdempotentReply: Sendable {
     public var bytes: [UInt8]
@@ -67,6 +74,18 @@ enum IdempotentCalls {
 }
 
 extension SQLiteTicketStore {
+    public func recordedReply(for claim: IdempotencyClaim) async throws -> [UInt8]? {
+        let notBefore = clock.now().addingTimeInterval(-configuration.idempotencyRetention)
+        return try await pool.read { db in try IdempotentCalls.recordedReply(claim, notBefore: notBefore, db: db) }
+    }
+
+    /// Records `once` in the caller's write transaction (the call's own writes are in it).
+    func record(_ once: IdempotentRecord?, db: Database) throws {
+        guard let once else { return }
+        let now = clock.now()
+        try IdempotentCalls.record(once.claim, reply: once.reply, at: now, notBefore: now.addingTimeInterval(-configuration.idempotencyRetention), db: db)
+    }
+
     public typealias ReplyEncoder = @Sendable (ActionOutcome) throws -> [UInt8]
 
     /// `perform`, once per claim: a retry within the retention answers the first reply without

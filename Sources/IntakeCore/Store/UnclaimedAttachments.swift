@@ -47,13 +47,14 @@ enum UnclaimedAttachments {
 }
 
 extension SQLiteTicketStore {
-    public func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
+    public func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO unclaimed_attachment (id, uploaded_by, uploader_role, media_type, file_name, size, sha256, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [info.id, principal.userID, principal.role.rawValue, info.mediaType, info.fileName, info.size,
                                  info.sha256, RowCoding.millis(info.createdAt)])
+            try record(once, db: db)
         }
     }
 
