@@ -57,7 +57,27 @@ enum IntakeEnvironment {
     static func settings(configFile: String?) async throws -> (service: ServiceSettings, intake: IntakeSettings) {
         let (settings, reader) = try await ServiceSettings.checked(
             serviceName: serviceName, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort, configFile: configFile, knownKeys: knownKeys)
-        return (settings, try IntakeSettings(config: reader, configFile: configFile, stateDirectory: settings.stateDirectory))
+        let intake = try IntakeSettings(config: reader, configFile: configFile, stateDirectory: settings.stateDirectory)
+        try checkKeyFile(intake.checkpointKeyFile)
+        return (settings, intake)
+    }
+
+    /// The checkpoint key must be private if it exists, and creatable if not.
+    static func checkKeyFile(_ path: String) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            let mode = (try? fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
+            guard mode & 0o077 == 0, fm.isReadableFile(atPath: path) else {
+                throw ServiceConfigurationCheck.Failed(problems: [
+                    "ledger.checkpointKeyFile: '\(path)' must be readable by this user alone (mode \(String(mode, radix: 8)); chmod 600 it)"])
+            }
+        } else {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard fm.isWritableFile(atPath: parent) else {
+                throw ServiceConfigurationCheck.Failed(problems: [
+                    "ledger.checkpointKeyFile: '\(path)' does not exist and '\(parent)' is not writable: create the key (deploy/intake.example.md)"])
+            }
+        }
     }
 
     struct StoreUnavailable: Error, CustomStringConvertible {

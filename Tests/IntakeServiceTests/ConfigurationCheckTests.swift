@@ -81,6 +81,20 @@ struct ConfigurationCheckTests {
         #expect(outcome.stderr.contains("TOWNSHIP_RPC_DRAIN_SECONDS (rpc.drainSeconds) must be an integer, not \"soon\""), "\(outcome.stderr)")
     }
 
+    @Test("a checkpoint key others may read is refused")
+    func sharedKeyFile() async throws {
+        let (directory, path) = try Self.configuration()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = directory.appendingPathComponent("intake-ledger.key")
+        try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        for command in ["check-config", "serve"] {
+            guard let outcome = try await Self.intake([command, "--config", path]) else { return }
+            #expect(outcome.status != 0, "\(command)")
+            #expect(outcome.stderr.contains("ledger.checkpointKeyFile: '\(key.path)' must be readable by this user alone (mode 644"), "\(command): \(outcome.stderr)")
+        }
+    }
+
     @Test("a misspelt key is refused by serve")
     func unknownKey() async throws {
         let (directory, path) = try Self.configuration { config in

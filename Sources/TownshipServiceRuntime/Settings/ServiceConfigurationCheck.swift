@@ -10,6 +10,7 @@ public enum ServiceConfigurationCheck {
     public struct Failed: Error, CustomStringConvertible {
         public var problems: [String]
         public var description: String { problems.joined(separator: "\n") }
+        public init(problems: [String]) { self.problems = problems }
     }
 
     /// Checks the JSON file (when one is given) against `knownKeys`.
