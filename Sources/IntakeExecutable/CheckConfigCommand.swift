@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import TownshipServiceRuntime
 
-/// Validates a configuration file: JSON, known keys only (keys starting with "_" are comments),
-/// each of the right kind, values the service accepts. Exits non-zero on any error.
+/// Validates a configuration file with the same typed check `serve` runs before it starts:
+/// JSON, known keys only (keys starting with "_" are comments), each of the right kind, values
+/// the service accepts, the certificate files readable, the state directory writable.
+/// Exits non-zero naming every problem.
 struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate an intake configuration file.")
 
@@ -11,18 +13,16 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
-        let problems = ConfigurationFileCheck.problems(inFile: config, knownKeys: ServiceSettings.knownKeys)
-        if problems.isEmpty {
-            do {
-                let settings = try await IntakeEnvironment.settings(configFile: config)
-                print("\(config): OK (rpc \(settings.rpcHost):\(settings.rpcPort), state \(settings.stateDirectory))")
-                return
-            } catch {
-                print("\(config): \(error)")
+        do {
+            let (settings, _) = try await IntakeEnvironment.settings(configFile: config)
+            print("\(config): OK (rpc \(settings.rpcHost):\(settings.rpcPort), state \(settings.stateDirectory))")
+        } catch {
+            // One line per problem, each naming the file once.
+            for line in "\(error)".split(separator: "\n") {
+                let text = line.hasPrefix("\(config): ") ? String(line) : "\(config): \(line)"
+                FileHandle.standardError.write(Data("\(text)\n".utf8))
             }
-        } else {
-            for p in problems { print("\(config): \(p)") }
+            throw ExitCode(1)
         }
-        throw ExitCode(1)
     }
 }

@@ -24,10 +24,10 @@ struct SeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await IntakeEnvironment.settings(configFile: config)
+        let (settings, intake) = try await IntakeEnvironment.settings(configFile: config)
         var logger = Logger(label: "intake.seed")
         logger.logLevel = .warning
-        let store = try IntakeEnvironment.openStore(settings, logger: logger)
+        let store = try IntakeEnvironment.openStore(settings, intake: intake, logger: logger)
         let existing = try await store.ledgerHeadPosition()
         if existing > 0 && !force {
             throw ValidationError("\(settings.stateDirectory) already holds ledger events (head position \(existing)); refusing to seed twice (use --force)")

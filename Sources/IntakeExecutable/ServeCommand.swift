@@ -12,10 +12,22 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let settings = try await IntakeEnvironment.settings(configFile: config)
+        do {
+            try await serve()
+        } catch {
+            // One line an operator reads in the journal, naming the file, key, path or port at fault.
+            for line in "\(error)".split(separator: "\n") {
+                FileHandle.standardError.write(Data("intake: \(line)\n".utf8))
+            }
+            throw ExitCode.failure
+        }
+    }
+
+    private func serve() async throws {
+        let (settings, intake) = try await IntakeEnvironment.settings(configFile: config)
         let registry = TownshipServiceRunner.bootstrap(logLevel: settings.logLevel)
         let logger = Logger(label: "intake")
-        let store = try IntakeEnvironment.openStore(settings, logger: Logger(label: "intake.store"))
+        let store = try IntakeEnvironment.openStore(settings, intake: intake, logger: Logger(label: "intake.store"))
         if store.referenceData().villages.isEmpty {
             logger.warning("no reference data yet: run `intake seed` first, or submissions will name unknown villages")
         }
@@ -27,9 +39,14 @@ struct ServeCommand: AsyncParsableCommand {
                                     callerPolicy: settings.callerPolicy)
         let scheduler = DeadlineScheduler(store: store, clock: SystemClock(), policy: store.configuration.reminderPolicy,
                                           interval: 60) { notice in
-            logger.notice("deadline notice", metadata: ["ticket": "\(notice.ticketNumber)", "kind": "\(notice.kind)"])
+            // Each notice is in the ledger; the scheduler logs one line of counts per pass.
+            logger.debug("deadline notice", metadata: ["ticket": "\(notice.ticketNumber)", "kind": "\(notice.kind)"])
         }
         try await TownshipServiceRunner.run(settings: settings, router: service.makeRouter(), registry: registry,
-                                            domainServices: [DeadlineSchedulerService(scheduler: scheduler)], logger: logger)
+                                            domainServices: [
+                                                // First: stops last, so its final checkpoint follows every write.
+                                                LedgerCheckpointService(store: store, clock: SystemClock(), interval: Double(intake.checkpointSeconds)),
+                                                DeadlineSchedulerService(scheduler: scheduler),
+                                            ], logger: logger)
     }
 }

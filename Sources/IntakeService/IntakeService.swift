@@ -45,23 +45,7 @@ public struct IntakeService: Sendable {
         }
     }
 
-    /// The service's own reads after a change already authorized (a department that returned a
-    /// ticket no longer sees it, but its answer still carries the ticket and the event).
-    static let readBack = IntakeCore.Principal.scheduler
-
-    /// The answer of every workflow call: the ticket as the caller sees it and the event just appended.
-    func actionResponse(_ view: TicketView) async throws -> Township_Intake_V1_TicketActionResponse {
-        let timeline = try await store.timeline(view.ticket.id, for: Self.readBack)
-        var response = Township_Intake_V1_TicketActionResponse()
-        response.ticket = TicketMapping.ticket(view, version: Int64(timeline.count), now: clock.now())
-        if let last = timeline.last { response.event = LedgerEventMapping.event(last) }
-        return response
-    }
-
     static func ticketID(_ wire: Township_Common_V1_TicketId, field: String = "ticket_id") throws -> TicketID {
-        guard let id = TicketID(wire.value), id > 0 else {
-            throw ServiceError.invalidArgument(field: field, wire.value.isEmpty ? "is required" : "'\(wire.value)' is not a ticket id")
-        }
-        return id
+        try WireIDs.ticketID(wire, field: field)
     }
 }

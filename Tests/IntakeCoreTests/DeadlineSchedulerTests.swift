@@ -102,11 +102,44 @@ import Testing
         _ = try await h.ticket(in: .accepted, category: "pension")
         h.clock.set(Fixture.at(2026, 3, 6, 1))
         let inbox = Inbox()
-        let s = DeadlineScheduler(store: h.store, clock: h.clock, interval: 60) { inbox.add($0) }
+        // Each notice is announced as it is handed out: the test waits for the event, not a time.
+        let (handed, announce) = AsyncStream<Void>.makeStream()
+        let s = DeadlineScheduler(store: h.store, clock: h.clock, interval: 60) { inbox.add($0); announce.yield() }
         let task = Task { await s.run() }
-        for _ in 0..<500 where inbox.all.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        var count = 0
+        for await _ in handed { count += 1; if count == 2 { break } }
+        // The loop now waits for the manual clock, which no one moves: cancellation must end it.
         task.cancel()
         await task.value
         #expect(inbox.all.map(\.kind) == [.overdue, .escalation(level: 1)])
+    }
+
+    @Test func theLoopWakesWhenTheClockReachesTheNextPass() async throws {
+        let h = try await Harness()
+        _ = try await h.ticket(in: .accepted, category: "pension")
+        let (handed, announce) = AsyncStream<DeadlineNotice>.makeStream()
+        let s = DeadlineScheduler(store: h.store, clock: h.clock, interval: 60) { announce.yield($0) }
+        let task = Task { await s.run() }
+        // First pass at Monday 10:00 emits nothing; the loop sleeps until 10:01 on the manual clock.
+        await h.clock.waitForSleepers(1)
+        h.clock.set(Fixture.at(2026, 3, 6, 1))
+        var kinds: [DeadlineNoticeKind] = []
+        for await notice in handed { kinds.append(notice.kind); if kinds.count == 2 { break } }
+        task.cancel()
+        await task.value
+        #expect(kinds == [.overdue, .escalation(level: 1)])
+    }
+
+    @Test func aPassIsSummarisedByKind() async throws {
+        let h = try await Harness()
+        for _ in 0..<3 { _ = try await h.ticket(in: .accepted, category: "pension") }
+        _ = try await h.ticket(in: .accepted, category: "safety-hazard")
+        h.clock.set(Fixture.at(2026, 3, 2, 22, 0))  // the urgent ticket's 2 h reminder
+        let reminders = DeadlinePassSummary(try await scheduler(h, Inbox()).runOnce())
+        #expect(reminders.reminders == 1 && reminders.overdue == 0 && reminders.escalations == 0, "\(reminders)")
+        h.clock.set(Fixture.at(2026, 3, 6, 1))  // all four overdue, each escalated once
+        let overdue = DeadlinePassSummary(try await scheduler(h, Inbox()).runOnce())
+        #expect(overdue.reminders == 0 && overdue.overdue == 4 && overdue.escalations == 4, "\(overdue)")
+        #expect(overdue.metadata == ["reminders": "0", "overdue": "4", "escalations": "4"])
     }
 }

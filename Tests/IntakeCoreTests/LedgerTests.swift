@@ -149,7 +149,8 @@ import Testing
             do { for try await _ in stream { n += 1 } } catch is CancellationError {}
             return n
         }
-        try await Task.sleep(for: .milliseconds(100))
+        // Until the tail is waiting for a change (an event, not a delay).
+        while h.store.changeSignal.waiterCount == 0 { await Task.yield() }
         let start = ContinuousClock.now
         reader.cancel()
         #expect(try await reader.value == 0)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 @testable import IntakeCore
@@ -70,11 +71,12 @@ struct Harness: Sendable {
     let clock: ManualClock
     let store: SQLiteTicketStore
 
-    init(start: Date = Fixture.monday, configuration: IntakeConfiguration? = nil, dir: TempDirectory? = nil) async throws {
+    init(start: Date = Fixture.monday, configuration: IntakeConfiguration? = nil, dir: TempDirectory? = nil,
+         checkpointKey: SymmetricKey? = nil) async throws {
         self.dir = try dir ?? TempDirectory()
         clock = ManualClock(start)
         let config = configuration ?? IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar)
-        store = try SQLiteTicketStore(path: self.dir.databasePath, configuration: config, clock: clock)
+        store = try SQLiteTicketStore(path: self.dir.databasePath, configuration: config, clock: clock, checkpointKey: checkpointKey)
         if store.referenceData().villages.isEmpty {
             try await store.replaceReferenceData(Fixture.reference, by: Fixture.admin)
         }

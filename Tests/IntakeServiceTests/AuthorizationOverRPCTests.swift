@@ -42,8 +42,13 @@ struct AuthorizationOverRPCTests {
             #expect(await rpcFailure {
                 _ = try await live.gateway.unary(path, request, as: Township_Intake_V1_ListVillagesResponse.self, options: garbage)
             }?.status == .unauthenticated)
+            // A principal that parses but has ROLE_UNSPECIFIED may do nothing (principal.proto).
             #expect(await rpcFailure {
                 _ = try await live.call(Township_Intake_V1_Intake.listVillages, request, as: Fixture.principal("x", .unspecified))
+            }?.status == .permissionDenied)
+            // A principal without a user id names nobody.
+            #expect(await rpcFailure {
+                _ = try await live.call(Township_Intake_V1_Intake.listVillages, request, as: Fixture.principal("", .leader))
             }?.status == .unauthenticated)
             // The gateway with a valid principal gets through.
             let villages = try await live.call(Township_Intake_V1_Intake.listVillages, request, as: Fixture.resident)

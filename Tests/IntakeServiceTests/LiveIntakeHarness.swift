@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import IntakeCore
@@ -99,8 +100,11 @@ final class LiveIntake: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualClock(start)
         store = try SQLiteTicketStore(path: directory.appendingPathComponent("intake.sqlite").path,
-                                      configuration: IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar), clock: clock)
+                                      configuration: IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar), clock: clock,
+                                      checkpointKey: SymmetricKey(size: .bits256))
         try await store.replaceReferenceData(Fixture.reference, by: IntakeCore.Principal(userID: "setup", role: .admin))
+        // As `intake serve` does on start (LedgerCheckpointService): the first signed checkpoint.
+        try await store.writeCheckpoint()
         attachments = try AttachmentService(store: store, directory: directory.appendingPathComponent("attachments"),
                                             limits: AttachmentLimits(maxFileSize: 1_000_000, maxChunkSize: 64 * 1024), clock: clock)
         let service = IntakeService(store: store, attachments: attachments, callerPolicy: CallerPolicy(

@@ -84,11 +84,22 @@ struct WorkflowOverRPCTests {
                 let after = try await live.getTicket(id).ticket
                 #expect(after.version == before.version && after.status == before.status, "\(name) changed the ticket")
             }
-            // Bad input is INVALID_ARGUMENT with a field violation.
-            var bad = Township_Intake_V1_AcceptTicketRequest()
-            bad.ticketID.value = "not-a-number"
-            let invalid = await rpcFailure { _ = try await live.call(Township_Intake_V1_Intake.acceptTicket, bad, as: Fixture.admin) }
-            #expect(invalid?.status == .invalidArgument)
+            // An id breaking ids.proto's rules is INVALID_ARGUMENT with a field violation; a
+            // well-formed id naming nothing is NOT_FOUND, whatever its shape (ids are opaque).
+            for malformed in ["bad id!", String(repeating: "7", count: 65), "票1"] {
+                var bad = Township_Intake_V1_AcceptTicketRequest()
+                bad.ticketID.value = malformed
+                bad.classification.categoryID.value = "pension"
+                let invalid = await rpcFailure { _ = try await live.call(Township_Intake_V1_Intake.acceptTicket, bad, as: Fixture.admin) }
+                #expect(invalid?.status == .invalidArgument, "\(malformed)")
+            }
+            for opaque in ["not-a-number", "0", "-1", "T:2026.7", "007"] {
+                var unknown = Township_Intake_V1_AcceptTicketRequest()
+                unknown.ticketID.value = opaque
+                unknown.classification.categoryID.value = "pension"
+                let failure = await rpcFailure { _ = try await live.call(Township_Intake_V1_Intake.acceptTicket, unknown, as: Fixture.admin) }
+                #expect(failure?.status == .notFound && failure?.reason == "TICKET_NOT_FOUND", "\(opaque): \(String(describing: failure))")
+            }
             var missing = Township_Common_V1_TicketId(); missing.value = "999999"
             #expect(await rpcFailure { _ = try await live.accept(missing) }?.status == .notFound)
         } catch { await live.stop(); throw error }

@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func serve() async throws {
+        try ServiceConfigurationCheck.checkFile(config, knownKeys: GatewaySettings.knownKeys)
         let (settings, level) = try await GatewayEnvironment.settings(configFile: config)
         let registry = TownshipServiceRunner.bootstrap(logLevel: level)
         let logger = Logger(label: "township.gateway")

@@ -3,7 +3,8 @@ import Foundation
 /// A stored photo, kiosk video or audio recording attached to a ticket.
 public struct AttachmentInfo: Sendable, Hashable {
     public var id: String
-    public var ticketID: TicketID
+    /// Nil while it waits to be named in a submission (uploaded without a ticket).
+    public var ticketID: TicketID?
     public var mediaType: String
     public var fileName: String
     public var size: Int64
@@ -19,10 +20,16 @@ public struct AttachmentLimits: Sendable, Hashable {
     public var maxChunkSize: Int
     public var maxOpenSessions: Int
     public var allowedMediaTypes: Set<String>
+    /// How long an attachment uploaded without a ticket waits to be named in a submission
+    /// before it is deleted (intake.proto AttachmentUpload.ticket_id: 24 hours).
+    public var unclaimedRetention: TimeInterval
+    /// Attachments one submission may name (intake.proto Submission.attachment_ids).
+    public static let maxPerSubmission = 20
     public init(maxFileSize: Int64 = 64 * 1024 * 1024, maxChunkSize: Int = 1024 * 1024, maxOpenSessions: Int = 256,
-                allowedMediaTypes: Set<String> = AttachmentLimits.defaultMediaTypes) {
+                allowedMediaTypes: Set<String> = AttachmentLimits.defaultMediaTypes, unclaimedRetention: TimeInterval = 24 * 3600) {
         self.maxFileSize = maxFileSize; self.maxChunkSize = maxChunkSize
         self.maxOpenSessions = maxOpenSessions; self.allowedMediaTypes = allowedMediaTypes
+        self.unclaimedRetention = unclaimedRetention
     }
     public static let defaultMediaTypes: Set<String> = [
         "image/jpeg", "image/png", "image/heic", "image/webp",

@@ -15,7 +15,7 @@ public actor AttachmentService {
 
     struct Session {
         let id: SessionID
-        let ticketID: TicketID
+        let ticketID: TicketID?
         let owner: Principal
         let declaredSize: Int64
         let mediaType: String
@@ -50,6 +50,7 @@ public actor AttachmentService {
     /// complete files without a database record come from a crash between rename and commit.
     public func cleanUpOnStartup() async throws -> (stalePartialFiles: Int, orphanedFiles: Int) {
         let fm = FileManager.default
+        try await expireUnclaimed()
         var partials = 0
         let openPartials = Set(sessions.values.map { $0.partialURL.lastPathComponent })
         for name in try fm.contentsOfDirectory(atPath: partialDirectory.path) where !openPartials.contains(name) {
@@ -66,9 +67,12 @@ public actor AttachmentService {
         return (partials, orphans)
     }
 
-    public func beginUpload(ticketID: TicketID, declaredSize: Int64, mediaType: String, fileName: String,
+    /// `ticketID` nil: the attachment waits, for `limits.unclaimedRetention`, to be named in a
+    /// submission by the same user; only those who may file tickets upload that way.
+    public func beginUpload(ticketID: TicketID?, declaredSize: Int64, mediaType: String, fileName: String,
                             by principal: Principal) async throws -> SessionID {
         expireIdleSessions()
+        try await expireUnclaimed()
         guard declaredSize > 0 else { throw IntakeError.invalidInput("declared size must be positive, got \(declaredSize)") }
         guard declaredSize <= limits.maxFileSize else {
             throw IntakeError.attachment(.tooLarge(declared: declaredSize, limit: limits.maxFileSize))
@@ -77,7 +81,11 @@ public actor AttachmentService {
         guard limits.allowedMediaTypes.contains(type) else { throw IntakeError.attachment(.unsupportedMediaType(mediaType)) }
         try Self.validate(fileName: fileName)
         guard sessions.count < limits.maxOpenSessions else { throw IntakeError.attachment(.tooManySessions(limit: limits.maxOpenSessions)) }
-        _ = try await store.authorizeAttachment(to: ticketID, by: principal)
+        if let ticketID {
+            _ = try await store.authorizeAttachment(to: ticketID, by: principal)
+        } else {
+            try ActionPolicy.authorizeUnattachedUpload(by: principal)
+        }
 
         let id = UUID().uuidString.lowercased()
         let url = partialDirectory.appendingPathComponent(id + ".part")
@@ -115,7 +123,10 @@ public actor AttachmentService {
     }
 
     /// Completes the upload if size and hash match; the file is in place and recorded when this returns.
-    public func finishUpload(_ sessionID: SessionID, expectedSHA256: String, by principal: Principal) async throws -> AttachmentInfo {
+    /// `expectedSHA256` nil: the client did not give one, so only the size is checked.
+    /// `once`: the call's idempotency key, and how to encode its reply, recorded with the attachment.
+    public func finishUpload(_ sessionID: SessionID, expectedSHA256: String?, by principal: Principal,
+                             once: UploadIdempotency? = nil) async throws -> AttachmentInfo {
         let session = try openSession(sessionID, principal)
         sessions[sessionID] = nil  // no further chunks, whatever happens next
         let partial = session.partialURL
@@ -128,7 +139,7 @@ public actor AttachmentService {
             try fail(.sizeMismatch(declared: session.declaredSize, received: session.received))
         }
         let actual = LedgerHasher.hex(session.hasher.finalize())
-        guard actual == expectedSHA256.lowercased() else { try fail(.hashMismatch(expected: expectedSHA256.lowercased(), actual: actual)) }
+        if let expected = expectedSHA256?.lowercased(), actual != expected { try fail(.hashMismatch(expected: expected, actual: actual)) }
         do {
             try session.handle.synchronize()
             try session.handle.close()
@@ -145,7 +156,12 @@ public actor AttachmentService {
         let info = AttachmentInfo(id: session.id, ticketID: session.ticketID, mediaType: session.mediaType, fileName: session.fileName,
                                   size: session.received, sha256: actual, uploadedBy: principal.userID, createdAt: clock.now())
         do {
-            try await store.recordAttachment(info, by: principal)
+            let record = try once.map { IdempotentRecord(claim: $0.claim, reply: try $0.reply(info)) }
+            if info.ticketID == nil {
+                try await store.recordUnclaimedAttachment(info, by: principal, once: record)
+            } else {
+                try await store.recordAttachment(info, by: principal, once: record)
+            }
         } catch {
             // Not recorded, so not attached: take the file back out.
             try? FileManager.default.removeItem(at: final)
@@ -196,6 +212,13 @@ public actor AttachmentService {
         try? FileManager.default.removeItem(at: session.partialURL)
     }
 
+    /// Deletes attachments uploaded without a ticket that no submission named in time.
+    func expireUnclaimed() async throws {
+        let expired = try await store.expireUnclaimedAttachments(before: clock.now().addingTimeInterval(-limits.unclaimedRetention))
+        for id in expired { try? FileManager.default.removeItem(at: filesDirectory.appendingPathComponent(id)) }
+        if !expired.isEmpty { logger.notice("deleted \(expired.count) attachments no submission named within \(Int(limits.unclaimedRetention)) s") }
+    }
+
     /// An upload the client stopped feeding (a dropped connection) is an interrupted upload.
     public func expireIdleSessions() {
         let cutoff = clock.now().addingTimeInterval(-idleTimeout)
@@ -209,6 +232,15 @@ public actor AttachmentService {
         guard !fileName.contains("/"), !fileName.contains("\\"), !fileName.contains("\0"), fileName != ".", fileName != ".." else {
             throw IntakeError.attachment(.invalidFileName("must not contain path separators"))
         }
+    }
+}
+
+/// An upload made with an idempotency key: the key, and the reply to record with the attachment.
+public struct UploadIdempotency: Sendable {
+    public var claim: IdempotencyClaim
+    public var reply: @Sendable (AttachmentInfo) throws -> [UInt8]
+    public init(claim: IdempotencyClaim, reply: @escaping @Sendable (AttachmentInfo) throws -> [UInt8]) {
+        self.claim = claim; self.reply = reply
     }
 }
 

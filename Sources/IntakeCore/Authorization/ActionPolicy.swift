@@ -54,6 +54,14 @@ public enum ActionPolicy {
         }
     }
 
+    /// An upload without a ticket is the first step of a submission: for those who may file one.
+    public static func authorizeUnattachedUpload(by principal: Principal) throws(IntakeError) {
+        switch principal.role {
+        case .admin, .leader, .gridWorker, .resident: return
+        default: throw .permissionDenied("role '\(principal.role.rawValue)' may not file intake tickets, so may not upload for one")
+        }
+    }
+
     /// The full phone number is for the accountable owner and the reporter themselves.
     static func seesFullPhone(_ ticket: Ticket, principal: Principal) -> Bool {
         if let owner = ticket.ownerUserID, owner == principal.userID { return true }

@@ -13,6 +13,9 @@ final class LedgerChangeSignal: Sendable {
 
     var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// Tails waiting for a change now (tests wait for this instead of sleeping).
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
+
     func notify() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.generation &+= 1

@@ -9,6 +9,11 @@ public enum IntakeError: Error, Equatable, CustomStringConvertible {
     case referenceData(ReferenceDataError)
     /// The caller acted on the ticket as it was at `expected` (its ledger length), but it has moved on.
     case versionMismatch(ticket: TicketID, current: Int64, expected: Int64)
+    /// Transient: nothing was stored, and the same call may succeed if retried after a backoff
+    /// (the write's transaction was rolled back under it, e.g. disk full or I/O error).
+    case unavailable(String)
+    /// A limit of the service was hit (a queue is full); retry after a backoff.
+    case overloaded(String)
 
     public var description: String {
         switch self {
@@ -21,6 +26,8 @@ public enum IntakeError: Error, Equatable, CustomStringConvertible {
         case .referenceData(let e): e.description
         case .versionMismatch(let ticket, let current, let expected):
             "ticket \(ticket) is at version \(current), not \(expected): reload it and try again"
+        case .unavailable(let why): "unavailable: \(why)"
+        case .overloaded(let why): "overloaded: \(why)"
         }
     }
 }

@@ -58,12 +58,14 @@ public struct NewTicket: Sendable, Hashable {
     public var categoryID: CategoryID?
     public var description: String
     public var priority: Priority
+    /// Attachments the same user uploaded beforehand without a ticket, claimed by this submission.
+    public var attachmentIDs: [String]
     public init(channel: Channel, reporter: Reporter, villageID: VillageID, gridID: GridID? = nil,
                 location: GeoPoint? = nil, address: String? = nil, categoryID: CategoryID? = nil,
-                description: String, priority: Priority = .normal) {
+                description: String, priority: Priority = .normal, attachmentIDs: [String] = []) {
         self.channel = channel; self.reporter = reporter; self.villageID = villageID; self.gridID = gridID
         self.location = location; self.address = address; self.categoryID = categoryID
-        self.description = description; self.priority = priority
+        self.description = description; self.priority = priority; self.attachmentIDs = attachmentIDs
     }
 }
 

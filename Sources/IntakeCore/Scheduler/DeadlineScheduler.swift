@@ -19,11 +19,15 @@ public actor DeadlineScheduler {
         self.logger = logger; self.onNotice = onNotice
     }
 
-    /// One pass: emits (records, then hands to `onNotice`) everything due by the clock's now.
+    /// One pass: emits (records, then hands to `onNotice`) everything due by the clock's now,
+    /// and logs one line of counts (the first pass after downtime can emit hundreds of notices;
+    /// each is for `onNotice` to log at debug level).
     @discardableResult
     public func runOnce() async throws -> [DeadlineNotice] {
         let notices = try await store.emitDueDeadlineNotices(now: clock.now(), policy: policy, limit: 500)
         for notice in notices { await onNotice(notice) }
+        let summary = DeadlinePassSummary(notices)
+        logger.log(level: notices.isEmpty ? .debug : .info, "deadline pass", metadata: summary.metadata)
         return notices
     }
 

@@ -13,10 +13,11 @@ extension SQLiteTicketStore {
     }
 
     /// Records a file already in place, with its ledger event, in one transaction.
-    public func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
+    public func recordAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws {
         let scope = try VisibilityScope(for: principal)
+        guard let ticketID = info.ticketID else { throw IntakeError.invalidInput("attachment \(info.id) names no ticket") }
         try await pool.write { db in
-            let ticket = try Self.loadVisibleTicket(info.ticketID, scope: scope, db: db)
+            let ticket = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
             guard !TicketStatus.terminal.contains(ticket.status) else {
                 throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
             }
@@ -29,7 +30,8 @@ extension SQLiteTicketStore {
                                          action: .attach, note: nil,
                                          details: ["attachment": info.id, "sha256": info.sha256, "size": String(info.size),
                                                    "media_type": info.mediaType, "file_name": info.fileName])
-            _ = try TicketPersistence.appendLedger(ticketID: info.ticketID, draft: draft, db: db)
+            _ = try TicketPersistence.appendLedger(ticketID: ticketID, draft: draft, db: db)
+            try record(once, db: db)
         }
         changeSignal.notify()
     }
@@ -38,15 +40,20 @@ extension SQLiteTicketStore {
         let scope = try VisibilityScope(for: principal)
         return try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM attachment WHERE id = ?", arguments: [id]) else {
+                // Not attached yet: only its uploader knows it exists.
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM unclaimed_attachment WHERE id = ? AND uploaded_by = ?",
+                                              arguments: [id, principal.userID]) {
+                    return UnclaimedAttachments.info(row)
+                }
                 throw IntakeError.notFound("attachment \(id)")
             }
             let info = RowCoding.attachment(row)
-            _ = try Self.loadVisibleTicket(info.ticketID, scope: scope, db: db)
+            _ = try Self.loadVisibleTicket(info.ticketID ?? 0, scope: scope, db: db)
             return info
         }
     }
 
     public func allAttachmentIDs() async throws -> Set<String> {
-        try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM attachment")) }
+        try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM attachment UNION ALL SELECT id FROM unclaimed_attachment")) }
     }
 }

@@ -55,6 +55,8 @@ extension SQLiteTicketStore {
                 }
                 try headStatement.execute(arguments: [generated.entries.count, previous, id])
             }
+            // Link the batch's events into the global chain, in position order.
+            try GlobalLedgerChain.backfill(db)
             for (year, value) in counters {
                 try db.execute(sql: """
                     INSERT INTO ticket_number_counter (township, year, last_value) VALUES (?, ?, ?)

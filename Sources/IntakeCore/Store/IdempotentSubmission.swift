@@ -8,31 +8,55 @@ extension SQLiteTicketStore {
     /// attempt created (`replayed` true) instead of filing it twice. The request id is
     /// recorded in the ticket's own transaction, so an acknowledged ticket and its id commit together.
     public func submit(_ report: NewTicket, by principal: Principal, clientRequestID: String) async throws -> (view: TicketView, replayed: Bool) {
-        guard !clientRequestID.isEmpty, clientRequestID.count <= Self.maxClientRequestIDLength else {
-            throw IntakeError.invalidInput("client_request_id must be 1–\(Self.maxClientRequestIDLength) characters")
-        }
+        try Self.checkClientRequestID(clientRequestID)
         let now = clock.now()
         let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
         let township = configuration.townshipCode
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
-        let requester = "\(principal.role.rawValue):\(principal.userID)"
+        let requester = Self.requester(principal)
         let (ticket, replayed, attachments) = try await groupCommit.write { db -> (Ticket, Bool, [AttachmentInfo]) in
-            if let existing = try TicketID.fetchOne(db, sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?",
-                                                    arguments: [requester, clientRequestID]),
-               let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) {
-                return (try RowCoding.ticket(row), true, try Self.attachments(of: existing, db: db))
+            if let found = try Self.submitted(requester: requester, clientRequestID: clientRequestID, db: db) {
+                let (existing, attachments) = found
+                return (existing, true, attachments)
             }
-            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
-            try db.execute(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)",
-                           arguments: [requester, clientRequestID, ticket.id])
-            return (ticket, false, [])
+            let (ticket, _, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs, by: principal,
+                                                                   clientRequestID: clientRequestID, township: township, year: year,
+                                                                   policy: policy, now: now, db: db)
+            return (ticket, false, attachments)
         }
         if !replayed {
             changeSignal.notify()
             logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
         }
         return (view(ticket, attachments: attachments, for: principal), replayed)
+    }
+
+    static func checkClientRequestID(_ clientRequestID: String) throws {
+        guard !clientRequestID.isEmpty, clientRequestID.count <= maxClientRequestIDLength else {
+            throw IntakeError.invalidInput("client_request_id must be 1–\(maxClientRequestIDLength) characters")
+        }
+    }
+
+    static func requester(_ principal: Principal) -> String { "\(principal.role.rawValue):\(principal.userID)" }
+
+    /// The ticket an earlier submission with this request id filed, with its attachments.
+    static func submitted(requester: String, clientRequestID: String, db: Database) throws -> (Ticket, [AttachmentInfo])? {
+        guard let existing = try TicketID.fetchOne(db, sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?",
+                                                   arguments: [requester, clientRequestID]),
+              let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) else { return nil }
+        return (try RowCoding.ticket(row), try attachments(of: existing, db: db))
+    }
+
+    /// Files the ticket, claims the attachments it names and records its request id, in the caller's transaction.
+    static func fileSubmission(_ draft: Ticket, entry: LedgerEntryDraft, attachmentIDs: [String], by principal: Principal,
+                               clientRequestID: String, township: String, year: Int, policy: ReminderPolicy, now: Date,
+                               db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
+        let (ticket, event) = try TicketPersistence.file(draft, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
+        let attachments = try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db)
+        try db.execute(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)",
+                       arguments: [requester(principal), clientRequestID, ticket.id])
+        return (ticket, event, attachments)
     }
 
     /// Ids of every ticket, in id order, after `id` (for whole-ledger verification in batches).

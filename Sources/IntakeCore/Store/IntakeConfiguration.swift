@@ -8,6 +8,12 @@ public struct IntakeConfiguration: Sendable {
     /// A search matching more tickets than this walks the list order and probes the matches;
     /// fewer, and it starts from the matches. Only speed depends on it, never results.
     public var commonSearchThreshold = 5_000
+    /// Writes that may wait for the next group commit; one more fails at once with
+    /// RESOURCE_EXHAUSTED (`intake.groupCommitQueueLimit`, default 4,096: about 16 full batches).
+    public var groupCommitQueueLimit = 4_096
+    /// How long a completed call's idempotency key is remembered (proto-spec §6;
+    /// `intake.idempotencyKeyHours`, default 24 hours).
+    public var idempotencyRetention: Double = 24 * 3600
 
     public init(townshipCode: String = "township", calendar: WorkingCalendar = WorkingCalendar(),
                 reminderPolicy: ReminderPolicy = ReminderPolicy(), attachmentLimits: AttachmentLimits = AttachmentLimits()) {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Logging
@@ -14,21 +15,36 @@ public final class SQLiteTicketStore: TicketStore {
     let changeSignal = LedgerChangeSignal()
     /// Submissions and workflow actions commit through here (see GroupCommit).
     let groupCommit: GroupCommit
+    /// Signs the ledger's checkpoints (`LedgerCheckpoints`); nil: none are written or checked.
+    let checkpointKey: SymmetricKey?
+
+    /// The database could not be opened or migrated; SQLite's own message does not name the file.
+    public struct OpenFailed: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot open the database \(path): \(reason)" }
+    }
 
     public init(path: String, configuration: IntakeConfiguration = IntakeConfiguration(),
-                clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store")) throws {
+                clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.store"),
+                checkpointKey: SymmetricKey? = nil) throws {
+        self.checkpointKey = checkpointKey
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             // FULL: the WAL is synced at every commit, so a returned write survives power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: path, configuration: config)
-        // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
-        // set FULL again on the one connection that writes.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try Schema.migrator.migrate(pool)
-        groupCommit = GroupCommit(pool: pool)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
+            // set FULL again on the one connection that writes.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw OpenFailed(path: path, reason: "SQLite error \(error.resultCode.rawValue): \(error.message ?? "\(error)")")
+        }
+        groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit)
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

@@ -142,6 +142,19 @@ enum Schema {
         migrator.registerMigration("v4-statistics-cells") { db in
             try StatisticsCells.create(db)
         }
+        migrator.registerMigration("v5-idempotent-calls") { db in
+            // Completed calls by idempotency key, with their replies (proto-spec §6).
+            try IdempotentCalls.createTable(db)
+        }
+        migrator.registerMigration("v6-unclaimed-attachments") { db in
+            try UnclaimedAttachments.createTable(db)
+        }
+        migrator.registerMigration("v7-global-ledger-chain") { db in
+            // The chain over all events and its signed checkpoints; existing events are linked here.
+            try GlobalLedgerChain.createTable(db)
+            try GlobalLedgerChain.backfill(db)
+            try LedgerCheckpoints.createTable(db)
+        }
         return migrator
     }
 }

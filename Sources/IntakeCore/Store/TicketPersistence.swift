@@ -5,14 +5,14 @@ import GRDB
 /// a caller's write transaction.
 enum TicketPersistence {
     /// Files a new ticket: its number, its row and the first event of its ledger, in the
-    /// caller's transaction. Returns the ticket with its id and number.
+    /// caller's transaction. Returns the ticket with its id and number, and its first event.
     static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
-                     now: Date, db: Database) throws -> Ticket {
+                     now: Date, db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
         var ticket = draft
         ticket.number = try allocateNumber(township: township, year: year, db: db)
         ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
-        _ = try appendLedger(ticketID: ticket.id, draft: entry, db: db)
-        return ticket
+        let event = try appendLedger(ticketID: ticket.id, draft: entry, db: db)
+        return (ticket, event)
     }
 
     /// Next number for the township and year, allocated in the caller's transaction: a
@@ -73,6 +73,7 @@ enum TicketPersistence {
                 RowCoding.detailsJSON(draft.details), previous, hash,
             ])
         let position = db.lastInsertedRowID
+        try GlobalLedgerChain.append(position: position, eventHash: hash, db: db)
         try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
             .execute(arguments: [sequence, hash, ticketID])
         return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,

@@ -38,7 +38,14 @@ public protocol TicketStore: Sendable {
 
     // Attachments (file handling lives in `AttachmentService`)
     func authorizeAttachment(to ticketID: TicketID, by principal: Principal) async throws -> Ticket
-    func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws
+    /// `once`: the upload's idempotency key and reply, recorded in the same transaction.
+    func recordAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws
+    /// Records an attachment uploaded without a ticket; a submission by the same user claims it.
+    func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws
+    /// The reply recorded for a call with this idempotency key, if any (see `IdempotencyClaim`).
+    func recordedReply(for claim: IdempotencyClaim) async throws -> [UInt8]?
+    /// Deletes the records of unclaimed attachments uploaded before `cutoff`; returns their ids.
+    func expireUnclaimedAttachments(before cutoff: Date) async throws -> [String]
     func attachment(_ id: String, for principal: Principal) async throws -> AttachmentInfo
     func allAttachmentIDs() async throws -> Set<String>
 
@@ -47,6 +54,14 @@ public protocol TicketStore: Sendable {
 }
 
 extension TicketStore {
+    public func recordAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
+        try await recordAttachment(info, by: principal, once: nil)
+    }
+
+    public func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
+        try await recordUnclaimedAttachment(info, by: principal, once: nil)
+    }
+
     /// Tails with the default poll for changes made by other processes.
     public func eventStream(after position: Int64, for principal: Principal) throws -> LedgerEventStream {
         try eventStream(after: position, for: principal, pollInterval: .seconds(1))

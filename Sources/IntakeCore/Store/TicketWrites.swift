@@ -8,12 +8,14 @@ extension SQLiteTicketStore {
         let township = configuration.townshipCode
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
-        let ticket = try await groupCommit.write { db in
-            try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
+        let attachmentIDs = report.attachmentIDs
+        let (ticket, attachments) = try await groupCommit.write { db in
+            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db).ticket
+            return (ticket, try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db))
         }
         changeSignal.notify()
         logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
-        return view(ticket, attachments: [], for: principal)
+        return view(ticket, attachments: attachments, for: principal)
     }
 
     public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView {
@@ -27,26 +29,35 @@ extension SQLiteTicketStore {
         let policy = configuration.reminderPolicy
         let clock = self.clock
         let (ticket, attachments) = try await groupCommit.write { db -> (Ticket, [AttachmentInfo]) in
-            let now = clock.now()
-            let current = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
-            if let expectedVersion {
-                let version = try Int64.fetchOne(db, sql: "SELECT ledger_length FROM ticket WHERE id = ?", arguments: [ticketID]) ?? 0
-                guard version == expectedVersion else {
-                    throw IntakeError.versionMismatch(ticket: ticketID, current: version, expected: expectedVersion)
-                }
-            }
-            var target: Ticket?
-            if case .linkDuplicate(let original) = action {
-                target = try Self.loadVisibleTicket(original, scope: scope, db: db)
-            }
-            let (next, entry) = try workflow.apply(action, to: current, by: principal, at: now, note: note, duplicateTarget: target)
-            try TicketPersistence.update(next, nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(next, policy: policy, now: now), db: db)
-            _ = try TicketPersistence.appendLedger(ticketID: next.id, draft: entry, db: db)
+            let (next, _) = try Self.apply(action, on: ticketID, note: note, expectedVersion: expectedVersion, by: principal,
+                                           scope: scope, workflow: workflow, policy: policy, now: clock.now(), db: db)
             return (next, try Self.attachments(of: next.id, db: db))
         }
         changeSignal.notify()
         logger.info("ticket action", metadata: ["number": "\(ticket.number)", "action": "\(action.name.rawValue)", "status": "\(ticket.status.rawValue)"])
         return view(ticket, attachments: attachments, for: principal)
+    }
+
+    /// One workflow step inside the caller's write transaction: the version check, the
+    /// core's decision, the new state and its ledger event.
+    static func apply(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?, by principal: Principal,
+                      scope: VisibilityScope, workflow: TicketWorkflow, policy: ReminderPolicy, now: Date,
+                      db: Database) throws -> (Ticket, LedgerEvent) {
+        let current = try loadVisibleTicket(ticketID, scope: scope, db: db)
+        if let expectedVersion {
+            let version = try Int64.fetchOne(db, sql: "SELECT ledger_length FROM ticket WHERE id = ?", arguments: [ticketID]) ?? 0
+            guard version == expectedVersion else {
+                throw IntakeError.versionMismatch(ticket: ticketID, current: version, expected: expectedVersion)
+            }
+        }
+        var target: Ticket?
+        if case .linkDuplicate(let original) = action {
+            target = try loadVisibleTicket(original, scope: scope, db: db)
+        }
+        let (next, entry) = try workflow.apply(action, to: current, by: principal, at: now, note: note, duplicateTarget: target)
+        try TicketPersistence.update(next, nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(next, policy: policy, now: now), db: db)
+        let event = try TicketPersistence.appendLedger(ticketID: next.id, draft: entry, db: db)
+        return (next, event)
     }
 
     /// Loads a ticket through the principal's visibility condition. A ticket that exists but
@@ -68,6 +79,10 @@ extension SQLiteTicketStore {
     }
 
     func view(_ ticket: Ticket, attachments: [AttachmentInfo], for principal: Principal) -> TicketView {
+        Self.view(ticket, attachments: attachments, for: principal)
+    }
+
+    static func view(_ ticket: Ticket, attachments: [AttachmentInfo], for principal: Principal) -> TicketView {
         var shown = ticket
         let full = ActionPolicy.seesFullPhone(ticket, principal: principal)
         if !full { shown.reporter.phone = PhoneMasking.mask(ticket.reporter.phone) }

@@ -41,6 +41,11 @@ public struct TicketWorkflow: Sendable {
         var details = ["channel": report.channel.rawValue, "village": report.villageID]
         if let g = report.gridID { details["grid"] = g }
         if let c = report.categoryID { details["category"] = c }
+        guard report.attachmentIDs.count <= AttachmentLimits.maxPerSubmission else {
+            throw .invalidInput("attachment ids: at most \(AttachmentLimits.maxPerSubmission), got \(report.attachmentIDs.count)")
+        }
+        guard Set(report.attachmentIDs).count == report.attachmentIDs.count else { throw .invalidInput("attachment ids: repeated") }
+        if !report.attachmentIDs.isEmpty { details["attachments"] = report.attachmentIDs.joined(separator: ",") }
         let draft = LedgerEntryDraft(actor: actor, occurredAt: now, fromStatus: nil, toStatus: .submitted,
                                      action: .submit, note: nil, details: details)
         return (ticket, draft)

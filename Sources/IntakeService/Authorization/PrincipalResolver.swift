@@ -5,8 +5,9 @@ import TownshipRPC
 
 /// Who a call runs for: the end user the gateway forwarded, checked before any handler runs.
 /// A caller not allowed, or a principal forwarded by anyone but the gateway, is refused with
-/// PERMISSION_DENIED; a missing or unreadable principal with UNAUTHENTICATED, except that an
-/// admin tool calling without one acts as itself with the admin role.
+/// PERMISSION_DENIED, and so is a principal without a role; a missing or unreadable principal
+/// (or one without a user id) with UNAUTHENTICATED, except that an admin tool calling without
+/// one acts as itself with the admin role.
 struct PrincipalResolver: Sendable {
     let policy: CallerPolicy
 
@@ -46,8 +47,10 @@ struct PrincipalResolver: Sendable {
         guard !userID.isEmpty, userID.count <= 128 else {
             throw ServiceError.unauthenticated("the forwarded principal has no valid user id")
         }
+        // A principal that parses but has no usable role names a user who may do nothing
+        // (principal.proto: ROLE_UNSPECIFIED is PERMISSION_DENIED), not an unknown one.
         guard let role = ProtoEnums.role(wire.role) else {
-            throw ServiceError.unauthenticated("the forwarded principal has no role")
+            throw ServiceError.permissionDenied("the forwarded principal has no role (ROLE_UNSPECIFIED or unknown): it may do nothing")
         }
         func nonEmpty(_ s: String) -> String? { s.isEmpty ? nil : s }
         return IntakeCore.Principal(userID: userID, role: role, gridID: nonEmpty(wire.gridID.value),

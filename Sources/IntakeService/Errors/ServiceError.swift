@@ -70,6 +70,11 @@ enum ErrorMapping {
             return ServiceError.make(.invalidArgument, reason: "REFERENCE_NOT_FOUND", message)
         case .versionMismatch:
             return ServiceError.make(.aborted, reason: "TICKET_VERSION_MISMATCH", message)
+        case .unavailable:
+            logger?.warning("write not stored, caller told to retry: \(message)")
+            return ServiceError.make(.unavailable, reason: "UNAVAILABLE", message)
+        case .overloaded:
+            return ServiceError.make(.resourceExhausted, reason: "RESOURCE_EXHAUSTED", message)
         case .attachment(let a):
             switch a {
             case .tooLarge, .chunkTooLarge, .exceedsDeclaredSize:

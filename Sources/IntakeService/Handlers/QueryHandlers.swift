@@ -95,6 +95,14 @@ extension IntakeService {
                 after = ids.last!
                 try Task.checkCancellation()
             }
+            // Each ticket's chain can be rewritten whole and consistently; the chain over all
+            // events and the latest signed checkpoint cannot, without the key.
+            if response.intact, case .broken(let position, let ticketID, let reason) = try await store.verifyGlobalChain() {
+                response.intact = false
+                response.firstBrokenPosition = position
+                if let ticketID { response.firstBrokenTicketID = TicketMapping.ticketID(ticketID) }
+                response.problem = String(reason.prefix(256))
+            }
         }
         response.verifiedAt = TicketMapping.timestamp(clock.now())
         return response

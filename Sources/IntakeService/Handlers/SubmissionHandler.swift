@@ -14,8 +14,10 @@ extension IntakeService {
                 guard !requestID.isEmpty else {
                     throw ServiceError.invalidArgument(field: "client_request_id", "is required (it makes retries safe)")
                 }
-                let (view, _) = try await store.submit(report, by: principal, clientRequestID: requestID)
-                return try await actionResponse(view)
+                // The client request id is an idempotency key of its own (spec §6 applies to it too).
+                let claim = try idempotencyClaim(context, principal: principal, request: request, key: context.idempotencyKey ?? requestID)
+                let reply = try await store.submit(report, by: principal, clientRequestID: requestID, once: claim, reply: actionReplyEncoder())
+                return try Township_Intake_V1_TicketActionResponse(serializedBytes: reply.bytes)
             }
         }
     }
@@ -32,6 +34,9 @@ extension IntakeService {
         guard request.hasReporter, !request.reporter.name.isEmpty else {
             throw ServiceError.invalidArgument(field: "reporter.name", "is required")
         }
+        for (i, id) in s.attachmentIds.enumerated() {
+            try WireIDs.validate(id.value, field: "submission.attachment_ids[\(i)]")
+        }
         var location: GeoPoint?
         if s.place.hasLocation { location = GeoPoint(latitude: s.place.location.latitude, longitude: s.place.location.longitude) }
         // A resident files as themselves; staff file on behalf of someone without an account.
@@ -45,6 +50,7 @@ extension IntakeService {
             address: s.place.address.isEmpty ? nil : s.place.address,
             categoryID: s.categoryID.value.isEmpty ? nil : s.categoryID.value,
             description: s.problemDescription,
-            priority: ProtoEnums.priority(s.priority) ?? .normal)
+            priority: ProtoEnums.priority(s.priority) ?? .normal,
+            attachmentIDs: s.attachmentIds.map(\.value))
     }
 }

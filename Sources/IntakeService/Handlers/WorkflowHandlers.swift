@@ -9,7 +9,7 @@ extension IntakeService {
         typealias R = Township_Intake_V1_TicketActionResponse
         let methods = Township_Intake_V1_Intake.self
         router.unary(methods.acceptTicket.path, Township_Intake_V1_AcceptTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
                 let c = req.classification
                 guard !c.categoryID.value.isEmpty else {
                     throw ServiceError.invalidArgument(field: "classification.category_id", "is required")
@@ -22,20 +22,20 @@ extension IntakeService {
             }
         }
         router.unary(methods.rejectTicket.path, Township_Intake_V1_RejectTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, "") { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, "") { _ in
                 .reject(reason: req.rejection.reason.isEmpty ? req.note : req.rejection.reason)
             }
         }
         router.unary(methods.markDuplicate.path, Township_Intake_V1_MarkDuplicateRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
                 .linkDuplicate(of: try Self.ticketID(req.duplicateLink.originalID, field: "duplicate_link.original_id"))
             }
         }
         router.unary(methods.resolveAtVillage.path, Township_Intake_V1_ResolveAtVillageRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .resolveAtVillage }
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .resolveAtVillage }
         }
         router.unary(methods.dispatchTicket.path, Township_Intake_V1_DispatchTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
                 let department = req.departmentDispatch.departmentID.value
                 guard !department.isEmpty else {
                     throw ServiceError.invalidArgument(field: "department_dispatch.department_id", "is required")
@@ -44,10 +44,10 @@ extension IntakeService {
             }
         }
         router.unary(methods.signTicket.path, Township_Intake_V1_SignTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .sign }
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .sign }
         }
         router.unary(methods.returnTicket.path, Township_Intake_V1_ReturnTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, "") { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, "") { _ in
                 let r = req.returnToTriage
                 let reason = [r.reason == .unspecified ? "" : "\(r.reason)", r.explanation, req.note]
                     .filter { !$0.isEmpty }.joined(separator: ": ")
@@ -55,10 +55,10 @@ extension IntakeService {
             }
         }
         router.unary(methods.startHandling.path, Township_Intake_V1_StartHandlingRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .startHandling }
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .startHandling }
         }
         router.unary(methods.replyTicket.path, Township_Intake_V1_ReplyTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
                 guard let outcome = ProtoEnums.outcome(req.reply.outcome) else {
                     throw ServiceError.invalidArgument(field: "reply.outcome", "is required")
                 }
@@ -66,7 +66,7 @@ extension IntakeService {
             }
         }
         router.unary(methods.recordFollowUp.path, Township_Intake_V1_RecordFollowUpRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in
                 let comment = req.followUp.comment.isEmpty ? nil : req.followUp.comment
                 switch req.followUp.result {
                 case .satisfied: return .followUp(satisfied: true, comment: comment)
@@ -80,19 +80,23 @@ extension IntakeService {
             }
         }
         router.unary(methods.closeTicket.path, Township_Intake_V1_CloseTicketRequest.self, R.self) { req, ctx in
-            try await perform(ctx, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .close }
+            try await perform(ctx, req, req.ticketID, req.hasExpectedVersion ? req.expectedVersion : nil, req.note) { _ in .close }
         }
     }
 
     /// One workflow step: resolve the principal, build the action, check the version the caller
     /// expects, let the core decide, answer with the ticket and its new event.
-    func perform(_ context: RPCContext, _ wireID: Township_Common_V1_TicketId, _ expectedVersion: Int64?, _ note: String,
+    /// With an idempotency key, a retry of the same request answers the first reply (spec §6).
+    func perform(_ context: RPCContext, _ request: some SwiftProtobuf.Message, _ wireID: Township_Common_V1_TicketId,
+                 _ expectedVersion: Int64?, _ note: String,
                  _ action: (IntakeCore.Principal) throws -> TicketAction) async throws -> Township_Intake_V1_TicketActionResponse {
         try await serve(context) { principal in
             let id = try Self.ticketID(wireID)
             let step = try action(principal)
-            let view = try await store.perform(step, on: id, note: note.isEmpty ? nil : note, expectedVersion: expectedVersion, by: principal)
-            return try await actionResponse(view)
+            let claim = try idempotencyClaim(context, principal: principal, request: request)
+            let reply = try await store.perform(step, on: id, note: note.isEmpty ? nil : note, expectedVersion: expectedVersion,
+                                                by: principal, once: claim, reply: actionReplyEncoder())
+            return try Township_Intake_V1_TicketActionResponse(serializedBytes: reply.bytes)
         }
     }
 }

@@ -56,10 +56,12 @@ public enum TownshipServiceRunner {
         var services: [any Service] = domainServices
         services.append(CertificateReloader(contexts: [contexts], logger: logger))
         if settings.metricsPort > 0 {
-            services.append(MetricsEndpoint.application(registry: registry, host: settings.metricsHost, port: settings.metricsPort, logger: logger))
+            services.append(NamedListener(
+                base: MetricsEndpoint.application(registry: registry, host: settings.metricsHost, port: settings.metricsPort, logger: logger),
+                key: "metrics.port", host: settings.metricsHost, port: settings.metricsPort))
         }
         // Last in the list, first to stop: the RPC server drains before what it depends on.
-        services.append(server)
+        services.append(NamedListener(base: server, key: "rpc.port", host: settings.rpcHost, port: settings.rpcPort))
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("starting", metadata: ["service": "\(settings.serviceName)", "rpc": "\(settings.rpcHost):\(settings.rpcPort)"])

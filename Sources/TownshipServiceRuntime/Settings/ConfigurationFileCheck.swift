@@ -24,6 +24,7 @@ public enum ConfigurationFileCheck {
               let size = attributes[.size] as? Int else { return ["cannot read the file"] }
         guard size <= maximumFileSize else { return ["the file exceeds \(maximumFileSize) bytes"] }
         guard let data = FileManager.default.contents(atPath: path) else { return ["cannot read the file"] }
+        if let syntax = JSONSyntaxCheck.firstError(in: [UInt8](data)) { return ["not valid JSON: \(syntax)"] }
         let root: JSONNode
         do { root = try JSONDecoder().decode(JSONNode.self, from: data) } catch {
             return ["not valid JSON: \(syntaxError(in: data))"]

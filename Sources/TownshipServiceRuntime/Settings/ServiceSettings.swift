@@ -37,6 +37,7 @@ public struct ServiceSettings: Sendable {
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(serviceName: String, defaultPort: Int, defaultMetricsPort: Int, config: ConfigReader) throws {
@@ -61,6 +62,25 @@ public struct ServiceSettings: Sendable {
             throw Invalid(description: "ports must be within 0...65535 (rpc.port \(rpcPort), metrics.port \(metricsPort))")
         }
         guard drainSeconds >= 0 else { throw Invalid(description: "rpc.drainSeconds must not be negative") }
+    }
+
+    /// The files these settings name, each with its key, for `ServiceConfigurationCheck`.
+    public var referencedFiles: [(key: String, path: String)] {
+        [("tls.certificate", certificatePath), ("tls.key", privateKeyPath), ("tls.ca", caPath)]
+    }
+
+    /// The checks of `ServiceConfigurationCheck` for a service: the file against `knownKeys`
+    /// (`ServiceSettings.knownKeys` plus the service's own), the settings as read, the files
+    /// they name and the state directory. `serve` runs this before it starts; `check-config` too.
+    public static func checked(serviceName: String, defaultPort: Int, defaultMetricsPort: Int, configFile: String?,
+                               knownKeys: [String: ConfigurationValueKind] = knownKeys) async throws -> (ServiceSettings, ConfigReader) {
+        try ServiceConfigurationCheck.checkFile(configFile, knownKeys: knownKeys)
+        try ServiceConfigurationCheck.checkEnvironment(knownKeys: knownKeys)
+        let reader = try await ConfigurationSources.reader(configFile: configFile)
+        let settings = try ServiceSettings(serviceName: serviceName, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort, config: reader)
+        try ServiceConfigurationCheck.checkReadable(settings.referencedFiles)
+        try ServiceConfigurationCheck.checkWritableDirectory(key: "state.directory", path: settings.stateDirectory)
+        return (settings, reader)
     }
 
     /// Who may call and who may speak for an end user (the gateway only; see proto-spec §6).

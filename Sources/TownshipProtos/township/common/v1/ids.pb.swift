@@ -20,7 +20,9 @@
 ///   - opaque: clients never parse or construct ids, they only copy what a server returned
 ///     (reference data ids such as villages are assigned by the suite's configuration);
 ///   - case-sensitive, compared byte for byte.
-/// An id message that is absent, or present with an empty value, means "not set".
+/// An id message that is absent, or present with an empty value, means "not set". A
+/// well-formed id that names nothing is NOT_FOUND, whatever it looks like: a client cannot
+/// know which shapes a server uses.
 
 import SwiftProtobuf
 

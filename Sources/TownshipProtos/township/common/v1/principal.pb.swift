@@ -12,10 +12,12 @@
 ///
 /// Users sign in at the gateway only. The gateway forwards the signed-in user's Principal in
 /// the metadata of every request it makes to a service (binary protobuf encoding of this
-/// message; the metadata key is defined by the Township Wire Protocol). Services trust it only
-/// on connections whose mutual-TLS peer is spiffe://township.local/service/gateway (or an admin
-/// tool); from any other peer it is ignored. Services decide what a principal may do from
-/// `role` and the scope fields below.
+/// message; the metadata key is defined by the Township Wire Protocol). Services accept it only
+/// on connections whose mutual-TLS peer is spiffe://township.local/service/gateway; from any
+/// other peer, admin tools included, the call gets PERMISSION_DENIED (proto-spec §6). A call
+/// from the gateway without a principal, or with one that does not parse or has no user_id,
+/// gets UNAUTHENTICATED. Services decide what a principal may do from `role` and the scope
+/// fields below.
 
 import SwiftProtobuf
 
@@ -137,7 +139,8 @@ public nonisolated struct Township_Common_V1_Principal: Sendable {
   /// used for decisions.
   public var displayName: String = String()
 
-  /// The user's role. Required (ROLE_UNSPECIFIED is rejected).
+  /// The user's role. Required (ROLE_UNSPECIFIED, or a value the service does not know, is
+  /// PERMISSION_DENIED).
   public var role: Township_Common_V1_Role = .unspecified
 
   /// For ROLE_GRID_WORKER: the grid the worker serves. Absent for other roles.

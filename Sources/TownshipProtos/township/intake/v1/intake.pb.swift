@@ -2145,7 +2145,7 @@ public nonisolated struct Township_Intake_V1_SubmitTicketRequest: @unchecked Sen
 
   /// A key chosen by the client, unique per submission (a UUID), 1 to 64 characters.
   /// Retrying with the same key within 24 hours returns the first result instead of filing
-  /// the ticket twice.
+  /// the ticket twice; the same key with a different request is INVALID_ARGUMENT.
   public var clientRequestID: String {
     get {_storage._clientRequestID}
     set {_uniqueStorage()._clientRequestID = newValue}
@@ -2205,8 +2205,10 @@ public nonisolated struct Township_Intake_V1_AttachmentUpload: Sendable {
   public var expectedSha256: Data = Data()
 
   /// Attach directly to this existing ticket (an ATTACH ledger event). Absent: the
-  /// attachment waits to be named in a SubmitTicket by the same caller and is deleted if
-  /// it is not within 24 hours.
+  /// attachment waits to be named in Submission.attachment_ids of a SubmitTicket by the same
+  /// user (same user id and role), which attaches it in the submission's own transaction; it
+  /// is deleted if no submission names it within 24 hours. Until then only its uploader can
+  /// download it. Uploading without a ticket is for those who may submit tickets.
   public var ticketID: Township_Common_V1_TicketId {
     get {_ticketID ?? Township_Common_V1_TicketId()}
     set {_ticketID = newValue}

@@ -1,0 +1,159 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A call made safe to retry by its idempotency key (proto-spec §6): within the retention, a
+/// call with the same scope, method and key gets the reply recorded for the first one, which
+/// did the work; the same key with a different request is refused.
+public struct IdempotencyClaim: Sendable, Hashable {
+    /// Who called: the caller's TLS identity and the end user it acted for.
+    public var scope: String
+    /// The method's path.
+    public var method: String
+    public var key: String
+    /// Hex SHA-256 of the request payload.
+    public var requestDigest: String
+
+    public init(scope: String, method: String, key: String, request: [UInt8]) {
+        self.scope = scope; self.method = method; self.key = key
+        requestDigest = LedgerHasher.hex(SHA256.hash(data: request))
+    }
+}
+
+/// What a workflow action or a submission did: the ticket as its caller sees it, and the event appended.
+public struct ActionOutcome: Sendable {
+    public var view: TicketView
+    public var event: LedgerEvent
+}
+
+/// A completed call's key and reply, to record with the call's own writes.
+public struct IdempotentRecord: Sendable {
+    public var claim: IdempotencyClaim
+    public var reply: [UInt8]
+    public init(claim: IdempotencyClaim, reply: [UInt8]) { self.claim = claim; self.reply = reply }
+}
+
+/// The reply a call answered with, and whether it was recorded earlier (a retry).
+public struct IdempotentReply: Sendable {
+    public var bytes: [UInt8]
+    public var replayed: Bool
+}
+
+/// The `idempotent_call` table: each completed claim with its reply, written in the same
+/// transaction as the call's own writes, so a reply is recorded if and only if the work is durable.
+enum IdempotentCalls {
+    static func createTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE idempotent_call (scope TEXT NOT NULL, method TEXT NOT NULL, key TEXT NOT NULL,
+                request_digest TEXT NOT NULL, reply BLOB NOT NULL, completed_at INTEGER NOT NULL,
+                PRIMARY KEY (scope, method, key)) WITHOUT ROWID;
+            CREATE INDEX idempotent_call_by_age ON idempotent_call(completed_at);
+            """)
+    }
+
+    /// The reply recorded for `claim` at or after `notBefore`, if any. A key recorded with
+    /// another request digest is the caller's mistake, not a retry.
+    static func recordedReply(_ claim: IdempotencyClaim, notBefore: Date, db: Database) throws -> [UInt8]? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT request_digest, reply FROM idempotent_call WHERE scope = ? AND method = ? AND key = ? AND completed_at >= ?
+            """, arguments: [claim.scope, claim.method, claim.key, RowCoding.millis(notBefore)]) else { return nil }
+        guard (row["request_digest"] as String) == claim.requestDigest else {
+            throw IntakeError.invalidInput("idempotency key reused with a different request: '\(claim.key)' was first used for another request to this method; use a new key")
+        }
+        let reply: Data = row["reply"]
+        return [UInt8](reply)
+    }
+
+    /// Records the reply of a completed claim and forgets keys older than `notBefore`.
+    static func record(_ claim: IdempotencyClaim, reply: [UInt8], at now: Date, notBefore: Date, db: Database) throws {
+        try db.execute(sql: "DELETE FROM idempotent_call WHERE completed_at < ?", arguments: [RowCoding.millis(notBefore)])
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO idempotent_call (scope, method, key, request_digest, reply, completed_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [claim.scope, claim.method, claim.key, claim.requestDigest, Data(reply), RowCoding.millis(now)])
+    }
+}
+
+extension SQLiteTicketStore {
+    public func recordedReply(for claim: IdempotencyClaim) async throws -> [UInt8]? {
+        let notBefore = clock.now().addingTimeInterval(-configuration.idempotencyRetention)
+        return try await pool.read { db in try IdempotentCalls.recordedReply(claim, notBefore: notBefore, db: db) }
+    }
+
+    /// Records `once` in the caller's write transaction (the call's own writes are in it).
+    func record(_ once: IdempotentRecord?, db: Database) throws {
+        guard let once else { return }
+        let now = clock.now()
+        try IdempotentCalls.record(once.claim, reply: once.reply, at: now, notBefore: now.addingTimeInterval(-configuration.idempotencyRetention), db: db)
+    }
+
+    public typealias ReplyEncoder = @Sendable (ActionOutcome) throws -> [UInt8]
+
+    /// `perform`, once per claim: a retry within the retention answers the first reply without
+    /// acting again (no second ledger event). `reply` encodes the answer inside the write's
+    /// transaction, so what is recorded is exactly what the first caller got.
+    public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?,
+                        by principal: Principal, once claim: IdempotencyClaim?, reply: @escaping ReplyEncoder) async throws -> IdempotentReply {
+        let scope = try VisibilityScope(for: principal)
+        let workflow = self.workflow
+        let policy = configuration.reminderPolicy
+        let clock = self.clock
+        let retention = configuration.idempotencyRetention
+        let (answer, ticket) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
+            let now = clock.now()
+            if let claim, let recorded = try IdempotentCalls.recordedReply(claim, notBefore: now.addingTimeInterval(-retention), db: db) {
+                return (IdempotentReply(bytes: recorded, replayed: true), nil)
+            }
+            let (next, event) = try Self.apply(action, on: ticketID, note: note, expectedVersion: expectedVersion, by: principal,
+                                               scope: scope, workflow: workflow, policy: policy, now: now, db: db)
+            let outcome = ActionOutcome(view: Self.view(next, attachments: try Self.attachments(of: next.id, db: db), for: principal), event: event)
+            let bytes = try reply(outcome)
+            if let claim {
+                try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
+            }
+            return (IdempotentReply(bytes: bytes, replayed: false), next)
+        }
+        if let ticket {
+            changeSignal.notify()
+            logger.info("ticket action", metadata: ["number": "\(ticket.number)", "action": "\(action.name.rawValue)", "status": "\(ticket.status.rawValue)"])
+        }
+        return answer
+    }
+
+    /// `submit` with a client request id, once per claim (see `perform(_:on:note:expectedVersion:by:once:reply:)`).
+    /// A retry by client request id alone (no claim recorded) answers the ticket as it is now with its submission event.
+    public func submit(_ report: NewTicket, by principal: Principal, clientRequestID: String, once claim: IdempotencyClaim?,
+                       reply: @escaping ReplyEncoder) async throws -> IdempotentReply {
+        try Self.checkClientRequestID(clientRequestID)
+        let now = clock.now()
+        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
+        let township = configuration.townshipCode
+        let year = configuration.calendar.localDate(of: now).year
+        let policy = configuration.reminderPolicy
+        let retention = configuration.idempotencyRetention
+        let requester = Self.requester(principal)
+        let (answer, filed) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
+            if let claim, let recorded = try IdempotentCalls.recordedReply(claim, notBefore: now.addingTimeInterval(-retention), db: db) {
+                return (IdempotentReply(bytes: recorded, replayed: true), nil)
+            }
+            if let found = try Self.submitted(requester: requester, clientRequestID: clientRequestID, db: db) {
+                let (existing, attachments) = found
+                let first = try Self.ledger(of: existing.id, db: db).first!
+                let bytes = try reply(ActionOutcome(view: Self.view(existing, attachments: attachments, for: principal), event: first))
+                return (IdempotentReply(bytes: bytes, replayed: true), nil)
+            }
+            let (ticket, event, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs,
+                                                                       by: principal, clientRequestID: clientRequestID, township: township,
+                                                                       year: year, policy: policy, now: now, db: db)
+            let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
+            if let claim {
+                try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
+            }
+            return (IdempotentReply(bytes: bytes, replayed: false), ticket)
+        }
+        if let filed {
+            changeSignal.notify()
+            logger.info("ticket submitted", metadata: ["number": "\(filed.number)", "channel": "\(filed.channel.rawValue)"])
+        }
+        return answer
+    }
+}
