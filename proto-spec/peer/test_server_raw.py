@@ -4,6 +4,7 @@ as seen on the wire."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import struct
 
 from loopback import ECHO_ID, HANG, SAY, EchoService, run
@@ -109,6 +110,31 @@ def test_request_over_the_limit_is_refused_and_the_connection_stays(pki):
             refused = await read_one_frame(reader)
             assert refused.request_id == 3 and refused.status == 8
             writer.close()
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+def test_connection_error_ends_with_goaway_then_close_notify(pki):
+    """Settled (§10): a connection error is GOAWAY, then TLS close_notify, then FIN. A blocking
+    client that does not suppress ragged EOFs reads a clean end only if close_notify came."""
+    async def scenario():
+        server, _ = await start(pki)
+        try:
+            def client() -> list:
+                leaf = pki["client"]
+                context = client_context(pki["ca"], leaf.cert, leaf.key)
+                with socket.create_connection(("127.0.0.1", server.port), timeout=10) as tcp:
+                    with context.wrap_socket(tcp, suppress_ragged_eofs=False) as tls:
+                        tls.sendall(encode_frame(Hello(agent="raw"))
+                                    + struct.pack(">IBBI", 6, 0x42, 0, 0))  # unknown frame type
+                        data = b""
+                        # A bare FIN raises ssl.SSLEOFError here instead of returning b"".
+                        while chunk := tls.recv(65536):
+                            data += chunk
+                        return decode_all(data, Role.CLIENT)
+            frames = await asyncio.to_thread(client)
+            assert isinstance(frames[-1], GoAway) and frames[-1].code == Code.PROTOCOL_ERROR
         finally:
             await server.stop()
     run(scenario())
