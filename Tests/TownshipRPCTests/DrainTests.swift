@@ -108,6 +108,8 @@ import TownshipWire
         let result = await outcome(within: .seconds(6)) { try await server.running.value }
         #expect(result != nil, "the drain did not end within 6 s")
         if result != nil { #expect(ContinuousClock.now - started < .seconds(6)) }
+        // Not left open behind the returned run: the close waiting on the deaf peer was forced.
+        #expect(server.server.connectionCount == 0, "a connection outlived the drain")
         try? await raw.close()
     }
 }

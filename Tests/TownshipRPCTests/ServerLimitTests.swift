@@ -100,3 +100,27 @@ import TownshipWire
         await harness.stop()
     }
 }
+
+/// Spec §5, settled: a request message that does not decode as the method's input type is
+/// the call's INVALID_ARGUMENT; the framing was intact, so the connection stays.
+@Suite struct UndecodablePayloadTests {
+    @Test func anUndecodableRequestIsInvalidArgumentAndTheConnectionStays() async throws {
+        let harness = try await ServerLimitTests.tlsHarness()
+        let raw = try await RawTLSConnection.open(port: harness.address.port!, pki: .shared)
+        // 0xFF 0xFF: a field key with an invalid wire type, then nothing.
+        let garbage = Request(method: EchoService.say, payload: Payload(ByteBuffer(bytes: [0xFF, 0xFF])))
+        try await raw.send([RawTLSConnection.hello, .request(id: 1, garbage),
+                            try RawTLSConnection.request(2, EchoService.say, Google_Protobuf_StringValue("fine"))])
+        let error = try await raw.awaitFrame { if case .error(1, _) = $0 { true } else { false } }
+        guard case .error(_, let failure)? = error else {
+            Issue.record("no ERROR for an undecodable request: \(raw.collector.frames.map(\.type))")
+            await harness.stop()
+            return
+        }
+        #expect(failure.status == .invalidArgument)
+        #expect(try await raw.awaitFrame { if case .response(2, _) = $0 { true } else { false } } != nil)
+        #expect(!raw.collector.snapshot().1)
+        try? await raw.close()
+        await harness.stop()
+    }
+}
