@@ -344,8 +344,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         keepaliveTimer = nil
         retire()
         if !isReady { ready.fail(RPCError(.unavailable, reason, wasRefused: true)) }
-        for (_, call) in calls { end(call, RPCError(.unavailable, reason)) }
+        // Taken out before anyone is told: what a caller does when resumed must not meet
+        // these calls still in the table (and resume their pending sends a second time).
+        let ending = calls
         calls.removeAll()
+        for (_, call) in ending { end(call, RPCError(.unavailable, reason)) }
     }
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
@@ -375,6 +378,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             let handler = link.handler.value
             if handler.pingOutstanding == data {
                 handler.lastError = "no PONG within \(timeout): the server is unreachable"
+                // A dead peer takes no close_notify either: cut the socket.
+                handler.context?.close(promise: nil)
                 handler.context?.close(promise: nil)
             }
         }

@@ -43,6 +43,9 @@ public struct RPCClientConfiguration: Sendable {
     /// `max_concurrent_requests`; one more fails at once with RESOURCE_EXHAUSTED (not
     /// sent, so safe to retry). Default 1,024. A queued call's deadline runs while it waits.
     public var maxQueuedCalls: Int
+    /// How long `shutdown` waits for a connection's close (its GOAWAY and close_notify) to
+    /// reach a server that does not read before it closes the socket anyway. Default 5 s.
+    public var closeTimeout: Duration
     public var logger: Logger
 
     public static let defaultMaxQueuedCalls = 1_024
@@ -59,6 +62,7 @@ public struct RPCClientConfiguration: Sendable {
         maxAttempts: Int = 3,
         retryBudget: RetryBudget.Configuration = .init(),
         maxQueuedCalls: Int = RPCClientConfiguration.defaultMaxQueuedCalls,
+        closeTimeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "township.rpc.client")
     ) {
         self.endpoints = endpoints
@@ -72,6 +76,7 @@ public struct RPCClientConfiguration: Sendable {
         self.maxAttempts = maxAttempts
         self.retryBudget = retryBudget
         self.maxQueuedCalls = maxQueuedCalls
+        self.closeTimeout = closeTimeout
         self.logger = logger
     }
 }
