@@ -28,7 +28,7 @@ import TownshipWire
         let client = RPCClient(
             configuration: RPCClientConfiguration(
                 endpoints: [RPCEndpoint(host: "127.0.0.1", port: suite.intakePort)], serverIdentity: Self.intakeIdentity),
-            security: TLSClientTransport(contexts: try ReloadableTLSContext(configuration: Self.clientTLS(certs))))
+            security: TLSClientTransport(contexts: try ReloadableTLSContext(configuration: Self.clientTLS(certs, as: "admin-township"))))
         defer { Task { await client.shutdown() } }
         try await eventually("intake answers a well-behaved client") { try await Self.answered(client) }
 
@@ -58,21 +58,61 @@ import TownshipWire
         #expect(suite.intake?.isRunning == true, "intake died")
     }
 
-    static func clientTLS(_ certs: URL) -> TLSConfiguration {
-        .client(certificateChainPath: certs.appendingPathComponent("service-gateway.crt").path,
-                privateKeyPath: certs.appendingPathComponent("service-gateway.key").path,
+    /// `identity`: the base name of the certificate files; an admin tool calls as itself.
+    static func clientTLS(_ certs: URL, as identity: String = "service-gateway") -> TLSConfiguration {
+        .client(certificateChainPath: certs.appendingPathComponent("\(identity).crt").path,
+                privateKeyPath: certs.appendingPathComponent("\(identity).key").path,
                 trustedCAPath: certs.appendingPathComponent("ca.crt").path, expectedServerIdentity: intakeIdentity)
     }
 
-    /// A call intake answers: the answer itself (a list, or an ERROR such as UNAUTHENTICATED
-    /// for a call without a principal) shows the server is serving; only a failure to get
-    /// any answer (UNAVAILABLE) counts as not served.
+    /// A call intake answers (the admin tool's villages).
     static func answered(_ client: RPCClient) async throws {
-        do {
-            _ = try await client.unary("township.intake.v1.Intake/ListVillages", ByteBuffer(), options: CallOptions(timeout: .seconds(5)))
-        } catch let error as RPCError where error.status != .unavailable && error.status != .deadlineExceeded {
+        _ = try await client.unary("township.intake.v1.Intake/ListVillages", ByteBuffer(), options: CallOptions(timeout: .seconds(5)))
+    }
+
+    /// Spec §11 against the real executable on SIGTERM: GOAWAY(last id, OK); an open upload
+    /// (id 1, at or below last_request_id) still gets its answer; a REQUEST after the GOAWAY
+    /// gets REFUSED(UNAVAILABLE); then close_notify and FIN, and intake exits.
+    @Test func sigtermDrainsAsTheSpecSays() async throws {
+        let suite = try SuiteProcesses()
+        defer { suite.stopAll() }
+        try suite.seedIntake()
+        try suite.startIntake()
+        let certs = suite.state.appendingPathComponent("certs")
+        let admin = try TLSContext(configuration: Self.clientTLS(certs, as: "admin-township"))
+        let peer = try await eventually("intake accepts connections") {
+            let peer = try await LivePeer.connect(port: suite.intakePort, tls: admin)
+            try await peer.handshakeDone.futureResult.get()
+            return peer
+        }
+        try await peer.send([
+            .hello(Hello(maxConcurrentRequests: 0, capabilities: [], agent: "live-drain")),
+            .request(id: 1, Request(method: "township.intake.v1.Intake/UploadAttachment")),
+            .request(id: 2, Request(method: "township.intake.v1.Intake/ListVillages")),
+        ])
+        #expect(try await peer.awaitFrame { if case .response(2, _) = $0 { true } else { false } } != nil, "\(peer.frames().map(\.type))")
+
+        suite.intake?.terminate()
+        guard case .goAway(let goAway)? = try await peer.awaitFrame(where: { $0.type == .goAway }) else {
+            Issue.record("no GOAWAY on SIGTERM: \(peer.frames().map(\.type))")
             return
         }
+        #expect(goAway.code == .ok)
+        #expect(goAway.lastRequestID == 2)
+        try await peer.send([.request(id: 3, Request(method: "township.intake.v1.Intake/ListVillages"))])
+        let refused = try await peer.awaitFrame { if case .refused(3, _) = $0 { true } else { false } }
+        if case .refused(_, let refusal)? = refused {
+            #expect(refusal.status == .unavailable)
+        } else {
+            Issue.record("no REFUSED(UNAVAILABLE) after the GOAWAY: \(peer.frames().map(\.type))")
+        }
+        // The upload ends without its metadata: its answer is the handler's INVALID_ARGUMENT.
+        try await peer.send([.endStream(id: 1)])
+        let answer = try await peer.awaitFrame { if case .error(1, _) = $0 { true } else { false } }
+        #expect(answer != nil, "the open upload got no answer: \(peer.frames().map(\.type))")
+        #expect(await peer.closed(within: .seconds(10)))
+        #expect(peer.sawCloseNotify, "a bare FIN without close_notify")
+        suite.intake?.waitUntilExit()
     }
 }
 
@@ -92,21 +132,48 @@ final class LivePeer: Sendable {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let handshakeDone = eventLoop.makePromise(of: Void.self)
         let peer = Mutex<LivePeer?>(nil)
-        let channel = try await ClientBootstrap(group: eventLoop)
+        let channel: Channel
+        do {
+            channel = try await bootstrap(eventLoop, tls: tls, dropReads: dropReads, peer: { peer.withLock { $0 } }, handshakeDone: handshakeDone)
+                .connect(host: "127.0.0.1", port: port).get()
+        } catch {
+            handshakeDone.fail(error)
+            throw error
+        }
+        let livePeer = LivePeer(channel: channel, handshakeDone: handshakeDone)
+        peer.withLock { $0 = livePeer }
+        channel.closeFuture.whenComplete { _ in handshakeDone.fail(ChannelError.ioOnClosedChannel) }
+        return livePeer
+    }
+
+    private static func bootstrap(_ eventLoop: EventLoop, tls: TLSContext?, dropReads: Bool, peer: @escaping @Sendable () -> LivePeer?,
+                                  handshakeDone: EventLoopPromise<Void>) -> ClientBootstrap {
+        ClientBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let tls else { return }
                     let sync = channel.pipeline.syncOperations
                     if dropReads { try sync.addHandler(LivePeerDropReads()) }
                     try sync.addTownshipTLSHandler(context: tls)
-                    try sync.addHandler(LivePeerCollector(peer: { peer.withLock { $0 } }, handshakeDone: handshakeDone))
+                    try sync.addHandler(LivePeerCollector(peer: peer, handshakeDone: handshakeDone))
                 }
             }
-            .connect(host: "127.0.0.1", port: port).get()
-        let livePeer = LivePeer(channel: channel, handshakeDone: handshakeDone)
-        peer.withLock { $0 = livePeer }
-        channel.closeFuture.whenComplete { _ in handshakeDone.fail(ChannelError.ioOnClosedChannel) }
-        return livePeer
+    }
+
+    func send(_ frames: [Frame]) async throws {
+        var bytes = ByteBuffer()
+        for frame in frames { try FrameSerializer.write(frame, into: &bytes) }
+        try await channel.writeAndFlush(bytes)
+    }
+
+    /// The first received frame that matches, waiting up to `limit`.
+    func awaitFrame(within limit: Duration = .seconds(10), where matches: (Frame) -> Bool) async throws -> Frame? {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let frame = frames().first(where: matches) { return frame }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
     }
 
     func append(_ bytes: ByteBuffer) { received.withLock { _ = $0.bytes.writeImmutableBuffer(bytes) } }
