@@ -296,10 +296,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     // MARK: Connection
 
     private func receivedGoAway(_ goAway: GoAway) {
-        if !isReady {
-            lastError = "server refused the connection: \(goAway.code.name) \(goAway.message)"
-            ready.fail(RPCError(.unavailable, lastError!, wasRefused: true))
-        }
+        if !isReady { lastError = "server refused the connection: \(goAway.code.name) \(goAway.message)" }
         retire()
         // Calls above the last id were never processed: safe to retry elsewhere.
         for id in calls.keys where id > goAway.lastRequestID {
@@ -308,6 +305,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             }
         }
         if calls.isEmpty { closeGracefully() }
+        if !isReady {
+            // Last: the promise's callbacks run at once and close the channel, which must not
+            // happen while this handler is still ending its calls.
+            ready.fail(RPCError(.unavailable, lastError ?? "server refused the connection", wasRefused: true))
+        }
     }
 
     /// No new calls on this connection; it closes once its calls are done.
@@ -343,12 +345,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         keepaliveTimer?.cancel()
         keepaliveTimer = nil
         retire()
-        if !isReady { ready.fail(RPCError(.unavailable, reason, wasRefused: true)) }
         // Taken out before anyone is told: what a caller does when resumed must not meet
         // these calls still in the table (and resume their pending sends a second time).
         let ending = calls
         calls.removeAll()
         for (_, call) in ending { end(call, RPCError(.unavailable, reason)) }
+        // Last, as its callbacks run at once (they close the channel).
+        if !isReady { ready.fail(RPCError(.unavailable, reason, wasRefused: true)) }
     }
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
