@@ -4,10 +4,12 @@ as seen on the wire."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+import ssl
 import struct
 
-from loopback import ECHO_ID, HANG, SAY, EchoService, run
+from loopback import ECHO_ID, HANG, SAY, EchoService, connect, run
 from twp.connection import Limits
 from twp.frames import (
     Code, GoAway, Hello, Request, Response, Role, decode_all, encode_frame,
@@ -135,6 +137,34 @@ def test_connection_error_ends_with_goaway_then_close_notify(pki):
                         return decode_all(data, Role.CLIENT)
             frames = await asyncio.to_thread(client)
             assert isinstance(frames[-1], GoAway) and frames[-1].code == Code.PROTOCOL_ERROR
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+def test_peers_stalled_before_tls_are_closed_and_others_are_served(pki):
+    """A peer that connects and sends nothing, and one that sends only its ClientHello, are
+    closed by the HELLO deadline (which counts the TLS handshake, §2); a good client is served
+    during and after."""
+    async def scenario():
+        server, _ = await start(pki, hello_timeout=0.5)
+        try:
+            silent_reader, silent_writer = await asyncio.open_connection("127.0.0.1", server.port)
+            leaf = pki["client"]
+            outgoing = ssl.MemoryBIO()
+            tls = client_context(pki["ca"], leaf.cert, leaf.key).wrap_bio(ssl.MemoryBIO(), outgoing)
+            with contextlib.suppress(ssl.SSLWantReadError):
+                tls.do_handshake()
+            hello_reader, hello_writer = await asyncio.open_connection("127.0.0.1", server.port)
+            hello_writer.write(outgoing.read())  # the ClientHello; the answer is never read into TLS
+            async with await connect(pki, server) as client:
+                assert await client.unary(SAY, b"during") == b"during"
+            for reader in (silent_reader, hello_reader):
+                await asyncio.wait_for(reader.read(-1), 5)  # EOF: the server closed it
+            async with await connect(pki, server) as client:
+                assert await client.unary(SAY, b"after") == b"after"
+            silent_writer.close()
+            hello_writer.close()
         finally:
             await server.stop()
     run(scenario())
