@@ -66,6 +66,9 @@ import TownshipWire
         #expect(body.code == .ok)
         #expect(try await raw.awaitClosed())
         #expect(raw.collector.closeNotifyAfter == raw.collector.snapshot().0.readableBytes, "no close_notify before the FIN")
+        // The client's own connection went idle too; its next call goes on a new one.
+        let again = try await harness.client.unary(EchoService.say, Google_Protobuf_StringValue("again"), as: Google_Protobuf_StringValue.self)
+        #expect(again.value == "again")
         await harness.stop()
     }
 
