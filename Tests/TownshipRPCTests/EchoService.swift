@@ -13,6 +13,14 @@ final class EchoService: Sendable {
     static let fail = "test.echo.v1.Echo/Fail"
     static let pause = "test.echo.v1.Echo/Pause"
     static let big = "test.echo.v1.Echo/Big"
+    /// Client-streaming: answers at once, without reading the client's messages.
+    static let answerEarly = "test.echo.v1.Echo/AnswerEarly"
+    /// Client-streaming: fails at once, without reading the client's messages.
+    static let failEarly = "test.echo.v1.Echo/FailEarly"
+    /// Client-streaming: reads nothing and never answers.
+    static let ignoreUpload = "test.echo.v1.Echo/IgnoreUpload"
+    /// Unary: takes 300 ms whether or not it is cancelled.
+    static let stubborn = "test.echo.v1.Echo/Stubborn"
 
     /// Calls of `Hang` that saw their task cancelled.
     let cancellationsSeen = Atomic<Int>(0)
@@ -57,6 +65,25 @@ final class EchoService: Sendable {
         router.unary(Self.big, Google_Protobuf_Int32Value.self, Google_Protobuf_BytesValue.self) { request, _ in
             self.handled.add(1, ordering: .relaxed)
             return Google_Protobuf_BytesValue(Data(repeating: 9, count: Int(request.value)))
+        }
+        router.clientStreaming(Self.answerEarly, Google_Protobuf_BytesValue.self, Google_Protobuf_Int64Value.self) { _, _ in
+            self.handled.add(1, ordering: .relaxed)
+            return Google_Protobuf_Int64Value(42)
+        }
+        router.clientStreaming(Self.failEarly, Google_Protobuf_BytesValue.self, Google_Protobuf_Int64Value.self) { _, _ in
+            self.handled.add(1, ordering: .relaxed)
+            throw RPCError.failedPrecondition("not taking uploads")
+        }
+        router.clientStreaming(Self.ignoreUpload, Google_Protobuf_BytesValue.self, Google_Protobuf_Int64Value.self) { _, _ in
+            self.handled.add(1, ordering: .relaxed)
+            try await Task.sleep(for: .seconds(60))
+            return Google_Protobuf_Int64Value(0)
+        }
+        router.unary(Self.stubborn, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
+            self.handled.add(1, ordering: .relaxed)
+            // A detached task is not cancelled with the handler's: this handler ignores CANCEL.
+            await Task.detached { try? await Task.sleep(for: .milliseconds(300)) }.value
+            return request
         }
         router.unary(Self.fail, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
             throw RPCError.failedPrecondition("refusing: \(request.value)")

@@ -192,11 +192,30 @@ final class RawTLSConnection: Sendable {
     }
 }
 
+/// What a raw peer saw, in order: the bytes, the server's close_notify (after how many
+/// bytes), and the end of the connection.
 final class RawCollector: Sendable {
-    private let state = Mutex<(ByteBuffer, Bool)>((ByteBuffer(), false))
-    func append(_ bytes: ByteBuffer) { state.withLock { _ = $0.0.writeImmutableBuffer(bytes) } }
-    func markClosed() { state.withLock { $0.1 = true } }
-    func snapshot() -> (ByteBuffer, Bool) { state.withLock { $0 } }
+    private struct State {
+        var bytes = ByteBuffer()
+        var closed = false
+        var closeNotifyAfter: Int?
+    }
+    private let state = Mutex(State())
+    func append(_ bytes: ByteBuffer) { state.withLock { _ = $0.bytes.writeImmutableBuffer(bytes) } }
+    func markClosed() { state.withLock { $0.closed = true } }
+    func markCloseNotify() { state.withLock { $0.closeNotifyAfter = $0.bytes.readableBytes } }
+    func snapshot() -> (ByteBuffer, Bool) { state.withLock { ($0.bytes, $0.closed) } }
+    /// How many bytes had arrived when the server's close_notify came; nil if none came.
+    var closeNotifyAfter: Int? { state.withLock { $0.closeNotifyAfter } }
+
+    /// The whole frames received so far.
+    var frames: [Frame] {
+        var buffer = snapshot().0
+        var decoder = FrameDecoder(maxFrameSize: WireLimits.maxMaxFrameSize)
+        var frames: [Frame] = []
+        while let frame = try? decoder.decodeFrame(&buffer) { frames.append(frame) }
+        return frames
+    }
 }
 
 final class RawCollectorHandler: ChannelInboundHandler {
@@ -213,6 +232,7 @@ final class RawCollectorHandler: ChannelInboundHandler {
         if stopReadingAfterHandshake && event is TLSHandshakeCompleted {
             context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
         }
+        if event is TLSCloseNotifyReceived { collector.markCloseNotify() }
         context.fireUserInboundEventTriggered(event)
     }
 

@@ -19,21 +19,23 @@ struct RPCTestHarness {
         clientSecurity: ClientTransportSecurity = PlaintextTransport(),
         serverIdentity: String? = nil,
         clientLimits: Hello = Hello(maxConcurrentRequests: 0, agent: "test-client"),
-        keepalive: Duration? = nil
+        keepalive: Duration? = nil,
+        server configure: (inout RPCServerConfiguration) -> Void = { _ in },
+        client configureClient: (inout RPCClientConfiguration) -> Void = { _ in }
     ) async throws -> RPCTestHarness {
         let service = EchoService()
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let server = RPCServer(
-            configuration: RPCServerConfiguration(limits: limits, drainTimeout: .seconds(10), logger: logger),
-            router: service.router, security: serverSecurity)
+        var configuration = RPCServerConfiguration(limits: limits, drainTimeout: .seconds(10), logger: logger)
+        configure(&configuration)
+        let server = RPCServer(configuration: configuration, router: service.router, security: serverSecurity)
         let serverTask = Task { try await server.run() }
         let address = try await server.localAddress()
-        let client = RPCClient(
-            configuration: RPCClientConfiguration(
-                endpoints: [RPCEndpoint(host: "127.0.0.1", port: address.port!)], serverIdentity: serverIdentity,
-                limits: clientLimits, keepaliveInterval: keepalive, keepaliveTimeout: .milliseconds(500)),
-            security: clientSecurity)
+        var clientConfiguration = RPCClientConfiguration(
+            endpoints: [RPCEndpoint(host: "127.0.0.1", port: address.port!)], serverIdentity: serverIdentity,
+            limits: clientLimits, keepaliveInterval: keepalive, keepaliveTimeout: .milliseconds(500))
+        configureClient(&clientConfiguration)
+        let client = RPCClient(configuration: clientConfiguration, security: clientSecurity)
         return RPCTestHarness(service: service, server: server, client: client, address: address, serverTask: serverTask)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TownshipCertificates
 import TownshipRPC
 import TownshipTLS
@@ -38,10 +39,12 @@ struct TestPKI: Sendable {
             foreignGateway: try foreign.issue(identity: .service("gateway")).write(to: directory, baseName: "foreign-gateway"))
     }
 
-    func serverTransport(_ files: CertificateFiles? = nil) throws -> TLSServerTransport {
+    func serverTransport(_ files: CertificateFiles? = nil, handshakeTimeout: TimeAmount = TLSConfiguration.defaultHandshakeTimeout) throws -> TLSServerTransport {
         let files = files ?? echo
-        return TLSServerTransport(contexts: try ReloadableTLSContext(configuration: .server(
-            certificateChainPath: files.certificatePath, privateKeyPath: files.privateKeyPath, trustedCAPath: ca.certificatePath)))
+        var configuration = TLSConfiguration.server(
+            certificateChainPath: files.certificatePath, privateKeyPath: files.privateKeyPath, trustedCAPath: ca.certificatePath)
+        configuration.handshakeTimeout = handshakeTimeout
+        return TLSServerTransport(contexts: try ReloadableTLSContext(configuration: configuration))
     }
 
     /// `files` nil: a client that presents no certificate at all.

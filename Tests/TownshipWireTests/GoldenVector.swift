@@ -17,6 +17,8 @@ struct GoldenVector: Sendable, CustomTestStringConvertible {
     let expectedOutcomeJSON: String
     let expectedFrameTypes: [String]
     let expectedConnectionError: String?
+    /// For a connection error: the last_request_id its GOAWAY must carry, where the vector says.
+    let expectedLastRequestID: UInt32?
 
     var testDescription: String { name }
 
@@ -53,12 +55,15 @@ struct GoldenVector: Sendable, CustomTestStringConvertible {
         expectedOutcomeJSON = canonicalJSON(expect["outcome"] ?? "ok")
         expectedFrameTypes = frames.compactMap { $0["type"] as? String }
         expectedConnectionError = (expect["outcome"] as? [String: Any])?["connection_error"] as? String
+        expectedLastRequestID = (expect["last_request_id"] as? Int).map { UInt32($0) }
     }
 
     struct Result {
         var decoded: [Frame] = []
         var frames: String = ""
         var outcome: String = ""
+        /// The last_request_id of the GOAWAY a connection error sends.
+        var lastRequestID: UInt32?
     }
 
     func run() throws -> Result {
@@ -94,6 +99,7 @@ struct GoldenVector: Sendable, CustomTestStringConvertible {
                 frame = try decoder.decodeFrame(&buffer)
             } catch {
                 outcome = ["connection_error": error.code.name]
+                result.lastRequestID = machine.goAwayLastRequestID
                 break loop
             }
             guard let frame else {
@@ -116,8 +122,9 @@ struct GoldenVector: Sendable, CustomTestStringConvertible {
                 rejected(frame)
                 outcome = ["refused": ["request_id": Int(id), "status": refusal.status.name]]
                 break loop
-            case .close(let error, _):
+            case .close(let error, let lastRequestID):
                 outcome = ["connection_error": error.code.name]
+                result.lastRequestID = lastRequestID
                 break loop
             }
         }

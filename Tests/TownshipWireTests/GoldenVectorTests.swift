@@ -26,6 +26,9 @@ import Testing
         let result = try vector.run()
         #expect(result.frames == vector.expectedFramesJSON, "frames of \(vector.name)")
         #expect(result.outcome == vector.expectedOutcomeJSON, "outcome of \(vector.name)")
+        if let expected = vector.expectedLastRequestID {
+            #expect(result.lastRequestID == expected, "GOAWAY last_request_id of \(vector.name)")
+        }
         if vector.encode {
             var out = ByteBuffer()
             for frame in result.decoded { try FrameSerializer.write(frame, into: &out) }

@@ -8,7 +8,7 @@ import contextlib
 from twp.client import Client
 from twp.connection import Limits
 from twp.echo import (  # noqa: F401  (re-exported for the tests)
-    COLLECT, FAIL, HANG, REPEAT, REPEAT_COUNT, SAY, WHO, EchoService,
+    COLLECT, FAIL, HANG, PARSE, REPEAT, REPEAT_COUNT, SAY, WHO, EchoService,
 )
 from twp.server import Server
 from twp.tls import client_context, server_context

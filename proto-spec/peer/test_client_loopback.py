@@ -10,7 +10,7 @@ import time
 import pytest
 
 from loopback import (
-    CLIENT_ID, COLLECT, ECHO_ID, FAIL, HANG, REPEAT, REPEAT_COUNT, SAY, WHO, EchoService,
+    CLIENT_ID, COLLECT, ECHO_ID, FAIL, HANG, PARSE, REPEAT, REPEAT_COUNT, SAY, WHO, EchoService,
     connect, echo_server, run,
 )
 from twp.client import CallError, ConnectionLost, DeadlineExceeded
@@ -268,4 +268,17 @@ def test_a_cancelled_call_frees_its_slot(pki):
                 with pytest.raises(DeadlineExceeded):
                     await client.unary(HANG, b"", timeout=0.2)
                 assert await asyncio.wait_for(client.unary(SAY, b"again"), 5) == b"again"
+    run(scenario())
+
+
+def test_an_undecodable_request_is_invalid_argument_and_the_connection_stays(pki):
+    """Settled (§5): a request message that does not decode as the method's input type is
+    the call's INVALID_ARGUMENT, as the Swift server answers too."""
+    async def scenario():
+        async with echo_server(pki) as (server, _):
+            async with await connect(pki, server) as client:
+                with pytest.raises(CallError) as raised:
+                    await client.unary(PARSE, b"\xff\xff")
+                assert raised.value.status == Status.INVALID_ARGUMENT
+                assert await client.unary(PARSE, b"\x0a\x02ok") == b"ok"
     run(scenario())

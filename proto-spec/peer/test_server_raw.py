@@ -4,9 +4,12 @@ as seen on the wire."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import ssl
 import struct
 
-from loopback import ECHO_ID, HANG, SAY, EchoService, run
+from loopback import ECHO_ID, HANG, SAY, EchoService, connect, run
 from twp.connection import Limits
 from twp.frames import (
     Code, GoAway, Hello, Request, Response, Role, decode_all, encode_frame,
@@ -109,6 +112,59 @@ def test_request_over_the_limit_is_refused_and_the_connection_stays(pki):
             refused = await read_one_frame(reader)
             assert refused.request_id == 3 and refused.status == 8
             writer.close()
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+def test_connection_error_ends_with_goaway_then_close_notify(pki):
+    """Settled (§10): a connection error is GOAWAY, then TLS close_notify, then FIN. A blocking
+    client that does not suppress ragged EOFs reads a clean end only if close_notify came."""
+    async def scenario():
+        server, _ = await start(pki)
+        try:
+            def client() -> list:
+                leaf = pki["client"]
+                context = client_context(pki["ca"], leaf.cert, leaf.key)
+                with socket.create_connection(("127.0.0.1", server.port), timeout=10) as tcp:
+                    with context.wrap_socket(tcp, suppress_ragged_eofs=False) as tls:
+                        tls.sendall(encode_frame(Hello(agent="raw"))
+                                    + struct.pack(">IBBI", 6, 0x42, 0, 0))  # unknown frame type
+                        data = b""
+                        # A bare FIN raises ssl.SSLEOFError here instead of returning b"".
+                        while chunk := tls.recv(65536):
+                            data += chunk
+                        return decode_all(data, Role.CLIENT)
+            frames = await asyncio.to_thread(client)
+            assert isinstance(frames[-1], GoAway) and frames[-1].code == Code.PROTOCOL_ERROR
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+def test_peers_stalled_before_tls_are_closed_and_others_are_served(pki):
+    """A peer that connects and sends nothing, and one that sends only its ClientHello, are
+    closed by the HELLO deadline (which counts the TLS handshake, §2); a good client is served
+    during and after."""
+    async def scenario():
+        server, _ = await start(pki, hello_timeout=0.5)
+        try:
+            silent_reader, silent_writer = await asyncio.open_connection("127.0.0.1", server.port)
+            leaf = pki["client"]
+            outgoing = ssl.MemoryBIO()
+            tls = client_context(pki["ca"], leaf.cert, leaf.key).wrap_bio(ssl.MemoryBIO(), outgoing)
+            with contextlib.suppress(ssl.SSLWantReadError):
+                tls.do_handshake()
+            hello_reader, hello_writer = await asyncio.open_connection("127.0.0.1", server.port)
+            hello_writer.write(outgoing.read())  # the ClientHello; the answer is never read into TLS
+            async with await connect(pki, server) as client:
+                assert await client.unary(SAY, b"during") == b"during"
+            for reader in (silent_reader, hello_reader):
+                await asyncio.wait_for(reader.read(-1), 5)  # EOF: the server closed it
+            async with await connect(pki, server) as client:
+                assert await client.unary(SAY, b"after") == b"after"
+            silent_writer.close()
+            hello_writer.close()
         finally:
             await server.stop()
     run(scenario())

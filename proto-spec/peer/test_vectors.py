@@ -120,6 +120,8 @@ def run(vector):
         case ConnectionError():
             outcome = {"connection_error": last.code.name}
             assert conn.pending_bytes >= 0
+            if "last_request_id" in vector["expect"]:
+                assert last.goaway.last_request_id == vector["expect"]["last_request_id"]
         case CallRejected():
             outcome = {"call_error": {"request_id": last.frame.request_id,
                                       "status": last.status.name}}

@@ -229,7 +229,7 @@ VECTORS = []
 
 
 def vec(name, spec, description, receiver, input_bytes, frames, outcome="ok", encode=None,
-        local=None, setup=None):
+        local=None, setup=None, last_request_id=None):
     if encode is None:
         encode = outcome in ("ok", "ignored") or (
             isinstance(outcome, dict) and ("call_error" in outcome or "refused" in outcome))
@@ -239,6 +239,8 @@ def vec(name, spec, description, receiver, input_bytes, frames, outcome="ok", en
     v["setup"] = setup if setup is not None else []
     v["input"] = input_bytes.hex()
     v["expect"] = {"frames": frames, "outcome": outcome, "encode": encode}
+    if last_request_id is not None:
+        v["expect"]["last_request_id"] = last_request_id
     assert all(v["name"] != o["name"] for o in VECTORS), name
     VECTORS.append(v)
 
@@ -835,6 +837,23 @@ b2, o2 = f_request(2, metadata=[(0x03, b"")])
 vec("call-error-after-good-request", "§10",
     "a good REQUEST then one with a bad metadata value: only call 2 fails", "server", b1 + b2,
     [o1, o2], call_err(2, "INVALID_ARGUMENT"), setup=SRV)
+
+
+# ---------------------------------------------------------------- settled: last_request_id
+# A REQUEST that breaks the connection was not processed: it does not count for the GOAWAY's
+# last_request_id, whether it fails to parse or its compressed message is bad (§4.2, §13).
+b1, o1 = f_request(1, message=PAYLOAD)
+bad_body = request_body(b"", b"", PAYLOAD)
+vec("settled-unparsable-request-not-counted", "§4.2",
+    "settled: a REQUEST that fails to parse (method length 0) does not count for GOAWAY's "
+    "last_request_id: GOAWAY(1, PROTOCOL_ERROR)", "server", b1 + raw(REQUEST, 0, 2, bad_body),
+    [o1], conn_err("PROTOCOL_ERROR"), encode=False, setup=SRV, last_request_id=1)
+vec("settled-bad-compressed-request-not-counted", "§4.2",
+    "settled: a REQUEST whose compressed message is corrupt does not count for GOAWAY's "
+    "last_request_id either: GOAWAY(1, COMPRESSION_ERROR)", "server",
+    b1 + raw(REQUEST, COMPRESSED, 2, request_body(METHOD.encode(), b"",
+                                                  compressed_form(BIG_PAYLOAD, stream=bytes(corrupt)))),
+    [o1], conn_err("COMPRESSION_ERROR"), encode=False, setup=SRV, last_request_id=1)
 
 
 def main():

@@ -140,6 +140,16 @@ final class ClientConnection: Sendable {
             state.current = nil
             return Array(state.channels.values)
         }
-        for channel in channels { try? await channel.close() }
+        // Through TLS (close_notify, then FIN); a server that does not read would keep that
+        // close waiting for ever, so after `closeTimeout` the socket is closed without it.
+        let bound = configuration.closeTimeout
+        for channel in channels {
+            channel.close(promise: nil)
+            let force = channel.eventLoop.scheduleTask(in: .nanoseconds(bound.nanoseconds)) {
+                channel.close(promise: nil)
+            }
+            try? await channel.closeFuture.get()
+            force.cancel()
+        }
     }
 }

@@ -19,7 +19,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     struct PendingStart {
         let handle: ClientCallHandle
         let request: Request
+        /// When the call gives up, counted from its start: time spent queued is part of it.
+        let deadline: ContinuousClock.Instant?
         let continuation: CheckedContinuation<Void, Error>
+        /// Fails the call at its deadline while it waits for a slot.
+        var queueTimer: Scheduled<Void>? = nil
     }
 
     let configuration: RPCClientConfiguration
@@ -116,17 +120,21 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         case .goAway(let goAway):
             receivedGoAway(goAway)
         case .response(let id, let payload):
-            guard let call = calls.removeValue(forKey: id) else { return }
+            guard var call = calls.removeValue(forKey: id) else { return }
             call.deadlineTimer?.cancel()
             call.handle.responses.deliver(payload.bytes)
             call.handle.responses.finish()
+            // A server may answer a client stream before it has read all of it: a send still
+            // waiting for credit ends here (the caller then reads the answer).
+            call.flow.failPending(Self.answeredEarly)
             callEnded()
         case .message(let id, let payload):
             calls[id]?.handle.responses.deliver(payload.bytes)
         case .endStream(let id):
-            guard let call = calls.removeValue(forKey: id) else { return }
+            guard var call = calls.removeValue(forKey: id) else { return }
             call.deadlineTimer?.cancel()
             call.handle.responses.finish()
+            call.flow.failPending(Self.answeredEarly)
             callEnded()
         case .error(let id, let failure):
             guard let call = calls.removeValue(forKey: id) else { return }
@@ -143,19 +151,48 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Calls
 
+    /// What a client-stream send waiting for credit ends with when the server answered first.
+    static let answeredEarly = RPCError(.cancelled, "the server answered before the client stream ended")
+
     func startCall(_ start: PendingStart) {
         if closing || retired {
             start.continuation.resume(throwing: RPCError(.unavailable, "the connection is closing", wasRefused: true))
             return
         }
         guard isReady, let peer = machine.peer, calls.count < Int(peer.maxConcurrentRequests) else {
-            waiting.append(start)
+            enqueue(start)
             return
         }
         send(start)
     }
 
+    /// Waits for a slot under the server's concurrency limit, bounded in number
+    /// (`maxQueuedCalls`) and in time (the call's own deadline).
+    private func enqueue(_ start: PendingStart) {
+        guard waiting.count < configuration.maxQueuedCalls else {
+            start.continuation.resume(throwing: RPCError(
+                .resourceExhausted, "\(waiting.count) calls already wait for a free slot on this connection", wasRefused: true))
+            return
+        }
+        var start = start
+        if let deadline = start.deadline, let link, let context {
+            let handle = start.handle
+            start.queueTimer = context.eventLoop.scheduleTask(in: .nanoseconds((deadline - .now).nanoseconds)) {
+                link.handler.value.expireWaiting(handle)
+            }
+        }
+        waiting.append(start)
+    }
+
+    /// A queued call whose deadline passed before a slot came free: it was never sent.
+    func expireWaiting(_ handle: ClientCallHandle) {
+        guard let index = waiting.firstIndex(where: { $0.handle === handle }) else { return }
+        let start = waiting.remove(at: index)
+        start.continuation.resume(throwing: RPCError(.deadlineExceeded, "the deadline passed while the call waited for a free slot"))
+    }
+
     private func send(_ start: PendingStart) {
+        start.queueTimer?.cancel()
         guard let link, let context else {
             start.continuation.resume(throwing: RPCError(.unavailable, "the connection closed", wasRefused: true))
             return
@@ -164,17 +201,29 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             start.continuation.resume(throwing: RPCError(.cancelled, "cancelled before it was sent", wasRefused: true))
             return
         }
+        var request = start.request
+        // The timeout on the wire is what is left of the call's deadline, not what it was
+        // when the call was queued.
+        var remaining: Duration?
+        if let deadline = start.deadline {
+            let left = deadline - .now
+            guard left > .zero else {
+                start.continuation.resume(throwing: RPCError(.deadlineExceeded, "the deadline passed before the call was sent"))
+                return
+            }
+            remaining = left
+            request.timeoutMilliseconds = UInt32(clamping: max(1, left.nanoseconds / 1_000_000))
+        }
         let id = nextID
         nextID += 1
         if nextID == UInt32.max { retire() }
         start.handle.assign(id, link: link)
-        var request = start.request
         request.payload = machine.outgoingPayload(request.payload.bytes)
         write(.request(id: id, request))
         var call = Call(handle: start.handle)
-        if request.timeoutMilliseconds > 0 {
+        if let remaining {
             let milliseconds = request.timeoutMilliseconds
-            call.deadlineTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+            call.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(remaining.nanoseconds)) {
                 link.handler.value.cancel(id, because: RPCError(.deadlineExceeded, "no answer within \(milliseconds) ms"))
             }
         }
@@ -197,6 +246,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func cancelWaiting(_ handle: ClientCallHandle) {
         guard let index = waiting.firstIndex(where: { $0.handle === handle }) else { return }
         let start = waiting.remove(at: index)
+        start.queueTimer?.cancel()
         start.continuation.resume(throwing: RPCError(.cancelled, "cancelled before it was sent", wasRefused: true))
     }
 
@@ -246,10 +296,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     // MARK: Connection
 
     private func receivedGoAway(_ goAway: GoAway) {
-        if !isReady {
-            lastError = "server refused the connection: \(goAway.code.name) \(goAway.message)"
-            ready.fail(RPCError(.unavailable, lastError!, wasRefused: true))
-        }
+        if !isReady { lastError = "server refused the connection: \(goAway.code.name) \(goAway.message)" }
         retire()
         // Calls above the last id were never processed: safe to retry elsewhere.
         for id in calls.keys where id > goAway.lastRequestID {
@@ -258,6 +305,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             }
         }
         if calls.isEmpty { closeGracefully() }
+        if !isReady {
+            // Last: the promise's callbacks run at once and close the channel, which must not
+            // happen while this handler is still ending its calls.
+            ready.fail(RPCError(.unavailable, lastError ?? "server refused the connection", wasRefused: true))
+        }
     }
 
     /// No new calls on this connection; it closes once its calls are done.
@@ -266,6 +318,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         retired = true
         onRetire()
         while let start = waiting.popFirst() {
+            start.queueTimer?.cancel()
             start.continuation.resume(throwing: RPCError(.unavailable, "the connection is going away", wasRefused: true))
         }
     }
@@ -292,9 +345,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         keepaliveTimer?.cancel()
         keepaliveTimer = nil
         retire()
-        if !isReady { ready.fail(RPCError(.unavailable, reason, wasRefused: true)) }
-        for (_, call) in calls { end(call, RPCError(.unavailable, reason)) }
+        // Taken out before anyone is told: what a caller does when resumed must not meet
+        // these calls still in the table (and resume their pending sends a second time).
+        let ending = calls
         calls.removeAll()
+        for (_, call) in ending { end(call, RPCError(.unavailable, reason)) }
+        // Last, as its callbacks run at once (they close the channel).
+        if !isReady { ready.fail(RPCError(.unavailable, reason, wasRefused: true)) }
     }
 
     private func startKeepalive(_ context: ChannelHandlerContext) {
@@ -324,6 +381,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             let handler = link.handler.value
             if handler.pingOutstanding == data {
                 handler.lastError = "no PONG within \(timeout): the server is unreachable"
+                // A dead peer takes no close_notify either: cut the socket.
+                handler.context?.close(promise: nil)
                 handler.context?.close(promise: nil)
             }
         }

@@ -9,10 +9,10 @@ struct ClientConnectionLink: Sendable {
 
     /// Sends the REQUEST (waiting, if need be, for the server's HELLO or a free slot under
     /// its concurrency limit).
-    func start(_ handle: ClientCallHandle, _ request: Request) async throws {
+    func start(_ handle: ClientCallHandle, _ request: Request, deadline: ContinuousClock.Instant?) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             handler.eventLoop.execute {
-                handler.value.startCall(.init(handle: handle, request: request, continuation: continuation))
+                handler.value.startCall(.init(handle: handle, request: request, deadline: deadline, continuation: continuation))
             }
         }
     }

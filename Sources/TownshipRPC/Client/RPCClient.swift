@@ -67,8 +67,28 @@ public final class RPCClient: Sendable {
         _ method: String, encodedMessages requests: Requests, options: CallOptions = CallOptions()
     ) async throws -> ByteBuffer where Requests.Element == ByteBuffer {
         try await perform(method, kind: .clientStreaming, payload: ByteBuffer(), options: options, retryable: false) { handle, link, id in
-            for try await message in requests { try await link.sendMessage(id, message) }
-            link.endClientStream(id)
+            var messages = requests.makeAsyncIterator()
+            sending: while true {
+                let next: ByteBuffer?
+                do {
+                    next = try await messages.next()
+                } catch {
+                    // The caller's own sequence failed: the server must not wait for the rest.
+                    link.cancel(handle)
+                    throw error
+                }
+                guard let message = next else {
+                    link.endClientStream(id)
+                    break sending
+                }
+                do {
+                    try await link.sendMessage(id, message)
+                } catch {
+                    // A send fails only when the call has ended (an early answer, an error,
+                    // a cancel, a lost connection): the call's outcome is in its responses.
+                    break sending
+                }
+            }
             return try await handle.responses.first()
         }
     }
@@ -138,7 +158,7 @@ public final class RPCClient: Sendable {
         let link = try await connection.link()
         let handle = ClientCallHandle(method: method, kind: kind)
         return try await withTaskCancellationHandler {
-            try await link.start(handle, try request(method, payload, metadata, deadline))
+            try await link.start(handle, try request(method, payload, metadata, deadline), deadline: deadline)
             guard let id = handle.id else { throw RPCError(.internal, "the call started without an id") }
             return try await body(handle, link, id)
         } onCancel: {
@@ -153,7 +173,7 @@ public final class RPCClient: Sendable {
         let link = try await connection.link()
         let handle = ClientCallHandle(method: method, kind: kind)
         try await withTaskCancellationHandler {
-            try await link.start(handle, try request(method, payload, metadata, deadline))
+            try await link.start(handle, try request(method, payload, metadata, deadline), deadline: deadline)
         } onCancel: {
             link.cancel(handle)
         }

@@ -39,7 +39,16 @@ public struct RPCClientConfiguration: Sendable {
     /// Attempts per call, the first included.
     public var maxAttempts: Int
     public var retryBudget: RetryBudget.Configuration
+    /// Calls that may wait per connection for a slot under the server's
+    /// `max_concurrent_requests`; one more fails at once with RESOURCE_EXHAUSTED (not
+    /// sent, so safe to retry). Default 1,024. A queued call's deadline runs while it waits.
+    public var maxQueuedCalls: Int
+    /// How long `shutdown` waits for a connection's close (its GOAWAY and close_notify) to
+    /// reach a server that does not read before it closes the socket anyway. Default 5 s.
+    public var closeTimeout: Duration
     public var logger: Logger
+
+    public static let defaultMaxQueuedCalls = 1_024
 
     public init(
         endpoints: [RPCEndpoint],
@@ -52,6 +61,8 @@ public struct RPCClientConfiguration: Sendable {
         ejectAfterFailures: Int = 3,
         maxAttempts: Int = 3,
         retryBudget: RetryBudget.Configuration = .init(),
+        maxQueuedCalls: Int = RPCClientConfiguration.defaultMaxQueuedCalls,
+        closeTimeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "township.rpc.client")
     ) {
         self.endpoints = endpoints
@@ -64,6 +75,8 @@ public struct RPCClientConfiguration: Sendable {
         self.ejectAfterFailures = ejectAfterFailures
         self.maxAttempts = maxAttempts
         self.retryBudget = retryBudget
+        self.maxQueuedCalls = maxQueuedCalls
+        self.closeTimeout = closeTimeout
         self.logger = logger
     }
 }

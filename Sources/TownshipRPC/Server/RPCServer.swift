@@ -33,6 +33,13 @@ public final class RPCServer: Service, Sendable {
 
     public var connectionCount: Int { registry.count }
 
+    /// Handler tasks that have not returned yet, over all connections. A call that ended
+    /// (cancelled, timed out) counts until its handler has returned.
+    public var handlerTaskCount: Int { registry.handlerTasks.count }
+
+    /// The most handler tasks that were alive at once since the server started.
+    public var peakHandlerTaskCount: Int { registry.handlerTasks.peak }
+
     public func run() async throws {
         let channel: Channel
         do {
@@ -54,16 +61,20 @@ public final class RPCServer: Service, Sendable {
         await drain()
     }
 
-    /// Stops accepting, drains every connection, and waits up to the drain timeout.
+    /// Stops accepting, drains every connection, and waits up to the drain timeout; then
+    /// closes what is left (bounded by the close timeout, even for peers that never read)
+    /// and waits, within the same bound, for the handler tasks to return.
     private func drain() async {
+        let clock = group.next()
         registry.drainAll()
-        let deadline = ContinuousClock.now + configuration.drainTimeout
-        while registry.count > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if registry.count > 0 {
+        if await !registry.waitUntilEmpty(within: configuration.drainTimeout, on: clock) {
             configuration.logger.warning("drain timeout: closing \(registry.count) connections with calls in flight")
-            await registry.closeAll()
+            await registry.closeAll(within: configuration.closeTimeout, on: clock)
+        }
+        // Every call has ended with its connection; handlers still unwinding are told to stop.
+        registry.handlerTasks.cancelAll()
+        if await !registry.handlerTasks.waitUntilEmpty(within: configuration.closeTimeout, on: clock) {
+            configuration.logger.warning("\(registry.handlerTasks.count) handler tasks did not return after their calls ended")
         }
         configuration.logger.info("stopped")
     }

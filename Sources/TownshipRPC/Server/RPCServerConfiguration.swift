@@ -1,20 +1,38 @@
 import Logging
 import TownshipWire
 
+/// How an `RPCServer` listens and what it bounds. Every bound here has its default in
+/// proto-spec §10 ("Server limits") and is meant to be kept unless measured otherwise.
 public struct RPCServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// The limits this server announces in its HELLO and enforces.
+    /// The limits this server announces in its HELLO and enforces. Its
+    /// `maxConcurrentRequests` bounds the handler tasks running per connection: a cancelled
+    /// call holds its slot until its handler has returned.
     public var limits: Hello
-    /// Time from accept to a completed HELLO (TLS handshake included), spec §2.
+    /// Time from accept to a completed HELLO (TLS handshake included), spec §2. Default 10 s.
     public var helloTimeout: Duration
-    /// How long a graceful shutdown waits for calls in flight before closing anyway.
+    /// How long a graceful shutdown waits for calls in flight before closing anyway. Default 30 s.
     public var drainTimeout: Duration
+    /// A connection with no open call for this long gets GOAWAY(OK) and is closed; nil
+    /// keeps idle connections open. Default 5 minutes.
+    public var idleTimeout: Duration?
+    /// Connections this server holds at once; one more completes TLS, gets
+    /// GOAWAY(0, OK, "connection limit ...") instead of a HELLO, and is closed. Default 1,024.
+    public var maxConnections: Int
+    /// How long a close waits for the writes before it (a GOAWAY, the last answers, TLS
+    /// close_notify) to reach a peer that does not read; then the socket is closed anyway.
+    /// Default 5 s.
+    public var closeTimeout: Duration
     /// Which callers (by SPIFFE identity) may call at all; others get PERMISSION_DENIED.
     public var authorizeCaller: @Sendable (String?) -> Bool
     /// Which callers may forward an end-user principal (spec §6).
     public var mayForwardPrincipal: @Sendable (String?) -> Bool
     public var logger: Logger
+
+    public static let defaultIdleTimeout: Duration = .seconds(300)
+    public static let defaultMaxConnections = 1_024
+    public static let defaultCloseTimeout: Duration = .seconds(5)
 
     public init(
         host: String = "127.0.0.1",
@@ -22,6 +40,9 @@ public struct RPCServerConfiguration: Sendable {
         limits: Hello = Hello(agent: "township-swift/1", isAck: true),
         helloTimeout: Duration = .seconds(10),
         drainTimeout: Duration = .seconds(30),
+        idleTimeout: Duration? = RPCServerConfiguration.defaultIdleTimeout,
+        maxConnections: Int = RPCServerConfiguration.defaultMaxConnections,
+        closeTimeout: Duration = RPCServerConfiguration.defaultCloseTimeout,
         authorizeCaller: @escaping @Sendable (String?) -> Bool = { _ in true },
         mayForwardPrincipal: @escaping @Sendable (String?) -> Bool = { _ in true },
         logger: Logger = Logger(label: "township.rpc.server")
@@ -32,6 +53,9 @@ public struct RPCServerConfiguration: Sendable {
         self.limits.isAck = true
         self.helloTimeout = helloTimeout
         self.drainTimeout = drainTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+        self.closeTimeout = closeTimeout
         self.authorizeCaller = authorizeCaller
         self.mayForwardPrincipal = mayForwardPrincipal
         self.logger = logger

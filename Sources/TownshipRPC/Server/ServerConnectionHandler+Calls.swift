@@ -6,6 +6,14 @@ import TownshipWire
 extension ServerConnectionHandler {
     func startCall(_ id: UInt32, _ request: Request) {
         guard let link, let context else { return }
+        // The cap counts handler tasks, not open calls: a cancelled call keeps its slot until
+        // its handler has returned, so REQUEST + CANCEL cannot start tasks without bound.
+        let cap = Int(configuration.limits.maxConcurrentRequests)
+        guard calls.count < cap else {
+            RPCMetrics.refused(status: .resourceExhausted)
+            write(.refused(id: id, Refusal(status: .resourceExhausted, message: "\(cap) calls already in progress")))
+            return
+        }
         guard configuration.authorizeCaller(peerIdentity) else {
             return reject(id, RPCError.permissionDenied("caller \(peerIdentity ?? "without identity") may not call this service"),
                           method: router.methods[request.method] == nil ? RPCMetrics.unknownMethod : request.method)
@@ -46,7 +54,8 @@ extension ServerConnectionHandler {
             }
         }
         let handler = method.handler
-        call.task = Task {
+        disarmIdleTimer()
+        call.task = registry.handlerTasks.start {
             let error: Error?
             do {
                 try await RPCTraceContext.$traceparent.withValue(metadata.traceparent) {
@@ -100,7 +109,8 @@ extension ServerConnectionHandler {
         guard var call = calls[id], !call.ended else { return }
         if answer {
             finishCall(id, with: .failure(error), continuation: nil)
-            call = calls[id]!
+            guard let ended = calls[id] else { return }
+            call = ended
         } else {
             call.ended = true
             call.deadlineTimer?.cancel()
@@ -127,7 +137,8 @@ extension ServerConnectionHandler {
             finishCall(id, with: .failure(failure), continuation: nil)
         }
         calls[id] = nil
-        if draining && calls.isEmpty { closeAfterPendingWrites() }
+        guard calls.isEmpty else { return }
+        if draining { closeAfterPendingWrites() } else { armIdleTimer() }
     }
 
     func enqueueMessage(_ id: UInt32, _ bytes: ByteBuffer, continuation: CheckedContinuation<Void, Error>) {
@@ -163,11 +174,12 @@ extension ServerConnectionHandler {
 
     /// Graceful shutdown (spec §11): GOAWAY with the last id that will be answered, then
     /// close once every call up to it is done.
-    func beginDrain() {
+    func beginDrain(message: String = "server is shutting down") {
         guard !draining, !closing, let context else { return }
         draining = true
+        disarmIdleTimer()
         drainSignal.raise()
-        write(.goAway(GoAway(lastRequestID: machine.highestRequestID, code: .ok, message: "server is shutting down")))
+        write(.goAway(GoAway(lastRequestID: machine.highestRequestID, code: .ok, message: message)))
         context.flush()
         if calls.isEmpty { closeAfterPendingWrites() }
     }

@@ -33,9 +33,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var draining = false
     let drainSignal = DrainSignal()
     var closing = false
+    /// TLS is up (`TransportReady`): before it nothing we write can reach the peer.
+    var transportReady = false
+    /// Within the server's connection cap; a connection over it is turned away after TLS.
+    private var admitted = true
     private var flushPending = false
     private var lastWrite: EventLoopFuture<Void>?
     private var helloTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var forceCloseTimer: Scheduled<Void>?
+    private var closeRequested = false
     private var pingTokens = PingBudget()
 
     init(router: RPCRouter, configuration: RPCServerConfiguration, registry: ServerConnectionRegistry) {
@@ -53,7 +60,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let link = ServerConnectionLink(handler: NIOLoopBound(self, eventLoop: context.eventLoop))
         self.link = link
         logger[metadataKey: "peer"] = "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"
-        registry.add(context.channel, link: link)
+        admitted = registry.add(context.channel, link: link, limit: configuration.maxConnections)
         let timeout = configuration.helloTimeout
         helloTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) { [link] in
             link.handler.value.connectionError(WireConnectionError(.helloTimeout, "no HELLO within \(timeout)"))
@@ -61,14 +68,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        helloTimer?.cancel()
+        cancelTimers()
         failAllCalls(RPCError.unavailable("the connection closed"))
         registry.remove(context.channel)
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        helloTimer?.cancel()
+        cancelTimers()
         failAllCalls(RPCError.unavailable("the connection closed"))
         context.fireChannelInactive()
     }
@@ -76,9 +83,53 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let ready = event as? TransportReady {
             peerIdentity = ready.peerIdentity
+            transportReady = true
             logger[metadataKey: "caller"] = "\(ready.peerIdentity ?? "-")"
+            if !admitted { turnAwayOverConnectionLimit() }
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    private func cancelTimers() {
+        helloTimer?.cancel()
+        helloTimer = nil
+        idleTimer?.cancel()
+        idleTimer = nil
+        forceCloseTimer?.cancel()
+        forceCloseTimer = nil
+    }
+
+    /// Over `maxConnections`: GOAWAY before HELLO is how a server turns a client away (spec
+    /// §2, §10): nothing was processed, the client may go elsewhere at once.
+    private func turnAwayOverConnectionLimit() {
+        guard let context, !closing else { return }
+        logger.warning("connection limit of \(configuration.maxConnections) reached: turning a connection away")
+        RPCMetrics.connectionError(side: "server", code: .ok)
+        let goAway = Frame.goAway(GoAway(
+            lastRequestID: 0, code: .ok, message: "connection limit of \(configuration.maxConnections) reached; try another instance"))
+        try? machine.willSend(goAway)
+        closing = true
+        closeAfter(context.writeAndFlush(wrapOutboundOut(goAway)))
+    }
+
+    /// A connection with no open call for `idleTimeout` is closed as a drain would (GOAWAY
+    /// OK, then close), so a client that forgot it does not hold a slot for ever.
+    func armIdleTimer() {
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let timeout = configuration.idleTimeout, let link, let context, calls.isEmpty, !draining, !closing else { return }
+        idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            let handler = link.handler.value
+            handler.idleTimer = nil
+            guard handler.calls.isEmpty else { return }
+            handler.logger.debug("closing an idle connection")
+            handler.beginDrain(message: "idle for \(timeout)")
+        }
+    }
+
+    func disarmIdleTimer() {
+        idleTimer?.cancel()
+        idleTimer = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -119,6 +170,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             helloTimer?.cancel()
             helloTimer = nil
             write(.hello(configuration.limits))
+            armIdleTimer()
         case .ping(let data):
             guard pingTokens.take() else {
                 connectionError(WireConnectionError(.enhanceYourCalm, "more than 10 PINGs per second"))
@@ -188,6 +240,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         guard !closing, let context else { return }
         logger.notice("closing connection: \(error)")
         RPCMetrics.connectionError(side: "server", code: error.code)
+        guard transportReady else {
+            // TLS is not up (a silent peer, a stalled handshake): a GOAWAY could only wait
+            // in the TLS handler for a handshake that will not come. Close now.
+            closing = true
+            failAllCalls(RPCError.unavailable("connection error: \(error.code.name)"))
+            closeChannel()
+            return
+        }
         let goAway = Frame.goAway(GoAway(
             lastRequestID: machine.goAwayLastRequestID, code: error.code,
             message: FrameSerializer.truncated(error.reason)))
@@ -197,10 +257,54 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         closeAfter(context.writeAndFlush(wrapOutboundOut(goAway)))
     }
 
-    /// Closes once `write` is done (or failed), so a GOAWAY reaches the peer before the FIN.
+    /// Closes once `write` is done (or failed), so a GOAWAY reaches the peer before the
+    /// close_notify and the FIN; a write that never completes (a peer that does not read) is
+    /// given `closeTimeout`, then the socket is closed anyway.
     func closeAfter(_ write: EventLoopFuture<Void>) {
         guard let link else { return }
-        write.whenComplete { _ in link.handler.value.context?.close(promise: nil) }
+        armForceClose()
+        write.whenComplete { _ in
+            // Not inside the write's completion, which can run while whoever wrote is still
+            // in the middle of changing its state.
+            link.eventLoop.execute { link.handler.value.closeChannel() }
+        }
+    }
+
+    /// Closes through the TLS handler (close_notify, then FIN), bounded by `closeTimeout`.
+    func closeChannel() {
+        guard let context, !closeRequested else { return }
+        closeRequested = true
+        armForceClose()
+        context.close(promise: nil)
+    }
+
+    /// Closes at once (the drain timeout has passed): calls in flight fail, the close is still
+    /// through TLS but bounded by `closeTimeout` for a peer that does not read.
+    func closeNow() {
+        closing = true
+        failAllCalls(RPCError.unavailable("the server is shutting down"))
+        closeChannel()
+    }
+
+    private func armForceClose() {
+        guard forceCloseTimer == nil, let link, let context, context.channel.isActive else { return }
+        let bound = configuration.closeTimeout
+        forceCloseTimer = context.eventLoop.scheduleTask(in: .nanoseconds(bound.nanoseconds)) {
+            link.handler.value.forceClose()
+        }
+    }
+
+    private func forceClose() {
+        forceCloseTimer = nil
+        guard let context, context.channel.isActive else { return }
+        logger.notice("closing a connection whose peer did not take our last writes within \(configuration.closeTimeout)")
+        if !closeRequested {
+            closeRequested = true
+            context.close(promise: nil)
+        }
+        // A TLS close still waiting to write its close_notify passes a second close on to
+        // the socket.
+        if context.channel.isActive { context.close(promise: nil) }
     }
 }
 

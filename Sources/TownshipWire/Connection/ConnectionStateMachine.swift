@@ -152,8 +152,11 @@ public struct ConnectionStateMachine: Sendable {
         guard id > highestRequestID else {
             throw .protocolError("REQUEST id \(id) is not above the previous \(highestRequestID)")
         }
-        highestRequestID = id
+        // A REQUEST that breaks the connection (here: its compressed message) was never
+        // processed, so it does not count for GOAWAY's last_request_id (spec §4.2), just as
+        // a REQUEST that fails to parse does not.
         request.payload = try inflated(request.payload)
+        highestRequestID = id
         if sentGoAway != nil {
             return .refuse(id: id, Refusal(status: .unavailable, message: "server is draining"))
         }

@@ -7,6 +7,8 @@ import asyncio
 import json
 import sys
 
+from google.protobuf.message import DecodeError
+
 from .client import CallError, CallRefusedError, Client, ConnectionLost
 from .connection import Limits
 from .messages import CallKind, MessageRegistry, ProtosetMissing
@@ -98,6 +100,10 @@ def main(argv=None) -> int:
         return 0
     except CallError as e:
         print(f"error: {e.status_name}: {e.message}", file=sys.stderr)
+        return 2
+    except DecodeError as e:
+        # An answer that does not decode is the server's bug: INTERNAL on this side (§5).
+        print(f"error: INTERNAL: the server's answer does not decode: {e}", file=sys.stderr)
         return 2
     except (CallRefusedError, ConnectionLost, IdentityError, ProtosetMissing, KeyError,
             OSError) as e:

@@ -8,11 +8,14 @@ Methods (message bytes are opaque):
   Hang      unary: never answers (for cancel and deadline tests)
   Fail      unary: ERROR(NOT_FOUND, "no ticket 7", details 0a0178)
   WhoAmI    unary: the caller's SPIFFE id
+  Parse     unary: decodes the request as google.protobuf.StringValue and returns its value
 """
 
 from __future__ import annotations
 
 import asyncio
+
+from google.protobuf import wrappers_pb2
 
 from .client import CallError
 from .frames import Status
@@ -24,6 +27,7 @@ COLLECT = "township.test.v1.Echo/Collect"
 HANG = "township.test.v1.Echo/Hang"
 FAIL = "township.test.v1.Echo/Fail"
 WHO = "township.test.v1.Echo/WhoAmI"
+PARSE = "township.test.v1.Echo/Parse"
 REPEAT_COUNT = 40
 
 
@@ -61,7 +65,11 @@ class EchoService:
     async def who(self, ctx, message):
         return ctx.identity.encode()
 
+    async def parse(self, ctx, message):
+        return wrappers_pb2.StringValue.FromString(message).value.encode()
+
     def handlers(self):
         return {SAY: unary(self.say), REPEAT: server_streaming(self.repeat),
                 COLLECT: client_streaming(self.collect), HANG: unary(self.hang),
-                FAIL: unary(self.fail), WHO: unary(self.who)}
+                FAIL: unary(self.fail), WHO: unary(self.who),
+                PARSE: unary(self.parse)}

@@ -13,6 +13,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+from google.protobuf.message import DecodeError
+
 from .client import COMPRESS_FROM, CallError
 from .connection import (
     CallRefused, CallRejected, Connection, ConnectionError, FrameReceived, Ignored, Limits,
@@ -207,6 +209,11 @@ class _ServerConnection:
             await self._end(rid, Error(rid, Status.DEADLINE_EXCEEDED, "deadline exceeded"))
         except CallError as e:
             await self._end(rid, Error(rid, e.status, e.message[:1024], e.details))
+        except DecodeError as e:
+            # A message that does not decode as the method's input is a wrong request (§5);
+            # the framing was intact, so the connection stays.
+            await self._end(rid, Error(rid, Status.INVALID_ARGUMENT,
+                                       f"the request does not decode: {e}"[:1024]))
         except Exception as e:  # a handler bug must not kill the connection
             await self._end(rid, Error(rid, Status.INTERNAL, f"{type(e).__name__}"))
 
