@@ -47,8 +47,10 @@ public final class Gateway: Sendable {
         self.store = store
         self.backends = backends
         if let certificate = settings.httpsCertificatePath, let key = settings.httpsPrivateKeyPath {
-            let https = try ReloadableTLSContext(configuration: .browserFacingServer(
-                certificateChainPath: certificate, privateKeyPath: key, trustedCAPath: settings.caPath))
+            var configuration = TLSConfiguration.browserFacingServer(
+                certificateChainPath: certificate, privateKeyPath: key, trustedCAPath: settings.caPath)
+            configuration.handshakeTimeout = TimeAmount(settings.connectionLimits.handshakeTimeout)
+            let https = try ReloadableTLSContext(configuration: configuration)
             httpsContext = https
             self.tlsContexts = tlsContexts + [https]
         } else {
@@ -67,14 +69,19 @@ public final class Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         // Request counts and durations by route, through swift-metrics.
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ResponseCompressionMiddleware())
+        router.add(middleware: Open311ErrorMiddleware())
         let sessions = SessionAuthenticator(store: store)
         let table = RouteTable(router: router, sessions: sessions)
         AuthRoutes(
-            store: store, throttle: LoginThrottle(maxFailures: settings.loginMaxFailures, lockout: settings.loginLockout),
+            store: store, throttle: LoginThrottle(limits: settings.loginLimits), trustedProxies: Set(settings.trustedProxies),
             sessions: sessions, sessionTTL: settings.sessionTTL
         ).add(to: table)
-        CockpitRoutes(overview: overview, hub: hub, heartbeat: settings.eventHeartbeat, sessions: sessions).add(to: table)
+        CockpitRoutes(
+            overview: overview, hub: hub, heartbeat: settings.eventHeartbeat, sessions: sessions,
+            streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser)
+        ).add(to: table)
         for backend in backends {
             backend.addRoutes(to: table)
             if let intake = backend as? IntakeBackend { Open311Routes(intake: intake).add(to: table) }
@@ -90,7 +97,7 @@ public final class Gateway: Sendable {
         appLogger[metadataKey: "component"] = "http"
         return Application(
             responder: responder,
-            server: httpsContext.map { .https(contexts: $0) } ?? .http1(),
+            server: .gateway(limits: settings.connectionLimits, tls: httpsContext),
             configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "township-gateway"),
             services: services, onServerRunning: onServerRunning, logger: appLogger)
     }

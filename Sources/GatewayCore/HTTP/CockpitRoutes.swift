@@ -9,6 +9,7 @@ struct CockpitRoutes {
     let hub: EventHub
     let heartbeat: Duration
     let sessions: SessionAuthenticator
+    let streams: EventStreamQuota
 
     func add(to table: RouteTable) {
         table.add(.get, "/api/cockpit/overview", roles: Self.overviewRoles) { request, _, user in
@@ -25,10 +26,16 @@ struct CockpitRoutes {
         }
         table.add(.get, "/api/events", roles: EventVisibility.roles) { request, _, user in
             let token = sessions.token(in: request) ?? ""
+            guard let place = streams.take(for: user.id) else {
+                throw GatewayError(
+                    .tooManyRequests, code: "RESOURCE_EXHAUSTED", reason: "TOO_MANY_EVENT_STREAMS",
+                    "you have \(streams.maxPerUser) event streams open already (events.maxStreamsPerUser); close one first",
+                    retryAfterSeconds: 5)
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
-                body: ServerSentEvents.body(hub: hub, user: user, heartbeat: heartbeat) {
+                body: ServerSentEvents.body(hub: hub, user: user, heartbeat: heartbeat, place: place) {
                     (try? await sessions.store.user(forToken: token)) != nil
                 })
         }
@@ -40,9 +47,12 @@ struct CockpitRoutes {
 /// heartbeat after the session has expired or been signed out.
 enum ServerSentEvents {
     static func body(
-        hub: EventHub, user: GatewayUser, heartbeat: Duration, sessionIsLive: @escaping @Sendable () async -> Bool
+        hub: EventHub, user: GatewayUser, heartbeat: Duration, place: EventStreamQuota.Place,
+        sessionIsLive: @escaping @Sendable () async -> Bool
     ) -> ResponseBody {
+        // The body holds the user's stream place until it is done with (or dropped unrun).
         ResponseBody { writer in
+            withExtendedLifetime(place) {}
             let (lines, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
             let subscription = hub.subscribe()
             let forward = Task {
