@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import Synchronization
 import Testing
 
 extension GatewaySuites {
@@ -15,6 +16,7 @@ extension GatewaySuites {
             try await withGateway(tweak: { $0.maxEventStreamsPerUser = 1000 }) { harness in
                 let tokens = [try await harness.login("leader"), try await harness.login("resident"), try await harness.login("grid")]
                 var random = SplitMix64(seed: Self.seed)
+                let log = StatusLog()
                 var plans: [FuzzRequest] = []
                 for index in 0..<Self.requests {
                     plans.append(FuzzRequest.random(index: index, routes: harness.gateway.routes, tokens: tokens, using: &random))
@@ -25,19 +27,22 @@ extension GatewaySuites {
                     // Eight at a time.
                     for _ in 0..<8 where next < plans.count {
                         let plan = plans[next]
-                        group.addTask { try await Self.check(plan, harness) }
+                        group.addTask { try await Self.check(plan, harness, log) }
                         next += 1
                     }
                     while let result = try await group.next() {
                         if let result { failures.append(result) }
                         if next < plans.count {
                             let plan = plans[next]
-                            group.addTask { try await Self.check(plan, harness) }
+                            group.addTask { try await Self.check(plan, harness, log) }
                             next += 1
                         }
                     }
                     return failures
                 }
+                // The run reached the handlers, not only the sign-in check.
+                let seen = log.seen
+                for status in [200, 400, 401, 403, 404, 415] { #expect(seen.contains(status), "no \(status) in \(seen.sorted())") }
                 #expect(failures.isEmpty, "seed \(Self.seed): \(failures.count) failures, first: \(failures.prefix(5).joined(separator: "\n"))")
                 let health = try await harness.client.request("GET", "/healthz")
                 #expect(health.status == 200)
@@ -47,7 +52,7 @@ extension GatewaySuites {
         }
 
         /// Nil when the answer is fine, otherwise what went wrong.
-        static func check(_ plan: FuzzRequest, _ harness: GatewayHarness) async throws -> String? {
+        static func check(_ plan: FuzzRequest, _ harness: GatewayHarness, _ log: StatusLog) async throws -> String? {
             let client = harness.client
             let outcome = await withTaskGroup(of: Result<HTTPTestClient.Response, any Error>?.self) { group in
                 group.addTask {
@@ -70,6 +75,7 @@ extension GatewaySuites {
             case nil: return "no answer within 10 s: \(plan)"
             case .failure(let error): return "no well-formed answer (\(error)): \(plan)"
             case .success(let response):
+                log.record(response.status)
                 return response.status < 500 ? nil : "\(response.status) \(response.body.prefix(200)): \(plan)"
             }
         }
@@ -194,4 +200,11 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
+
+/// The statuses a fuzz run has seen.
+final class StatusLog: Sendable {
+    private let statuses = Mutex<Set<Int>>([])
+    var seen: Set<Int> { statuses.withLock { $0 } }
+    func record(_ status: Int) { statuses.withLock { _ = $0.insert(status) } }
 }
