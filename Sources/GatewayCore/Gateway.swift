@@ -9,11 +9,10 @@ import TownshipTLS
 
 /// The gateway: users and sessions, the JSON API over the wired backends, the cockpit
 /// overview and live events, Open311, and the page. `application` serves HTTP; `services`
-/// are what must run next to it (the event feed, certificate reloads).
+/// are what must run next to it (certificate reloads).
 public final class Gateway: Sendable {
     public let settings: GatewaySettings
     public let store: UserStore
-    public let hub: EventHub
     public let overview: OverviewService
     public let backends: [any Backend]
     public let routes: [RouteDescription]
@@ -58,7 +57,6 @@ public final class Gateway: Sendable {
             self.tlsContexts = tlsContexts
         }
         self.logger = logger
-        hub = EventHub()
         overview = OverviewService(
             backends: backends,
             configuration: .init(
@@ -79,7 +77,8 @@ public final class Gateway: Sendable {
             sessions: sessions, sessionTTL: settings.sessionTTL
         ).add(to: table)
         CockpitRoutes(
-            overview: overview, hub: hub, heartbeat: settings.eventHeartbeat, sessions: sessions,
+            overview: overview, events: backends.lazy.compactMap(\.eventSource).first, logger: logger,
+            heartbeat: settings.eventHeartbeat, sessions: sessions,
             streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser)
         ).add(to: table)
         for backend in backends {
@@ -104,7 +103,7 @@ public final class Gateway: Sendable {
 
     /// The services that run beside the HTTP server.
     public var services: [any Service] {
-        var services: [any Service] = [EventFeed(backends: backends, hub: hub, logger: logger)]
+        var services: [any Service] = []
         if !tlsContexts.isEmpty { services.append(CertificateReloader(contexts: tlsContexts, logger: logger)) }
         return services
     }

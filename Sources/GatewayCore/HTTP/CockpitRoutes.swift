@@ -1,12 +1,22 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import ServiceLifecycle
 
 /// The cockpit's data: the overview and the live event stream.
 struct CockpitRoutes {
     static let overviewRoles: Set<GatewayRole> = [.leader, .admin]
 
+    /// Who may open the event stream: the roles that may read intake's tickets (intake
+    /// decides which events each of them sees).
+    static let eventRoles = IntakeRoles.read
+
     let overview: OverviewService
-    let hub: EventHub
+    /// The backend whose events the stream carries (today intake, the only one with events);
+    /// the SSE event id is its position.
+    let events: (any BackendEventSource)?
+    let logger: Logger
     let heartbeat: Duration
     let sessions: SessionAuthenticator
     let streams: EventStreamQuota
@@ -24,8 +34,9 @@ struct CockpitRoutes {
             }
             return response
         }
-        table.add(.get, "/api/events", roles: EventVisibility.roles) { request, _, user in
+        table.add(.get, "/api/events", roles: Self.eventRoles) { request, _, user in
             let token = sessions.token(in: request) ?? ""
+            let resumeAfter = try ServerSentEvents.lastEventID(request)
             guard let place = streams.take(for: user.id) else {
                 throw GatewayError(
                     .tooManyRequests, code: "RESOURCE_EXHAUSTED", reason: "TOO_MANY_EVENT_STREAMS",
@@ -35,7 +46,10 @@ struct CockpitRoutes {
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
-                body: ServerSentEvents.body(hub: hub, user: user, heartbeat: heartbeat, place: place) {
+                body: ServerSentEvents.body(
+                    follower: events.map { EventFollower(source: $0, user: user, logger: logger) }, after: resumeAfter,
+                    heartbeat: heartbeat, place: place
+                ) {
                     (try? await sessions.store.user(forToken: token)) != nil
                 })
         }
@@ -44,21 +58,32 @@ struct CockpitRoutes {
 
 /// A text/event-stream of the events `user` may see, with a comment line as heartbeat so a
 /// closed browser is noticed even when nothing happens. The stream ends at the first
-/// heartbeat after the session has expired or been signed out.
+/// heartbeat after the session has expired or been signed out. Each event's id is the
+/// backend's position: a browser reconnecting (after a network drop or a gateway restart)
+/// sends it back as Last-Event-ID and gets every event after it.
 enum ServerSentEvents {
+    /// The position in `Last-Event-ID` (`123`, or `intake:123` as earlier gateways wrote it);
+    /// nil without one (live events only).
+    static func lastEventID(_ request: Request) throws -> Int64? {
+        guard let text = request.headers[.lastEventID]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        let number = text.hasPrefix("intake:") ? text.dropFirst("intake:".count) : Substring(text)
+        guard let position = Int64(number), position >= 0 else {
+            throw GatewayError.badRequest("Last-Event-ID must be an event id this stream sent (a position), not '\(text.prefix(64))'")
+        }
+        return position
+    }
+
     static func body(
-        hub: EventHub, user: GatewayUser, heartbeat: Duration, place: EventStreamQuota.Place,
+        follower: EventFollower?, after position: Int64?, heartbeat: Duration, place: EventStreamQuota.Place,
         sessionIsLive: @escaping @Sendable () async -> Bool
     ) -> ResponseBody {
         // The body holds the user's stream place until it is done with (or dropped unrun).
         ResponseBody { writer in
             withExtendedLifetime(place) {}
             let (lines, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
-            let subscription = hub.subscribe()
             let forward = Task {
-                for await event in subscription {
-                    guard let json = EventVisibility.json(of: event, for: user) else { continue }
-                    sink.yield("id: \(event.backend):\(event.position)\nevent: \(event.backend)\ndata: \(json)\n\n")
+                await follower?.run(after: position) { event in
+                    sink.yield("id: \(event.position)\nevent: \(event.backend)\ndata: \(event.json)\n\n")
                 }
             }
             let beat = Task {
@@ -89,4 +114,8 @@ enum ServerSentEvents {
             try await writer.finish(nil)
         }
     }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }
