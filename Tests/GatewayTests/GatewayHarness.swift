@@ -192,4 +192,6 @@ func withGateway<T>(
 
 /// Every gateway suite, one at a time: several measure deadlines and latencies, and the
 /// browser test's Chromium would otherwise take the CPU they are measured on.
-@Suite(.serialized) enum GatewaySuites {}
+///
+/// A test that hangs (a regression that leaves a connection open) fails after the time limit.
+@Suite(.serialized, .timeLimit(.minutes(2))) enum GatewaySuites {}
