@@ -32,6 +32,8 @@ extension GatewaySuites {
                         }
                     }
                     defer { trickle.cancel() }
+                    // Served meanwhile.
+                    try await expectServing(harness)
                     let closed = await connection.closedWithin(.seconds(5))
                     let after = ContinuousClock.now - start
                     #expect(closed != nil, "a trickled head was still open after \(after)")
@@ -49,6 +51,7 @@ extension GatewaySuites {
             }) { harness in
                 // Connected, never a byte.
                 try await RawConnection.with(port: harness.client.port) { connection in
+                    try await expectServing(harness)
                     let closed = await connection.closedWithin(.seconds(3))
                     #expect(closed != nil, "a silent connection stayed open")
                     #expect((closed ?? .zero) >= .milliseconds(300))
