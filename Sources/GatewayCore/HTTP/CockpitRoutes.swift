@@ -48,7 +48,7 @@ struct CockpitRoutes {
                 headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
                 body: ServerSentEvents.body(
                     follower: events.map { EventFollower(source: $0, user: user, logger: logger) }, after: resumeAfter,
-                    heartbeat: heartbeat, place: place
+                    heartbeat: heartbeat, place: place, requestBody: request.body
                 ) {
                     (try? await sessions.store.user(forToken: token)) != nil
                 })
@@ -75,7 +75,7 @@ enum ServerSentEvents {
 
     static func body(
         follower: EventFollower?, after position: Int64?, heartbeat: Duration, place: EventStreamQuota.Place,
-        sessionIsLive: @escaping @Sendable () async -> Bool
+        requestBody: RequestBody, sessionIsLive: @escaping @Sendable () async -> Bool
     ) -> ResponseBody {
         // The body holds the user's stream place until it is done with (or dropped unrun).
         ResponseBody { writer in
@@ -103,12 +103,18 @@ enum ServerSentEvents {
             }
             try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
             // A stream never ends on its own: on SIGTERM it ends, so the gateway can stop, and
-            // the browser reconnects (after `retry`) to whichever gateway serves next.
-            try await withGracefulShutdownHandler {
-                for await line in lines {
-                    try await writer.write(ByteBuffer(string: line))
+            // the browser reconnects (after `retry`) to whichever gateway serves next. A browser
+            // that goes away ends it at once (not at the next write), so its place and its
+            // subscription at the backend are given back before it reconnects.
+            try await requestBody.consumeWithInboundCloseHandler { _ in
+                try await withGracefulShutdownHandler {
+                    for await line in lines {
+                        try await writer.write(ByteBuffer(string: line))
+                    }
+                } onGracefulShutdown: {
+                    sink.finish()
                 }
-            } onGracefulShutdown: {
+            } onInboundClosed: {
                 sink.finish()
             }
             try await writer.finish(nil)
