@@ -44,6 +44,36 @@ extension GatewaySuites {
             }
         }
 
+        @Test func aBodyTrickledInIsClosedAfterTheBodyTimeout() async throws {
+            try await withGateway(tweak: {
+                $0.connectionLimits.bodyTimeout = .milliseconds(400)
+                $0.connectionLimits.idleTimeout = .seconds(30)
+            }) { harness in
+                let token = try await harness.login("leader")
+                try await RawConnection.with(port: harness.client.port) { connection in
+                    let start = ContinuousClock.now
+                    try await connection.send(
+                        "POST /api/intake/ledger/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                    // A space every 100 ms: activity, but never the whole body.
+                    let outbound = connection.outbound
+                    let trickle = Task {
+                        for _ in 0..<60 {
+                            try await Task.sleep(for: .milliseconds(100))
+                            try await outbound.write(ByteBuffer(string: " "))
+                        }
+                    }
+                    defer { trickle.cancel() }
+                    try await expectServing(harness)
+                    let closed = await connection.closedWithin(.seconds(5))
+                    let after = ContinuousClock.now - start
+                    #expect(closed != nil, "a trickled body was still open after \(after)")
+                    #expect(after >= .milliseconds(350) && after < .seconds(3), "closed after \(after)")
+                }
+                try await expectServing(harness)
+            }
+        }
+
         @Test func aSilentConnectionIsClosedAfterTheIdleTimeout() async throws {
             try await withGateway(tweak: {
                 $0.connectionLimits.idleTimeout = .milliseconds(400)

@@ -34,13 +34,14 @@ extension GatewaySuites {
             #expect(defaults.loginLimits == LoginThrottle.Limits() && defaults.trustedProxies.isEmpty)
             #expect(defaults.hashingThreads == 2 && defaults.maxEventStreamsPerUser == 4)
             let settings = try await Self.settings("""
-                {"http": {"headerTimeoutMilliseconds": 2000, "idleTimeoutMilliseconds": 30000, "maxConnections": 50},
+                {"http": {"headerTimeoutMilliseconds": 2000, "bodyTimeoutMilliseconds": 5000, "idleTimeoutMilliseconds": 30000, "maxConnections": 50},
                  "https": {"handshakeTimeoutMilliseconds": 3000},
                  "login": {"maxFailures": 3, "delaySeconds": 2, "maxDelaySeconds": 20, "maxFailuresPerAddress": 9, "lockoutSeconds": 60,
                            "trustedProxies": ["10.0.0.1", "::1"]},
                  "users": {"hashingThreads": 4}, "events": {"maxStreamsPerUser": 2}}
                 """)
             #expect(settings.connectionLimits.headerTimeout == .seconds(2) && settings.connectionLimits.idleTimeout == .seconds(30))
+            #expect(settings.connectionLimits.bodyTimeout == .seconds(5) && defaults.connectionLimits.bodyTimeout == .seconds(60))
             #expect(settings.connectionLimits.maxConnections == 50 && settings.connectionLimits.handshakeTimeout == .seconds(3))
             #expect(settings.loginLimits.maxFailures == 3 && settings.loginLimits.firstDelay == .seconds(2) && settings.loginLimits.maxDelay == .seconds(20))
             #expect(settings.loginLimits.maxFailuresPerAddress == 9 && settings.loginLimits.lockout == .seconds(60))

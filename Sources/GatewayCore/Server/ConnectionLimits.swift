@@ -1,12 +1,15 @@
 import NIOCore
 
 /// What the HTTP listener allows one connection, and how many it keeps open (settings
-/// `http.headerTimeoutMilliseconds`, `http.idleTimeoutMilliseconds`, `http.maxConnections`,
+/// `http.headerTimeoutMilliseconds`, `http.bodyTimeoutMilliseconds`, `http.idleTimeoutMilliseconds`, `http.maxConnections`,
 /// `https.handshakeTimeoutMilliseconds`; defaults here and in `deploy/gateway.example.json`).
 public struct ConnectionLimits: Sendable, Hashable {
     /// From the first byte of a request to the end of its head. Trickling a header a byte at
     /// a time (slowloris) does not extend it.
     public var headerTimeout: Duration = .seconds(10)
+    /// From the end of a request's head to the end of its body (bodies through the gateway are
+    /// at most 256 KB), however slowly it trickles.
+    public var bodyTimeout: Duration = .seconds(60)
     /// With no request in progress (before the first, between keep-alive requests) or while a
     /// request body stalls: how long the connection may stay silent. An answer being written
     /// (an event stream) is not idle.

@@ -5,7 +5,7 @@ import TownshipTLS
 
 /// Hummingbird's HTTP/1 child channel with the gateway's connection limits in front: the
 /// connection cap first, then TLS when the gateway serves HTTPS itself (the project's own
-/// OpenSSL handler, as the services use), then the request-head clock. The idle timeout is
+/// OpenSSL handler, as the services use), then the request-read clocks. The idle timeout is
 /// Hummingbird's own (`HTTP1Channel.Configuration.idleTimeout`).
 struct GatewayHTTPChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
@@ -36,9 +36,10 @@ extension HTTPServerBuilder {
     static func gateway(limits: ConnectionLimits, tls: ReloadableTLSContext?) -> HTTPServerBuilder {
         let connections = OpenConnections(limit: limits.maxConnections)
         let headerTimeout = TimeAmount(limits.headerTimeout)
+        let bodyTimeout = TimeAmount(limits.bodyTimeout)
         return HTTPServerBuilder { responder in
             let configuration = HTTP1Channel.Configuration(
-                additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headerTimeout)],
+                additionalChannelHandlers: [RequestReadTimeoutHandler(headTimeout: headerTimeout, bodyTimeout: bodyTimeout)],
                 idleTimeout: TimeAmount(limits.idleTimeout))
             return GatewayHTTPChannel(base: HTTP1Channel(responder: responder, configuration: configuration), connections: connections, tls: tls)
         }

@@ -10,6 +10,7 @@ import TownshipServiceRuntime
 /// | --- | --- |
 /// | `http.host`, `http.port` | where the HTTP API and the cockpit page listen |
 /// | `http.headerTimeoutMilliseconds` | from a request's first byte to the end of its head (10000) |
+/// | `http.bodyTimeoutMilliseconds` | from the end of a request's head to the end of its body (60000) |
 /// | `http.idleTimeoutMilliseconds` | how long a connection may stay silent with no request in progress (60000) |
 /// | `http.maxConnections` | connections open at once; beyond it new ones get 503 or are closed (1000) |
 /// | `https.certificate`, `https.key` | when both are set, `http.port` serves HTTPS with this chain and key |
@@ -74,7 +75,7 @@ public struct GatewaySettings: Sendable {
     public static let knownKeys: [String: ConfigurationValueKind] = {
         var keys: [String: ConfigurationValueKind] = [
             "http.host": .string, "http.port": .integer,
-            "http.headerTimeoutMilliseconds": .integer, "http.idleTimeoutMilliseconds": .integer, "http.maxConnections": .integer,
+            "http.headerTimeoutMilliseconds": .integer, "http.bodyTimeoutMilliseconds": .integer, "http.idleTimeoutMilliseconds": .integer, "http.maxConnections": .integer,
             "https.certificate": .string, "https.key": .string, "https.handshakeTimeoutMilliseconds": .integer,
             "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
             "users.database": .string, "users.seedDemo": .boolean, "users.bcryptCost": .integer,
@@ -136,11 +137,13 @@ public struct GatewaySettings: Sendable {
         privateKeyPath = config.string(forKey: "tls.key", default: privateKeyPath)
         caPath = config.string(forKey: "tls.ca", default: caPath)
         connectionLimits.headerTimeout = .milliseconds(config.int(forKey: "http.headerTimeoutMilliseconds", default: 10_000))
+        connectionLimits.bodyTimeout = .milliseconds(config.int(forKey: "http.bodyTimeoutMilliseconds", default: 60_000))
         connectionLimits.idleTimeout = .milliseconds(config.int(forKey: "http.idleTimeoutMilliseconds", default: 60_000))
         connectionLimits.maxConnections = config.int(forKey: "http.maxConnections", default: connectionLimits.maxConnections)
         connectionLimits.handshakeTimeout = .milliseconds(config.int(forKey: "https.handshakeTimeoutMilliseconds", default: 10_000))
         for (key, value) in [
-            ("http.headerTimeoutMilliseconds", connectionLimits.headerTimeout), ("http.idleTimeoutMilliseconds", connectionLimits.idleTimeout),
+            ("http.headerTimeoutMilliseconds", connectionLimits.headerTimeout), ("http.bodyTimeoutMilliseconds", connectionLimits.bodyTimeout),
+            ("http.idleTimeoutMilliseconds", connectionLimits.idleTimeout),
             ("https.handshakeTimeoutMilliseconds", connectionLimits.handshakeTimeout),
         ] {
             guard value > .zero, value <= .seconds(86_400) else { throw Invalid(description: "\(key) must be within 1...86400000") }

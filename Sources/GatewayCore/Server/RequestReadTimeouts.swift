@@ -5,7 +5,7 @@ import NIOHTTPTypes
 struct RequestBytesArrived: Sendable {}
 
 /// Before the HTTP decoder (after TLS): signals every arrival of bytes down the pipeline, so
-/// that `RequestHeadTimeoutHandler`, after the decoder, can start the clock at the first byte
+/// that `RequestReadTimeoutHandler`, after the decoder, can start the clock at the first byte
 /// of a request head (the decoder says when the head is complete, not when it began).
 final class RequestBytesObserver: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -17,43 +17,46 @@ final class RequestBytesObserver: ChannelInboundHandler, RemovableChannelHandler
     }
 }
 
-/// Closes a connection whose request head does not arrive whole within `timeout` of its first
-/// byte, however slowly the bytes trickle in (a slowloris holds a connection by sending a
-/// header line every few seconds; Hummingbird's idle timeout counts whole HTTP parts, not bytes,
-/// but is reset by nothing here either). Silence before the first byte is the idle timeout's.
-final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Closes a connection whose request is not read whole in time, however slowly its bytes
+/// trickle in (a slowloris sends a header line, or a byte of body, every few seconds: each
+/// is activity, so the idle timeout never fires):
+/// - the head within `headTimeout` of its first byte;
+/// - the body within `bodyTimeout` of the end of the head.
+/// Silence before the first byte is the idle timeout's business.
+final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
-    private let timeout: TimeAmount
+    private let headTimeout: TimeAmount
+    private let bodyTimeout: TimeAmount
     /// Between a request's head and its end: bytes are body, not head.
-    private var readingRequest = false
+    private var readingBody = false
     private var deadline: Scheduled<Void>?
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(headTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+        self.headTimeout = headTimeout
+        self.bodyTimeout = bodyTimeout
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is RequestBytesArrived else {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        if !readingRequest, deadline == nil {
-            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-                deadline = nil
-                context.close(promise: nil)
-            }
-        }
+        if !readingBody, deadline == nil { arm(headTimeout, context: context) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             cancel()
-            readingRequest = true
+            readingBody = true
+            arm(bodyTimeout, context: context)
         case .body:
             break
         case .end:
-            readingRequest = false
+            cancel()
+            readingBody = false
         }
         context.fireChannelRead(data)
     }
@@ -65,6 +68,13 @@ final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancel()
+    }
+
+    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            deadline = nil
+            context.close(promise: nil)
+        }
     }
 
     private func cancel() {
