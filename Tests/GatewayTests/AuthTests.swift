@@ -131,6 +131,29 @@ extension GatewaySuites {
             }
         }
 
+        @Test func beyondTheHashQueueASignInIsRefusedAtOnce() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bcrypt-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try UserStore(path: directory.appendingPathComponent("users.sqlite").path, bcryptCost: 10, hashingThreads: 1, maxPendingHashes: 2)
+            try await store.addUser(DemoUsers.all[0], password: "right")
+            // Six at once: two are checked (one running, one waiting), the others refused.
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do { return try await store.verify(login: "leader", password: "wrong") == nil ? "checked" : "signed in" } catch is UserStore.Busy {
+                            return "busy"
+                        } catch { return "\(error)" }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == "checked" }.count >= 2, "\(outcomes)")
+            #expect(outcomes.filter { $0 == "busy" }.count >= 1, "\(outcomes)")
+            #expect(outcomes.allSatisfy { $0 == "checked" || $0 == "busy" }, "\(outcomes)")
+            // Once the queue has drained, sign-ins are checked again.
+            #expect(try await store.verify(login: "leader", password: "right") != nil)
+        }
+
         @Test func bcryptDoesNotRunOnTheAsyncExecutor() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bcrypt-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }

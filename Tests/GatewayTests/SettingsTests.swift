@@ -38,7 +38,7 @@ extension GatewaySuites {
                  "https": {"handshakeTimeoutMilliseconds": 3000},
                  "login": {"maxFailures": 3, "delaySeconds": 2, "maxDelaySeconds": 20, "maxFailuresPerAddress": 9, "lockoutSeconds": 60,
                            "trustedProxies": ["10.0.0.1", "::1"]},
-                 "users": {"hashingThreads": 4}, "events": {"maxStreamsPerUser": 2}}
+                 "users": {"hashingThreads": 4, "maxPendingHashes": 8}, "events": {"maxStreamsPerUser": 2}}
                 """)
             #expect(settings.connectionLimits.headerTimeout == .seconds(2) && settings.connectionLimits.idleTimeout == .seconds(30))
             #expect(settings.connectionLimits.bodyTimeout == .seconds(5) && defaults.connectionLimits.bodyTimeout == .seconds(60))
@@ -46,7 +46,8 @@ extension GatewaySuites {
             #expect(settings.loginLimits.maxFailures == 3 && settings.loginLimits.firstDelay == .seconds(2) && settings.loginLimits.maxDelay == .seconds(20))
             #expect(settings.loginLimits.maxFailuresPerAddress == 9 && settings.loginLimits.lockout == .seconds(60))
             #expect(settings.trustedProxies == ["10.0.0.1", "::1"])
-            #expect(settings.hashingThreads == 4 && settings.maxEventStreamsPerUser == 2)
+            #expect(settings.hashingThreads == 4 && settings.maxPendingHashes == 8 && settings.maxEventStreamsPerUser == 2)
+            #expect(defaults.maxPendingHashes == 64)
         }
 
         @Test(arguments: [

@@ -31,7 +31,16 @@ struct AuthRoutes {
                     .tooManyRequests, code: "RESOURCE_EXHAUSTED", reason: "LOGIN_LOCKED",
                     "too many failed sign-ins; try again in \(Int(wait.rounded(.up))) s", retryAfterSeconds: Int(wait.rounded(.up)))
             }
-            guard let user = try await store.verify(login: credentials.login, password: credentials.password) else {
+            let verified: GatewayUser?
+            do {
+                verified = try await store.verify(login: credentials.login, password: credentials.password)
+            } catch is UserStore.Busy {
+                throttle.withdraw(login: credentials.login, address: address)
+                throw GatewayError(
+                    .serviceUnavailable, code: "UNAVAILABLE", reason: "SIGN_IN_BUSY",
+                    "too many sign-ins are being checked right now; try again in a second", retryAfterSeconds: 1)
+            }
+            guard let user = verified else {
                 throw GatewayError(.unauthorized, code: "UNAUTHENTICATED", reason: "BAD_CREDENTIALS", "unknown login or wrong password")
             }
             throttle.succeeded(login: credentials.login, address: address)

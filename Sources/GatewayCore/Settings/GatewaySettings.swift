@@ -26,6 +26,7 @@ import TownshipServiceRuntime
 /// | `login.maxFailuresPerAddress`, `login.lockoutSeconds` | failures from one address (any logins) before it is refused (20), for (30 s, doubling, ≤ 1 h) |
 /// | `login.trustedProxies` | addresses of reverse proxies whose `X-Forwarded-For` / `Forwarded` names the client (none) |
 /// | `users.hashingThreads` | threads that run bcrypt, off the async executor; at most this many at once (2) |
+/// | `users.maxPendingHashes` | hashes running or waiting; beyond it a sign-in gets 503 at once (64) |
 /// | `events.maxStreamsPerUser` | event streams one user may have open at once (4) |
 /// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
 /// | `overview.cacheMilliseconds` | how long a complete overview is reused |
@@ -56,6 +57,7 @@ public struct GatewaySettings: Sendable {
     /// Reverse proxies (IP addresses) trusted to report the client's address.
     public var trustedProxies: [String] = []
     public var hashingThreads = 2
+    public var maxPendingHashes = 64
     public var maxEventStreamsPerUser = 4
     public var overviewBudget: Duration
     public var overviewBackendTimeout: Duration
@@ -82,7 +84,7 @@ public struct GatewaySettings: Sendable {
             "session.ttlSeconds": .integer,
             "login.maxFailures": .integer, "login.lockoutSeconds": .integer, "login.delaySeconds": .integer,
             "login.maxDelaySeconds": .integer, "login.maxFailuresPerAddress": .integer, "login.trustedProxies": .stringList,
-            "users.hashingThreads": .integer, "events.maxStreamsPerUser": .integer,
+            "users.hashingThreads": .integer, "users.maxPendingHashes": .integer, "events.maxStreamsPerUser": .integer,
             "overview.budgetMilliseconds": .integer, "overview.backendMilliseconds": .integer,
             "overview.cacheMilliseconds": .integer,
             "breaker.failures": .integer, "breaker.coolDownMilliseconds": .integer,
@@ -180,6 +182,7 @@ public struct GatewaySettings: Sendable {
             return ClientAddress.normalized(address)
         }
         hashingThreads = config.int(forKey: "users.hashingThreads", default: hashingThreads)
+        maxPendingHashes = config.int(forKey: "users.maxPendingHashes", default: maxPendingHashes)
         maxEventStreamsPerUser = config.int(forKey: "events.maxStreamsPerUser", default: maxEventStreamsPerUser)
         overviewBudget = .milliseconds(config.int(forKey: "overview.budgetMilliseconds", default: 800))
         overviewBackendTimeout = .milliseconds(config.int(forKey: "overview.backendMilliseconds", default: 500))
@@ -201,6 +204,7 @@ public struct GatewaySettings: Sendable {
             throw Invalid(description: "login.delaySeconds must be within 1...login.maxDelaySeconds, that at most 3600, login.lockoutSeconds within 1...3600")
         }
         guard (1...64).contains(hashingThreads) else { throw Invalid(description: "users.hashingThreads must be within 1...64") }
+        guard maxPendingHashes >= hashingThreads else { throw Invalid(description: "users.maxPendingHashes must be at least users.hashingThreads") }
         guard maxEventStreamsPerUser > 0 else { throw Invalid(description: "events.maxStreamsPerUser must be positive") }
         guard overviewBackendTimeout <= overviewBudget else {
             throw Invalid(description: "overview.backendMilliseconds must not exceed overview.budgetMilliseconds")

@@ -70,6 +70,18 @@ public final class LoginThrottle: Sendable {
         }
     }
 
+    /// The attempt let through by `attempt` was not made after all (the gateway was too busy
+    /// to check the password): it is not counted.
+    public func withdraw(login: String, address: String) {
+        entries.withLock { entries in
+            for key in [Self.accountKey(login, address), Self.addressKey(address)] {
+                guard var entry = entries[key] else { continue }
+                entry.failures = max(0, entry.failures - 1)
+                entries[key] = entry
+            }
+        }
+    }
+
     private func recordFailure(account: String, address: String, at instant: Date, in entries: inout [String: Entry]) {
         var entry = entries[account] ?? Entry(lastFailure: instant)
         entry.failures += 1
