@@ -4,8 +4,10 @@ import SwiftProtobuf
 import TownshipProtos
 
 /// Open311 GeoReport v2 (JSON format) on top of intake: services are intake's categories,
-/// requests are its tickets (status "open" or "closed"). Clients pass their session token as
-/// `api_key`. Township extension: POST needs `village_id`, the village the problem is in.
+/// requests are its tickets (status "open" or "closed"). Clients send their session token as
+/// `Authorization: Bearer` (GeoReport's `api_key` parameter is not taken: a token in a URL ends
+/// up in logs). Township extension: POST needs `village_id`, the village the problem is in.
+/// Failures are answered in GeoReport's error format (`Open311ErrorMiddleware`).
 struct Open311Routes {
     let intake: IntakeBackend
 

@@ -8,8 +8,6 @@ final class OpenConnections: Sendable {
 
     init(limit: Int) { self.limit = limit }
 
-    var current: Int { count.load(ordering: .relaxed) }
-
     /// Takes a place if one is free.
     func tryOpen() -> Bool {
         if count.wrappingAdd(1, ordering: .relaxed).newValue <= limit { return true }
