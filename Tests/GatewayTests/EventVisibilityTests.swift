@@ -87,6 +87,30 @@ extension GatewaySuites {
             await second.stop()
         }
 
+        @Test func aLongReplayArrivesWholeAndInOrderAcrossReconnects() async throws {
+            try await withGateway { harness in
+                let ticket = harness.intake.seed(village: "V01", grid: "V01-L2-1-G1", category: "c-power", status: .submitted)
+                let admin = DemoUsers.all.first { $0.role == .admin }!.principal
+                let total = 700
+                for index in 0..<total {
+                    try harness.intake.perform(index % 2 == 0 ? .startHandling : .reply, on: ticket.id.value, to: .inProgress, by: admin)
+                }
+                let leader = try await harness.login("leader")
+                var received: [Int] = []
+                // As a browser does: reconnect with the last id whenever the stream ends.
+                for _ in 0..<20 where received.last != total {
+                    let lastID = received.last ?? 0
+                    try await RawConnection.with(port: harness.client.port) { connection in
+                        try await connection.send(
+                            "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(leader)\r\nLast-Event-ID: \(lastID)\r\n\r\n")
+                        _ = await connection.read(timeout: .seconds(5)) { $0.contains("id: \(total)\n") || $0.hasSuffix("\r\n0\r\n\r\n") }
+                        received += Self.lines(of: connection.received).filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+                    }
+                }
+                #expect(received == Array(1...total), "\(received.count) ids, first gap near \(zip(received, 1...).first { $0 != $1 }.map { "\($0)" } ?? "-")")
+            }
+        }
+
         @Test func aMalformedLastEventIDIsRefusedClearly() async throws {
             try await withGateway { harness in
                 let leader = try await harness.login("leader")

@@ -73,6 +73,9 @@ enum ServerSentEvents {
         return position
     }
 
+    /// Lines queued for one browser before its stream is ended (see `body`).
+    static let backlog = 256
+
     static func body(
         follower: EventFollower?, after position: Int64?, heartbeat: Duration, place: EventStreamQuota.Place,
         requestBody: RequestBody, sessionIsLive: @escaping @Sendable () async -> Bool
@@ -80,10 +83,16 @@ enum ServerSentEvents {
         // The body holds the user's stream place until it is done with (or dropped unrun).
         ResponseBody { writer in
             withExtendedLifetime(place) {}
-            let (lines, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
+            // A browser slower than its events (a long replay after Last-Event-ID) must not lose
+            // any: when it is `backlog` lines behind, the stream ends after the ones queued,
+            // which are contiguous, and the browser resumes from the last of them.
+            let (lines, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(backlog))
+            @Sendable func send(_ line: String) {
+                if case .dropped = sink.yield(line) { sink.finish() }
+            }
             let forward = Task {
                 await follower?.run(after: position) { event in
-                    sink.yield("id: \(event.position)\nevent: \(event.backend)\ndata: \(event.json)\n\n")
+                    send("id: \(event.position)\nevent: \(event.backend)\ndata: \(event.json)\n\n")
                 }
             }
             let beat = Task {
@@ -93,7 +102,7 @@ enum ServerSentEvents {
                         sink.finish()
                         return
                     }
-                    sink.yield(": heartbeat\n\n")
+                    send(": heartbeat\n\n")
                 }
             }
             defer {
