@@ -11,8 +11,10 @@ struct EventFollower: Sendable {
     let user: GatewayUser
     let logger: Logger
 
-    /// Until cancelled, or until the backend refuses the viewer (then the stream has nothing
-    /// to show them).
+    /// Until cancelled, or until the backend refuses the call itself (then the stream has
+    /// nothing to show). A PERMISSION_DENIED is retried like a disconnect: intake ends a
+    /// subscription with it when a ticket leaves the viewer's sight between reading an event
+    /// and the ticket, and resuming from the same position skips that event.
     func run(after start: Int64?, deliver: (BackendEvent) -> Void) async {
         var position = start
         var pause = Duration.milliseconds(50)
@@ -27,7 +29,7 @@ struct EventFollower: Sendable {
                 // The position is not from this backend's ledger (a reset database): go live.
                 logger.notice("event position ahead of the backend; following live", metadata: ["after": "\(position.map(String.init) ?? "live")"])
                 position = nil
-            } catch let error as RPCError where [CallStatus.permissionDenied, .unauthenticated, .invalidArgument].contains(error.status) {
+            } catch let error as RPCError where [CallStatus.unauthenticated, .invalidArgument].contains(error.status) {
                 logger.debug("the backend refused the event stream", metadata: ["user": "\(user.id)", "error": "\(error)"])
                 return
             } catch {
