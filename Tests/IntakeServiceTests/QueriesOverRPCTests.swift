@@ -63,6 +63,27 @@ struct QueriesOverRPCTests {
         await live.stop()
     }
 
+    /// A created range beyond what a Timestamp allows once trapped intake turning it into
+    /// milliseconds (Int64 overflow): both queries refuse it, naming the field, and intake serves on.
+    @Test("A created range outside Timestamp's range is INVALID_ARGUMENT, not a crash")
+    func hugeTimestampsAreRefused() async throws {
+        let live = try await LiveIntake()
+        do {
+            var list = Township_Intake_V1_ListTicketsRequest()
+            list.filter.created.start.seconds = .max
+            let listFailure = await rpcFailure { _ = try await live.call(Township_Intake_V1_Intake.listTickets, list, as: Fixture.leader) }
+            #expect(listFailure?.status == .invalidArgument)
+            #expect(listFailure?.message.contains("filter.created.start") == true, "\(String(describing: listFailure))")
+            var statistics = Township_Intake_V1_GetStatisticsRequest()
+            statistics.created.end.seconds = .min
+            let statisticsFailure = await rpcFailure { _ = try await live.call(Township_Intake_V1_Intake.getStatistics, statistics, as: Fixture.leader) }
+            #expect(statisticsFailure?.status == .invalidArgument)
+            #expect(statisticsFailure?.message.contains("created.end") == true)
+            _ = try await live.submit()
+        } catch { await live.stop(); throw error }
+        await live.stop()
+    }
+
     @Test("GetStatistics counts by status and village, and the response rate")
     func statistics() async throws {
         let live = try await LiveIntake()

@@ -52,7 +52,10 @@ public enum LedgerHasher {
         return String(decoding: chars, as: UTF8.self)
     }
 
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    /// Never traps: a date beyond Int64 milliseconds (only a corrupt or hostile value) saturates.
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded()) ?? (date.timeIntervalSince1970 < 0 ? .min : .max)
+    }
 }
 
 extension LedgerEvent {

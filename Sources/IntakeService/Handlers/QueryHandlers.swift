@@ -44,10 +44,7 @@ extension IntakeService {
         router.unary(methods.getStatistics.path, Township_Intake_V1_GetStatisticsRequest.self, Township_Intake_V1_GetStatisticsResponse.self) { req, ctx in
             try await serve(ctx) { principal in
                 var filter = IntakeCore.TicketFilter()
-                if req.hasCreated {
-                    if req.created.hasStart { filter.createdFrom = req.created.start.date }
-                    if req.created.hasEnd { filter.createdBefore = req.created.end.date }
-                }
+                if req.hasCreated { try TimeRangeMapping.apply(req.created, field: "created", to: &filter) }
                 let figures = try await store.statistics(filter, for: principal)
                 return StatisticsMapping.response(figures, range: req.hasCreated ? req.created : nil, now: clock.now())
             }

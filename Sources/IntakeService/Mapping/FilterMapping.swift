@@ -27,10 +27,7 @@ enum FilterMapping {
         f.ownerUserID = w.ownerIds.first?.value
         f.channels = Set(w.channels.compactMap(ProtoEnums.channel))
         f.onlyOverdue = w.hasOverdue && w.overdue
-        if w.hasCreated {
-            if w.created.hasStart { f.createdFrom = w.created.start.date }
-            if w.created.hasEnd { f.createdBefore = w.created.end.date }
-        }
+        if w.hasCreated { try TimeRangeMapping.apply(w.created, field: "filter.created", to: &f) }
         let query = w.query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard query.count <= maxQueryLength else {
             throw ServiceError.invalidArgument(field: "filter.query", "at most \(maxQueryLength) characters")
