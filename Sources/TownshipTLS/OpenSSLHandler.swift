@@ -297,6 +297,26 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is TLSCloseImmediately else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        closeImmediately(context: context)
+        promise?.succeed()
+    }
+
+    /// Cuts the socket whatever the TLS state: a close already under way completes with it.
+    private func closeImmediately(context: ChannelHandlerContext) {
+        if case .closed = state, !context.channel.isActive { return }
+        state = .closed
+        cancelTimers()
+        let dropped = pendingWrites.removeAll()
+        let promise = takeClosePromise()
+        dropped.fail(with: ChannelError.ioOnClosedChannel)
+        context.close(promise: promise)
+    }
+
     /// Flushed writes, then close_notify, then the socket's close (FIN), bounded by the close timeout.
     private func closeActiveConnection(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard let connection else { return }

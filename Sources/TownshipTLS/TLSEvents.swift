@@ -22,3 +22,10 @@ public struct TLSHandshakeCompleted: Sendable, Hashable {
 public struct TLSCloseNotifyReceived: Sendable, Hashable {
     public init() {}
 }
+
+/// Outbound user event: close the socket now, without waiting for close_notify or buffered
+/// ciphertext to be written. For a caller's own bound on a close (e.g. the RPC layer's close
+/// timeout when a peer stops reading), which may be shorter than the TLS close timeout.
+public struct TLSCloseImmediately: Sendable, Hashable {
+    public init() {}
+}

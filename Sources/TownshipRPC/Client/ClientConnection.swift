@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+import TownshipTLS
 import TownshipWire
 
 /// The connection to one endpoint: opened on first use, replaced after it closes or goes
@@ -146,6 +147,7 @@ final class ClientConnection: Sendable {
         for channel in channels {
             channel.close(promise: nil)
             let force = channel.eventLoop.scheduleTask(in: .nanoseconds(bound.nanoseconds)) {
+                channel.triggerUserOutboundEvent(TLSCloseImmediately(), promise: nil)
                 channel.close(promise: nil)
             }
             try? await channel.closeFuture.get()

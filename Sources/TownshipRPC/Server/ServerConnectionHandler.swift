@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import TownshipTLS
 import TownshipWire
 
 /// Serves the calls of one connection. All of its state lives on the channel's event loop;
@@ -302,9 +303,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             closeRequested = true
             context.close(promise: nil)
         }
-        // A TLS close still waiting to write its close_notify passes a second close on to
-        // the socket.
-        if context.channel.isActive { context.close(promise: nil) }
+        // A TLS close still waiting to write its close_notify is cut here, not at the TLS
+        // layer's own (possibly longer) close timeout.
+        if context.channel.isActive { context.triggerUserOutboundEvent(TLSCloseImmediately(), promise: nil) }
     }
 }
 
