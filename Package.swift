@@ -183,6 +183,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The canteen-meals domain core (issue #12): resident ID numbers, eligibility and
+        // subsidies, the 15-minute meal circle, siting of new canteens, demo data. Pure
+        // computation: no NIO, no database.
+        .target(
+            name: "CanteenCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "TownshipWireTests",
             dependencies: [
@@ -256,6 +265,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CanteenCoreTests",
+            dependencies: ["CanteenCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ]

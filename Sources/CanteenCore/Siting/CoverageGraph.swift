@@ -1,0 +1,53 @@
+/// Which demand each candidate covers, restricted to the demand that the existing canteens
+/// leave uncovered, as CSR adjacency: the points of candidate c are
+/// `points[start[c] ..< start[c + 1]]`, numbered 0 ..< `weights.count` among the uncovered.
+struct CoverageGraph {
+    let start: [Int32]
+    let points: [Int32]
+    /// Weight of each uncovered demand point (compact numbering).
+    let weights: [Int32]
+    let totalDemand: Int
+    let coveredByExisting: Int
+
+    var candidateCount: Int { start.count - 1 }
+    var pointCount: Int { weights.count }
+
+    init(problem: SitingProblem) {
+        let index = GridIndex(points: problem.demand, cellSize: problem.radius)
+        let weightOf: (Int) -> Int = { i in problem.weights?[i] ?? 1 }
+        var fixed = [Bool](repeating: false, count: problem.demand.count)
+        for site in problem.existing {
+            index.forEach(within: problem.radius, of: site) { fixed[$0] = true }
+        }
+        var compact = [Int32](repeating: -1, count: problem.demand.count)
+        var weights: [Int32] = []
+        var total = 0, before = 0
+        for i in 0..<problem.demand.count {
+            let w = weightOf(i)
+            total += w
+            if fixed[i] { before += w; continue }
+            // Weightless points cannot change any gain: leave them out of the graph.
+            if w == 0 { continue }
+            compact[i] = Int32(weights.count)
+            weights.append(Int32(w))
+        }
+        var start = [Int32](repeating: 0, count: problem.candidates.count + 1)
+        var points: [Int32] = []
+        points.reserveCapacity(problem.candidates.count * 16)
+        for (c, site) in problem.candidates.enumerated() {
+            index.forEach(within: problem.radius, of: site) { i in
+                let p = compact[i]
+                if p >= 0 { points.append(p) }
+            }
+            start[c + 1] = Int32(points.count)
+        }
+        self.start = start
+        self.points = points
+        self.weights = weights
+        self.totalDemand = total
+        self.coveredByExisting = before
+    }
+
+    @inline(__always)
+    func neighbours(of c: Int) -> Range<Int> { Int(start[c])..<Int(start[c + 1]) }
+}
