@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "TownshipProtos", targets: ["TownshipProtos"]),
         // For Benchmarks/RPCLoad, which issues its certificates at startup.
         .library(name: "TownshipCertificates", targets: ["TownshipCertificates"]),
+        // For Benchmarks/CanteenSitingBench.
+        .library(name: "CanteenCore", targets: ["CanteenCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -22,10 +22,10 @@ import Testing
     }
 
     @Test func bornOnTwentyNinthFebruaryGetsOlderOnFirstMarchInCommonYears() throws {
-        let born = day(1946, 2, 29)
-        #expect(born.completedYears(on: day(2026, 2, 28)) == 79)
-        #expect(try AgeTier.of(birthDate: born, on: day(2026, 2, 28)) == .age70to79)
-        #expect(try AgeTier.of(birthDate: born, on: day(2026, 3, 1)) == .age80plus)
+        let born = day(1956, 2, 29)
+        #expect(born.completedYears(on: day(2026, 2, 28)) == 69)
+        #expect(try AgeTier.of(birthDate: born, on: day(2026, 2, 28)) == .age60to69)
+        #expect(try AgeTier.of(birthDate: born, on: day(2026, 3, 1)) == .age70to79)
         // In a leap year the birthday is the 29th itself.
         let leapBorn = day(1968, 2, 29)
         #expect(throws: EligibilityError.underAge(age: 59, minimum: 60)) { try AgeTier.of(birthDate: leapBorn, on: day(2028, 2, 28)) }
