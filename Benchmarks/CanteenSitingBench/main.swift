@@ -14,7 +14,7 @@ func median(_ xs: [Double]) -> Double {
 }
 
 var report: [String] = []
-func say(_ line: String) {
+@MainActor func say(_ line: String) {
     print(line)
     report.append(line)
 }
@@ -24,7 +24,7 @@ let radius = 300.0
 let repetitions = 9
 
 /// Times `SiteSelector.solve` (spatial index, adjacency and search together) `repetitions` times.
-func timeSiting(_ problem: SitingProblem, options: SitingOptions) throws -> (SitingResult, [Double]) {
+@MainActor func timeSiting(_ problem: SitingProblem, options: SitingOptions) throws -> (SitingResult, [Double]) {
     var result: SitingResult?
     var times: [Double] = []
     for _ in 0..<repetitions {
@@ -49,12 +49,21 @@ say("10,000 × 2,000, k = 50, r = 300 m (goal ≤ 50 ms)")
 say(String(format: "  greedy                         covers %5d", bigFull.greedyCovered))
 say(String(format: "  greedy + 1-swaps               covers %5d  %7.1f ms [%.1f]", bigPlain.coveredAfter, median(bigPlainTimes),
            bigPlainTimes.min()!))
-say(String(format: "  + %2d perturbation rounds       covers %5d  %7.1f ms [%.1f]", SitingOptions.standard.perturbationRounds,
+say(String(format: "  + %2d perturbation rounds (default) covers %5d  %7.1f ms [%.1f]", SitingOptions.standard.perturbationRounds,
            bigFull.coveredAfter, median(bigFullTimes), bigFullTimes.min()!))
+for (rounds, cluster) in [(0, 6), (8, 6), (48, 6), (96, 6), (192, 6)] {
+    let options = SitingOptions(perturbationRounds: rounds, maximumSwapsPerSearch: SitingOptions.standard.maximumSwapsPerSearch,
+                                seed: SitingOptions.standard.seed, clusterSize: cluster)
+    let (r, t) = try timeSiting(big, options: options)
+    say(String(format: "  + %3d perturbation rounds of %d covers %5d  %7.1f ms [%.1f]", rounds, cluster, r.coveredAfter, median(t), t.min()!))
+}
 say("  exact model: not attempted (CBC does not finish this size within two minutes)")
 say("")
 
-// 2. Side by side with the exact model on instances it solves.
+// 2. Side by side with the exact model on instances it solves (`--no-exact` skips it).
+let arguments = CommandLine.arguments.dropFirst().filter { $0 != "--no-exact" }
+if CommandLine.arguments.contains("--no-exact") { exit(0) }
+
 struct Instance: Encodable {
     let demand: [[Double]]
     let candidates: [[Double]]
@@ -106,6 +115,6 @@ for (i, problem) in problems.enumerated() {
     }
 }
 
-if CommandLine.arguments.count > 1 {
-    try (report.joined(separator: "\n") + "\n").write(toFile: CommandLine.arguments[1], atomically: true, encoding: .utf8)
+if let output = arguments.first {
+    try (report.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8)
 }

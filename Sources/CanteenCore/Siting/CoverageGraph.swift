@@ -8,6 +8,10 @@ struct CoverageGraph {
     let weights: [Int32]
     let totalDemand: Int
     let coveredByExisting: Int
+    /// The transpose: candidates covering point p are
+    /// `pointCandidates[pointStart[p] ..< pointStart[p + 1]]`.
+    let pointStart: [Int32]
+    let pointCandidates: [Int32]
 
     var candidateCount: Int { start.count - 1 }
     var pointCount: Int { weights.count }
@@ -41,6 +45,20 @@ struct CoverageGraph {
             }
             start[c + 1] = Int32(points.count)
         }
+        var pointStart = [Int32](repeating: 0, count: weights.count + 1)
+        for p in points { pointStart[Int(p) + 1] += 1 }
+        for p in 0..<weights.count { pointStart[p + 1] += pointStart[p] }
+        var fill = pointStart
+        var pointCandidates = [Int32](repeating: 0, count: points.count)
+        for c in 0..<problem.candidates.count {
+            for e in Int(start[c])..<Int(start[c + 1]) {
+                let p = Int(points[e])
+                pointCandidates[Int(fill[p])] = Int32(c)
+                fill[p] += 1
+            }
+        }
+        self.pointStart = pointStart
+        self.pointCandidates = pointCandidates
         self.start = start
         self.points = points
         self.weights = weights

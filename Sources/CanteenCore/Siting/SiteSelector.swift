@@ -9,7 +9,7 @@ public enum SiteSelector {
         var search = SwapSearch(graph: graph, k: problem.k)
         search.greedyFill(excluding: [])
         let greedy = search.covered
-        search.localSearch(maximumSwaps: options.maximumSwapsPerSearch)
+        search.localSearch(scope: nil, maximumSwaps: options.maximumSwapsPerSearch)
         let firstOptimum = search.covered
 
         var best = search.selection
@@ -17,10 +17,17 @@ public enum SiteSelector {
         var rng = SplitMix64(seed: options.seed)
         if problem.k > 0 && problem.k < graph.candidateCount {
             for _ in 0..<max(0, options.perturbationRounds) {
-                let dropped = search.dropCluster(size: min(problem.k, max(2, problem.k / 8)), candidates: problem.candidates,
+                // Cluster sizes vary from round to round (diversity), and never exceed half
+                // the chosen sites, so that a perturbation never throws the solution away whole.
+                let largest = max(1, min(options.clusterSize, problem.k / 2))
+                let size = Int.random(in: min(2, largest)...largest, using: &rng)
+                let dropped = search.dropCluster(size: size, candidates: problem.candidates,
                                                  using: &rng)
-                search.greedyFill(excluding: Set(dropped))
-                search.localSearch(maximumSwaps: options.maximumSwapsPerSearch)
+                let freed = search.neighbourhood(of: dropped)
+                let before = Set(search.selection)
+                search.greedyFill(excluding: Set(dropped), scope: freed)
+                let added = search.selection.filter { !before.contains($0) }
+                search.localSearch(scope: search.neighbourhood(of: dropped + added), maximumSwaps: options.maximumSwapsPerSearch)
                 if search.covered >= bestCovered {
                     best = search.selection
                     bestCovered = search.covered
@@ -28,6 +35,10 @@ public enum SiteSelector {
                     search.reset(to: best)
                 }
             }
+            // The perturbations searched locally: end at a true 1-swap local optimum.
+            search.reset(to: best)
+            search.localSearch(scope: nil, maximumSwaps: options.maximumSwapsPerSearch)
+            best = search.selection
         }
         search.reset(to: best)
         return SitingResult(

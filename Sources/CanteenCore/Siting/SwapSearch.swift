@@ -13,6 +13,9 @@ struct SwapSearch {
     /// Weight of the points that at least one chosen site covers.
     private(set) var covered = 0
     private(set) var swapsApplied = 0
+    /// Per candidate, the number of the last `neighbourhood(of:)` call that listed it.
+    private var stamp: [Int32]
+    private var epoch: Int32 = 0
 
     init(graph: CoverageGraph, k: Int) {
         self.graph = graph
@@ -21,6 +24,31 @@ struct SwapSearch {
         slotOf = [Int32](repeating: -1, count: graph.candidateCount)
         coverCount = [Int32](repeating: 0, count: graph.pointCount)
         coverSum = [Int32](repeating: 0, count: graph.pointCount)
+        stamp = [Int32](repeating: 0, count: graph.candidateCount)
+    }
+
+    /// Every candidate that shares a demand point with one of `sites` (the sites included):
+    /// the only candidates whose gains a move of those sites changes.
+    mutating func neighbourhood(of sites: [Int]) -> [Int] {
+        epoch &+= 1
+        var out: [Int] = []
+        for c in sites where c >= 0 {
+            if stamp[c] != epoch {
+                stamp[c] = epoch
+                out.append(c)
+            }
+            for e in graph.neighbours(of: c) {
+                let p = Int(graph.points[e])
+                for f in Int(graph.pointStart[p])..<Int(graph.pointStart[p + 1]) {
+                    let q = Int(graph.pointCandidates[f])
+                    if stamp[q] != epoch {
+                        stamp[q] = epoch
+                        out.append(q)
+                    }
+                }
+            }
+        }
+        return out
     }
 
     // MARK: - Moves
@@ -67,25 +95,29 @@ struct SwapSearch {
     // MARK: - Greedy
 
     /// Fills the empty slots greedily (lazy gains: a candidate's gain only shrinks as sites are
-    /// added, so a popped candidate whose refreshed gain still tops the heap is the best).
-    /// `excluding` are skipped while others remain.
-    mutating func greedyFill(excluding excluded: Set<Int>) {
+    /// added, so a popped candidate whose refreshed gain still tops the heap is the best),
+    /// from `scope` (nil: every candidate), skipping `excluded`. If those run out, every other
+    /// candidate is considered, `excluded` last.
+    mutating func greedyFill(excluding excluded: Set<Int>, scope: [Int]? = nil) {
         var free = (0..<k).filter { selection[$0] < 0 }
         guard !free.isEmpty else { return }
-        var heap = GainHeap()
-        heap.reserve(graph.candidateCount)
-        for c in 0..<graph.candidateCount where slotOf[c] < 0 && !excluded.contains(c) {
-            heap.push(gain: gain(of: c), candidate: c)
-        }
-        while !free.isEmpty, let top = heap.pop() {
-            let fresh = gain(of: top.candidate)
-            if fresh < top.gain, let next = heap.peekGain, fresh < next {
-                heap.push(gain: fresh, candidate: top.candidate)
-                continue
+        func fill(from pool: [Int], _ search: inout SwapSearch) {
+            var heap = GainHeap()
+            heap.reserve(pool.count)
+            for c in pool where search.slotOf[c] < 0 && !excluded.contains(c) {
+                heap.push(gain: search.gain(of: c), candidate: c)
             }
-            place(top.candidate, in: free.removeLast())
+            while !free.isEmpty, let top = heap.pop() {
+                let fresh = search.gain(of: top.candidate)
+                if fresh < top.gain, let next = heap.peekGain, fresh < next {
+                    heap.push(gain: fresh, candidate: top.candidate)
+                    continue
+                }
+                search.place(top.candidate, in: free.removeLast())
+            }
         }
-        // Fewer candidates than slots outside `excluded`: the excluded ones fill the rest.
+        fill(from: scope ?? Array(0..<graph.candidateCount), &self)
+        if !free.isEmpty && scope != nil { fill(from: Array(0..<graph.candidateCount), &self) }
         for c in excluded.sorted() where !free.isEmpty && slotOf[c] < 0 {
             place(c, in: free.removeLast())
         }
@@ -93,64 +125,97 @@ struct SwapSearch {
 
     // MARK: - Local search
 
-    /// Best-improvement 1-swaps until none improves (or `maximumSwaps`). A swap of slot s
-    /// for candidate c changes coverage by gain(c) − loss(s) + overlap(c, s), where loss(s)
-    /// is what only s covers and overlap(c, s) the part of it that c covers too.
-    mutating func localSearch(maximumSwaps: Int) {
-        guard k > 0 else { return }
+    /// What each slot alone covers (lost if it were emptied), and the slot losing least.
+    private func losses(into loss: inout [Int]) -> (minimum: Int, slot: Int) {
+        for s in 0..<k {
+            loss[s] = 0
+            guard selection[s] >= 0 else { continue }
+            for e in graph.neighbours(of: selection[s]) {
+                let p = Int(graph.points[e])
+                if coverCount[p] == 1 { loss[s] += Int(graph.weights[p]) }
+            }
+        }
+        var minimum = Int.max, slot = 0
+        for s in 0..<k where loss[s] < minimum {
+            minimum = loss[s]
+            slot = s
+        }
+        return (minimum, slot)
+    }
+
+    /// The best swap bringing in candidate c: (change in coverage, slot to replace). The change
+    /// for slot s is gain(c) − loss(s) + overlap(c, s), overlap being what c covers of what
+    /// only s covers.
+    private func bestSwap(for c: Int, loss: [Int], minimum: (minimum: Int, slot: Int),
+                          overlap: inout [Int], touched: inout [Int]) -> (delta: Int, slot: Int) {
+        var g = 0
+        for e in graph.neighbours(of: c) {
+            let p = Int(graph.points[e])
+            let n = coverCount[p]
+            if n == 0 {
+                g += Int(graph.weights[p])
+            } else if n == 1 {
+                let s = Int(coverSum[p])
+                if overlap[s] == 0 { touched.append(s) }
+                overlap[s] += Int(graph.weights[p])
+            }
+        }
+        var best = (delta: g - minimum.minimum, slot: minimum.slot)
+        for s in touched {
+            let delta = g - loss[s] + overlap[s]
+            if delta > best.delta { best = (delta, s) }
+            overlap[s] = 0
+        }
+        touched.removeAll(keepingCapacity: true)
+        return best
+    }
+
+    /// First-improvement 1-swaps over a queue of candidates: an improving swap is made at once
+    /// and the candidates sharing points with the two sites it moved are queued again. With
+    /// `scope` nil the queue starts with every candidate and the search ends only after a
+    /// sweep over all of them finds no improving swap (a true 1-swap local optimum); with a
+    /// scope (after a perturbation) it stays within it and what the swaps touch.
+    mutating func localSearch(scope: [Int]?, maximumSwaps: Int) {
+        guard k > 0, k < graph.candidateCount else { return }
         var loss = [Int](repeating: 0, count: k)
         var overlap = [Int](repeating: 0, count: k)
         var touched: [Int] = []
         touched.reserveCapacity(k)
+        var minimum = losses(into: &loss)
+        var queued = [Bool](repeating: false, count: graph.candidateCount)
+        var queue = scope ?? Array(0..<graph.candidateCount)
+        for c in queue { queued[c] = true }
+        var head = 0
         var swaps = 0
         while swaps < maximumSwaps {
-            for s in 0..<k { loss[s] = 0 }
-            for s in 0..<k where selection[s] >= 0 {
-                for e in graph.neighbours(of: selection[s]) {
-                    let p = Int(graph.points[e])
-                    if coverCount[p] == 1 { loss[s] += Int(graph.weights[p]) }
+            var swappedThisSweep = false
+            while head < queue.count && swaps < maximumSwaps {
+                let c = queue[head]
+                head += 1
+                queued[c] = false
+                guard slotOf[c] < 0 else { continue }
+                let best = bestSwap(for: c, loss: loss, minimum: minimum, overlap: &overlap, touched: &touched)
+                guard best.delta > 0 else { continue }
+                let old = selection[best.slot]
+                clear(slot: best.slot)
+                place(c, in: best.slot)
+                swaps += 1
+                swapsApplied += 1
+                swappedThisSweep = true
+                minimum = losses(into: &loss)
+                for q in neighbourhood(of: [old, c]) where !queued[q] {
+                    queued[q] = true
+                    queue.append(q)
+                }
+                if head > 4096 && head * 2 > queue.count {
+                    queue.removeFirst(head)
+                    head = 0
                 }
             }
-            var minimumLoss = Int.max, minimumSlot = 0
-            for s in 0..<k where loss[s] < minimumLoss {
-                minimumLoss = loss[s]
-                minimumSlot = s
-            }
-            var bestDelta = 0, bestCandidate = -1, bestSlot = -1
-            for c in 0..<graph.candidateCount where slotOf[c] < 0 {
-                var g = 0
-                for e in graph.neighbours(of: c) {
-                    let p = Int(graph.points[e])
-                    let n = coverCount[p]
-                    if n == 0 {
-                        g += Int(graph.weights[p])
-                    } else if n == 1 {
-                        let s = Int(coverSum[p])
-                        if overlap[s] == 0 { touched.append(s) }
-                        overlap[s] += Int(graph.weights[p])
-                    }
-                }
-                if g - minimumLoss > bestDelta {
-                    bestDelta = g - minimumLoss
-                    bestCandidate = c
-                    bestSlot = minimumSlot
-                }
-                for s in touched {
-                    let delta = g - loss[s] + overlap[s]
-                    if delta > bestDelta {
-                        bestDelta = delta
-                        bestCandidate = c
-                        bestSlot = s
-                    }
-                    overlap[s] = 0
-                }
-                touched.removeAll(keepingCapacity: true)
-            }
-            guard bestCandidate >= 0 else { return }
-            clear(slot: bestSlot)
-            place(bestCandidate, in: bestSlot)
-            swaps += 1
-            swapsApplied += 1
+            guard scope == nil, swappedThisSweep else { return }
+            queue = Array(0..<graph.candidateCount)
+            for c in queue { queued[c] = true }
+            head = 0
         }
     }
 
