@@ -47,8 +47,8 @@ enum ExactSolver {
           .timeLimit(.minutes(2)))
     func siteSelectionReachesAtLeast98PercentOfTheExactOptimum() throws {
         // Hard: a 300 m radius against candidates ~300 m apart in the seed's 15 km².
-        let problems = (UInt64(1)...5).map {
-            ScaledSitingInstance.make(demandPoints: 800, candidateSites: 160, radius: 300, k: 12, seed: 100 + $0)
+        let problems = (UInt64(1)...4).map {
+            ScaledSitingInstance.make(demandPoints: 2_000, candidateSites: 250, radius: 300, k: 25, seed: 100 + $0)
         }
         let instances = problems.map {
             Instance(demand: $0.demand.map { [$0.x, $0.y] }, candidates: $0.candidates.map { [$0.x, $0.y] }, radius: $0.radius, k: $0.k)
