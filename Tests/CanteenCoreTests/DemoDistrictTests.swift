@@ -37,10 +37,13 @@ import Testing
         let report = try CoverageReport.compute(elders: d.elderLocations, operatingCanteens: operating, reach: .standard)
         #expect(report.overall.total == d.elders.count)
         #expect(report.overall.covered + report.uncoveredElderIDs.count == d.elders.count)
-        let problem = SitingProblem(demand: d.elders.map(\.position), candidates: d.stations.map(\.position),
-                                    existing: operating, radius: WalkingReach.standard.straightLineMetres, k: 5)
-        let result = try SiteSelector.solve(problem)
-        #expect(result.coveredBefore == report.overall.covered)
-        #expect(result.coveredAfter >= result.coveredBefore)
+        let operatingOnly = try SiteSelector.solve(d.sitingProblem(k: 5, countBuilding: false))
+        #expect(operatingOnly.coveredBefore == report.overall.covered)
+        #expect(operatingOnly.coveredAfter > operatingOnly.coveredBefore)
+        let withBuilding = try SiteSelector.solve(d.sitingProblem(k: 5))
+        #expect(withBuilding.coveredBefore >= operatingOnly.coveredBefore)
+        #expect(throws: SitingError.kExceedsCandidates(k: 40, candidates: d.stations.count)) {
+            try SiteSelector.solve(d.sitingProblem(k: 40))
+        }
     }
 }

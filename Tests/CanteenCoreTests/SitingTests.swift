@@ -73,6 +73,15 @@ import Testing
         #expect(r.proposed.allSatisfy { $0.adds > 0 })
     }
 
+    @Test func refusesAProblemWhoseCoverageWouldExceedTheConfiguredLimit() throws {
+        let p = ScaledSitingInstance.make(demandPoints: 500, candidateSites: 100, radius: 3000, k: 5, seed: 9)
+        var options = SitingOptions.standard
+        options.maximumCoverageEntries = 1000
+        #expect(throws: SitingError.tooMuchCoverage(limit: 1000)) { try SiteSelector.solve(p, options: options) }
+        options.maximumCoverageEntries = 50_000
+        #expect(try SiteSelector.solve(p, options: options).coveredAfter > 0)
+    }
+
     @Test func sameProblemSameAnswer() throws {
         let p = ScaledSitingInstance.make(demandPoints: 3000, candidateSites: 300, radius: 300, k: 15, seed: 3)
         let a = try SiteSelector.solve(p), b = try SiteSelector.solve(p)

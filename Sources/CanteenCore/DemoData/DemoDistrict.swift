@@ -148,3 +148,14 @@ public struct DemoDistrict: Sendable {
         elders.map { ElderLocation(elderID: $0.idNumber, community: $0.community, position: $0.position) }
     }
 }
+
+extension DemoDistrict {
+    /// The seed's siting question: which k home-care stations should become meal points so that
+    /// the most elders are within the meal circle. Operating canteens are fixed; so are those
+    /// being built when `countBuilding` (they will feed people soon).
+    public func sitingProblem(k: Int, reach: WalkingReach = .standard, countBuilding: Bool = true) -> SitingProblem {
+        let fixed = canteens.filter { $0.status == .operating || countBuilding }.map(\.position)
+        return SitingProblem(demand: elders.map(\.position), candidates: stations.map(\.position), existing: fixed,
+                             radius: reach.straightLineMetres, k: k)
+    }
+}

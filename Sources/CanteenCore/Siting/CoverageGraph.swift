@@ -16,7 +16,7 @@ struct CoverageGraph {
     var candidateCount: Int { start.count - 1 }
     var pointCount: Int { weights.count }
 
-    init(problem: SitingProblem) {
+    init(problem: SitingProblem, maximumEntries: Int) throws(SitingError) {
         let index = GridIndex(points: problem.demand, cellSize: problem.radius)
         let weightOf: (Int) -> Int = { i in problem.weights?[i] ?? 1 }
         var fixed = [Bool](repeating: false, count: problem.demand.count)
@@ -43,6 +43,7 @@ struct CoverageGraph {
                 let p = compact[i]
                 if p >= 0 { points.append(p) }
             }
+            if points.count > maximumEntries { throw .tooMuchCoverage(limit: maximumEntries) }
             start[c + 1] = Int32(points.count)
         }
         var pointStart = [Int32](repeating: 0, count: weights.count + 1)

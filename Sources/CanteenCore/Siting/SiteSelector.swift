@@ -5,7 +5,7 @@
 public enum SiteSelector {
     public static func solve(_ problem: SitingProblem, options: SitingOptions = .standard) throws(SitingError) -> SitingResult {
         try problem.validate()
-        let graph = CoverageGraph(problem: problem)
+        let graph = try CoverageGraph(problem: problem, maximumEntries: options.maximumCoverageEntries)
         var search = SwapSearch(graph: graph, k: problem.k)
         search.greedyFill(excluding: [])
         let greedy = search.covered

@@ -24,6 +24,8 @@ public struct SitingProblem: Sendable {
     func validate() throws(SitingError) {
         if k < 0 { throw .negativeK(k) }
         if k > candidates.count { throw .kExceedsCandidates(k: k, candidates: candidates.count) }
+        if demand.count >= Int(Int32.max) { throw .tooManyPoints(field: "demand", count: demand.count) }
+        if candidates.count >= Int(Int32.max) { throw .tooManyPoints(field: "candidates", count: candidates.count) }
         if !(radius > 0 && radius.isFinite) { throw .invalidRadius(radius) }
         for (name, points) in [("demand", demand), ("candidates", candidates), ("existing", existing)] {
             if let i = points.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite) }) {
@@ -53,14 +55,21 @@ public struct SitingOptions: Hashable, Sendable, Codable {
     /// Most chosen sites dropped together in one perturbation (a random one and its nearest
     /// chosen neighbours; each round draws a size from 2 up to this, and at most k/2).
     public var clusterSize: Int
+    /// Most (candidate, covered demand point) pairs the search may hold: 4 bytes each, twice
+    /// (the adjacency and its transpose). A request beyond it is refused before the memory is
+    /// taken (10,000 × 2,000 at 300 m needs about 0.4 million).
+    public var maximumCoverageEntries: Int
 
-    public static let standard = SitingOptions(perturbationRounds: 32, maximumSwapsPerSearch: 500, seed: 0x5EED, clusterSize: 6)
+    public static let standard = SitingOptions(perturbationRounds: 32, maximumSwapsPerSearch: 500, seed: 0x5EED, clusterSize: 6,
+                                               maximumCoverageEntries: 50_000_000)
 
-    public init(perturbationRounds: Int, maximumSwapsPerSearch: Int, seed: UInt64, clusterSize: Int = 6) {
+    public init(perturbationRounds: Int, maximumSwapsPerSearch: Int, seed: UInt64, clusterSize: Int = 6,
+                maximumCoverageEntries: Int = 50_000_000) {
         self.perturbationRounds = perturbationRounds
         self.maximumSwapsPerSearch = maximumSwapsPerSearch
         self.seed = seed
         self.clusterSize = max(1, clusterSize)
+        self.maximumCoverageEntries = min(max(0, maximumCoverageEntries), Int(Int32.max))
     }
 }
 
@@ -72,6 +81,8 @@ public enum SitingError: Error, Equatable, Sendable, CustomStringConvertible {
     case weightsCount(Int, demand: Int)
     case negativeWeight(index: Int)
     case weightTooLarge
+    case tooManyPoints(field: String, count: Int)
+    case tooMuchCoverage(limit: Int)
 
     public var description: String {
         switch self {
@@ -83,6 +94,9 @@ public enum SitingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .weightsCount(let n, let demand): return "weights: \(n) weights for \(demand) demand points"
         case .negativeWeight(let index): return "weights[\(index)]: negative"
         case .weightTooLarge: return "weights: a weight exceeds \(Int32.max)"
+        case .tooManyPoints(let field, let count): return "\(field): \(count) points, at most \(Int32.max)"
+        case .tooMuchCoverage(let limit):
+            return "radius: the candidates would cover more than \(limit) (candidate, demand point) pairs; use a smaller radius or fewer points"
         }
     }
 }
