@@ -56,6 +56,11 @@ import Testing
         #expect(throws: CoverageError.invalidCoordinate(field: "elders", index: 0)) {
             try CoverageReport.compute(elders: elders, operatingCanteens: [], reach: .standard)
         }
+        let far = [ElderLocation(elderID: "a", community: "c", position: PlanePoint(x: 0, y: 0)),
+                   ElderLocation(elderID: "b", community: "c", position: PlanePoint(x: 1.7e308, y: -1.7e308))]
+        #expect(throws: CoverageError.invalidCoordinate(field: "elders", index: 1)) {
+            try CoverageReport.compute(elders: far, operatingCanteens: [], reach: .standard)
+        }
     }
 
     @Test func gridIndexFindsExactlyThePointsABruteForceFinds() {

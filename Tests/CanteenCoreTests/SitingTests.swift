@@ -32,6 +32,10 @@ import Testing
         badRadius.k = 1
         badRadius.radius = .nan
         #expect(throws: SitingError.self) { try SiteSelector.solve(badRadius) }
+        // Coordinates far beyond any district (their extent would overflow) are refused, not trapped on.
+        let far = SitingProblem(demand: [PlanePoint(x: -1.7e308, y: 0), PlanePoint(x: 1.7e308, y: 0)],
+                                candidates: [PlanePoint(x: 0, y: 0)], radius: 100, k: 1)
+        #expect(throws: SitingError.invalidCoordinate(field: "demand", index: 0)) { try SiteSelector.solve(far) }
     }
 
     @Test func findsTheOptimumOfSmallInstancesWhereGreedyDoesNot() throws {

@@ -32,10 +32,10 @@ public struct CoverageReport: Sendable {
     public static func compute(elders: [ElderLocation], operatingCanteens: [PlanePoint],
                                reach: WalkingReach) throws(CoverageError) -> CoverageReport {
         let reach = try reach.validated()
-        for (i, e) in elders.enumerated() where !(e.position.x.isFinite && e.position.y.isFinite) {
+        for (i, e) in elders.enumerated() where !e.position.isUsable {
             throw .invalidCoordinate(field: "elders", index: i)
         }
-        for (i, c) in operatingCanteens.enumerated() where !(c.x.isFinite && c.y.isFinite) {
+        for (i, c) in operatingCanteens.enumerated() where !c.isUsable {
             throw .invalidCoordinate(field: "canteens", index: i)
         }
         let radius = reach.straightLineMetres

@@ -44,7 +44,7 @@ public enum CoverageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidSetting(let field, let value): return "\(field): \(value) is out of range"
-        case .invalidCoordinate(let field, let index): return "\(field)[\(index)]: coordinate is not a finite number"
+        case .invalidCoordinate(let field, let index): return "\(field)[\(index)]: coordinate is not a finite number within \(PlanePoint.maximumMagnitude) m"
         }
     }
 }

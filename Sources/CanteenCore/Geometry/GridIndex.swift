@@ -17,6 +17,7 @@ public struct GridIndex: Sendable {
     /// stay correct, only slower). Keeps memory bounded whatever the input's spread.
     public static let maximumCells = 4_000_000
 
+    /// `points` must be `isUsable` (the callers check): their extent then stays finite.
     public init(points: [PlanePoint], cellSize requested: Double) {
         precondition(requested > 0 && requested.isFinite, "cell size must be positive")
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity

@@ -26,6 +26,15 @@ public struct PlanePoint: Hashable, Sendable, Codable {
     }
 
     public func distance(to other: PlanePoint) -> Double { squaredDistance(to: other).squareRoot() }
+
+    /// No place on a local plane is farther than this from its origin (a million kilometres,
+    /// far beyond any district): bounding coordinates keeps every sum and cell number finite.
+    public static let maximumMagnitude = 1e9
+
+    /// Finite and within `maximumMagnitude` of the origin: what coverage and siting accept.
+    public var isUsable: Bool {
+        x.isFinite && y.isFinite && abs(x) <= Self.maximumMagnitude && abs(y) <= Self.maximumMagnitude
+    }
 }
 
 /// An equirectangular projection around a district's centre: x = R·Δλ·cos φ₀, y = R·Δφ, on a

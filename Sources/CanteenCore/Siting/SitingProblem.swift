@@ -28,7 +28,7 @@ public struct SitingProblem: Sendable {
         if candidates.count >= Int(Int32.max) { throw .tooManyPoints(field: "candidates", count: candidates.count) }
         if !(radius > 0 && radius.isFinite) { throw .invalidRadius(radius) }
         for (name, points) in [("demand", demand), ("candidates", candidates), ("existing", existing)] {
-            if let i = points.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite) }) {
+            if let i = points.firstIndex(where: { !$0.isUsable }) {
                 throw .invalidCoordinate(field: name, index: i)
             }
         }
@@ -90,7 +90,7 @@ public enum SitingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .kExceedsCandidates(let k, let candidates):
             return "k: \(k) is larger than the number of candidate sites (\(candidates))"
         case .invalidRadius(let r): return "radius: \(r) must be a positive number of metres"
-        case .invalidCoordinate(let field, let index): return "\(field)[\(index)]: coordinate is not a finite number"
+        case .invalidCoordinate(let field, let index): return "\(field)[\(index)]: coordinate is not a finite number within \(PlanePoint.maximumMagnitude) m"
         case .weightsCount(let n, let demand): return "weights: \(n) weights for \(demand) demand points"
         case .negativeWeight(let index): return "weights[\(index)]: negative"
         case .weightTooLarge: return "weights: a weight exceeds \(Int32.max)"
