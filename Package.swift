@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "TownshipProtos", targets: ["TownshipProtos"]),
         // For Benchmarks/RPCLoad, which issues its certificates at startup.
         .library(name: "TownshipCertificates", targets: ["TownshipCertificates"]),
+        // For Benchmarks/CanteenSitingBench.
+        .library(name: "CanteenCore", targets: ["CanteenCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -183,6 +185,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The canteen-meals domain core (issue #12): resident ID numbers, eligibility and
+        // subsidies, the 15-minute meal circle, siting of new canteens, demo data. Pure
+        // computation: no NIO, no database.
+        .target(
+            name: "CanteenCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "TownshipWireTests",
             dependencies: [
@@ -256,6 +267,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CanteenCoreTests",
+            dependencies: ["CanteenCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ]

@@ -46,5 +46,12 @@ let package = Package(
             path: "RPCLoad",
             swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
         ),
+        // A plain executable: times CanteenCore's siting and runs the exact model beside it.
+        .executableTarget(
+            name: "CanteenSitingBench",
+            dependencies: [.product(name: "CanteenCore", package: "Township")],
+            path: "CanteenSitingBench",
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
     ]
 )
