@@ -8,8 +8,12 @@ extension ServerConnectionHandler {
         guard let link, let context else { return }
         // The cap counts handler tasks, not open calls: a cancelled call keeps its slot until
         // its handler has returned, so REQUEST + CANCEL cannot start tasks without bound.
+        // A call answered by its own handler is free for the client at once (it saw the
+        // answer and may send the next REQUEST before the task has returned); the tasks of such
+        // calls are still bounded, by a second cap as large again.
         let cap = Int(configuration.limits.maxConcurrentRequests)
-        guard calls.count < cap else {
+        let busy = calls.values.count { !($0.ended && $0.answeredByHandler) }
+        guard busy < cap, calls.count < 2 * cap else {
             RPCMetrics.refused(status: .resourceExhausted)
             write(.refused(id: id, Refusal(status: .resourceExhausted, message: "\(cap) calls already in progress")))
             return
@@ -85,6 +89,7 @@ extension ServerConnectionHandler {
             return
         }
         call.ended = true
+        call.answeredByHandler = continuation != nil
         call.deadlineTimer?.cancel()
         let status: CallStatus
         switch ending {

@@ -18,6 +18,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         var task: Task<Void, Never>?
         var deadlineTimer: Scheduled<Void>?
         var flow = StreamFlow()
+        /// The handler itself gave the answer: what is left of its task is returning, which
+        /// the client cannot see, so the call no longer counts against the client's limit.
+        var answeredByHandler = false
         /// The call has been answered, cancelled or timed out; its task may still be unwinding.
         var ended = false
     }
