@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "TownshipProtos", targets: ["TownshipProtos"]),
         // For Benchmarks/RPCLoad, which issues its certificates at startup.
         .library(name: "TownshipCertificates", targets: ["TownshipCertificates"]),
+        // For Benchmarks/JobFairMatchBench.
+        .library(name: "JobFairCore", targets: ["JobFairCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -169,6 +171,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The job-fair domain: model, validation, ranking, stable matching, explanations,
+        // demo data. Standard library only, so the matcher stays small and fast to build.
+        .target(
+            name: "JobFairCore",
+            exclude: ["Ranking/README.md"],
+            swiftSettings: strict
+        ),
+
         // `township`: certificates, calls, running the suite locally.
         .executableTarget(
             name: "township",
@@ -247,6 +257,11 @@ let package = Package(
         .testTarget(
             name: "SuiteEndToEndTests",
             dependencies: ["TownshipCertificates", "GatewayCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JobFairCoreTests",
+            dependencies: ["JobFairCore"],
             swiftSettings: strict
         ),
         .testTarget(

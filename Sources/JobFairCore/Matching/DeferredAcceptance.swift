@@ -1,0 +1,111 @@
+/// Seeker-proposing deferred acceptance (Gale–Shapley), many-to-one with capacities: the
+/// seeker-optimal stable matching, which is unique, so any proposal order gives it.
+///
+/// Layout for speed: every array is flat and allocated once before the loop. Each position
+/// keeps its admitted applicants in a max-heap of order keys (rank << 32 | seeker) within one
+/// shared array, sized min(capacity, applicants): a proposal compares with the heap's top
+/// (the worst admitted) in O(1) and displaces it in O(log capacity). A displaced seeker goes
+/// on proposing at once from their next choice, so no queue grows.
+public enum DeferredAcceptance {
+    public static func match(_ problem: MatchingProblem) -> MatchingResult {
+        let seekerCount = problem.seekerCount
+        let positionCount = problem.positionCount
+
+        var applicants = [Int32](repeating: 0, count: positionCount)
+        for position in problem.choicePositions { applicants[Int(position)] &+= 1 }
+        var heapOffsets = [Int32](repeating: 0, count: positionCount + 1)
+        for position in 0..<positionCount {
+            heapOffsets[position + 1] = heapOffsets[position] + min(problem.capacities[position], applicants[position])
+        }
+        var heapKeys = [UInt64](repeating: 0, count: Int(heapOffsets[positionCount]))
+        var heapCounts = [Int32](repeating: 0, count: positionCount)
+        var positionOfSeeker = [Int32](repeating: MatchingResult.unmatched, count: seekerCount)
+        var nextEdge = [Int32](problem.choiceOffsets.dropLast())
+        var proposals = 0
+
+        heapKeys.withUnsafeMutableBufferPointer { heap in
+        heapCounts.withUnsafeMutableBufferPointer { counts in
+        positionOfSeeker.withUnsafeMutableBufferPointer { assigned in
+        nextEdge.withUnsafeMutableBufferPointer { next in
+        heapOffsets.withUnsafeBufferPointer { offsets in
+        problem.choiceOffsets.withUnsafeBufferPointer { choiceOffsets in
+        problem.choicePositions.withUnsafeBufferPointer { choicePositions in
+        problem.edgeRanks.withUnsafeBufferPointer { ranks in
+            for first in 0..<Int32(truncatingIfNeeded: seekerCount) {
+                var seeker = first
+                var edge = Int(next[Int(seeker)])
+                var end = Int(choiceOffsets[Int(seeker) + 1])
+                while edge < end {
+                    let position = Int(choicePositions[edge])
+                    let rank = ranks[edge]
+                    edge += 1
+                    if rank == MatchingProblem.notRanked { continue }
+                    proposals += 1
+                    let key = MatchingResult.orderKey(rank: rank, seeker: seeker)
+                    let base = Int(offsets[position])
+                    let slots = Int(offsets[position + 1]) - base
+                    let count = Int(counts[position])
+                    if count < slots {
+                        siftUp(heap, base: base, index: count, key: key)
+                        counts[position] = Int32(count + 1)
+                        assigned[Int(seeker)] = Int32(position)
+                        next[Int(seeker)] = Int32(edge)
+                        break
+                    }
+                    if slots == 0 || key >= heap[base] { continue }
+                    // Displace the worst admitted; they propose on from where they stopped.
+                    let displaced = Int32(truncatingIfNeeded: heap[base] & 0xFFFF_FFFF)
+                    siftDown(heap, base: base, count: count, key: key)
+                    assigned[Int(seeker)] = Int32(position)
+                    next[Int(seeker)] = Int32(edge)
+                    assigned[Int(displaced)] = MatchingResult.unmatched
+                    seeker = displaced
+                    edge = Int(next[Int(seeker)])
+                    end = Int(choiceOffsets[Int(seeker) + 1])
+                }
+                if edge >= end { next[Int(seeker)] = Int32(end) }
+            }
+        }}}}}}}}
+
+        return MatchingResult(
+            positionOfSeeker: positionOfSeeker,
+            heldEdgeOfSeeker: nextEdge.enumerated().map { seeker, next in
+                positionOfSeeker[seeker] == MatchingResult.unmatched ? next : next - 1
+            },
+            admittedOffsets: heapOffsets,
+            admittedCounts: heapCounts,
+            admittedKeys: heapKeys,
+            proposals: proposals
+        )
+    }
+
+    /// Inserts `key` at `index` (the heap's current size) of the max-heap at `base`.
+    @inline(__always)
+    private static func siftUp(_ heap: UnsafeMutableBufferPointer<UInt64>, base: Int, index: Int, key: UInt64) {
+        var child = index
+        while child > 0 {
+            let parent = (child - 1) >> 1
+            let parentKey = heap[base + parent]
+            if parentKey >= key { break }
+            heap[base + child] = parentKey
+            child = parent
+        }
+        heap[base + child] = key
+    }
+
+    /// Replaces the top of the full max-heap at `base` (of `count` keys) with `key`.
+    @inline(__always)
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<UInt64>, base: Int, count: Int, key: UInt64) {
+        var parent = 0
+        while true {
+            var child = 2 * parent + 1
+            if child >= count { break }
+            if child + 1 < count && heap[base + child + 1] > heap[base + child] { child += 1 }
+            let childKey = heap[base + child]
+            if childKey <= key { break }
+            heap[base + parent] = childKey
+            parent = child
+        }
+        heap[base + parent] = key
+    }
+}
