@@ -58,6 +58,8 @@ public enum ExplanationWriter {
             headline = "Matched to your \(ordinal(number)) choice, \(name(ranked, heldPosition))."
         } else if lastEdge == firstEdge {
             headline = "Not matched: you listed no positions."
+        } else if lastEdge - firstEdge == 1 {
+            headline = "Not matched to your only choice."
         } else {
             headline = "Not matched to any of your \(lastEdge - firstEdge) choices."
         }
