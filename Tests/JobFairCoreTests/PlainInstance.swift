@@ -11,6 +11,11 @@ struct PlainInstance: Codable {
         var ranking: [Int]
     }
 
+    init(seekers: [String: [Int]], positions: [String: PlainPosition]) {
+        self.seekers = seekers
+        self.positions = positions
+    }
+
     /// Read from the ranker's output (its rankings are the matcher's input, not its result).
     init(_ ranked: RankedFair) {
         seekers = [:]

@@ -27,7 +27,7 @@ public struct ScaledInstance: Sendable {
             while edge - start < choices {
                 // u² skews towards low indices: density ∝ 1/√x.
                 let u = random.below(1 << 20)
-                let position = Int32(truncatingIfNeeded: (u * u >> 20) * positions >> 20)
+                let position = Int32(truncatingIfNeeded: (((u * u) >> 20) * positions) >> 20)
                 if choicePositions[start..<edge].contains(position) { continue }
                 choicePositions[edge] = position
                 edgeScores[edge] = random.below(100) < unrankedPercent ? -1 : Int32(random.below(scoreRange))
