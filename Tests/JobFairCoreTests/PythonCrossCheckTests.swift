@@ -20,7 +20,12 @@ import Testing
     func equalsHospitalResidentOnRandomInstances() throws {
         // A spread: ties in fit scores, employer rankings (some empty), headcounts 1–4,
         // empty lists; plus one demo-scale fair.
-        var instances = (0..<120).map { RandomInstances.make(seed: UInt64(1000 + $0)) }
+        var instances = (0..<300).map { RandomInstances.make(seed: UInt64(1000 + $0)) }
+        // The textbook case where the two optima differ (each side's first choices cross).
+        instances.append(Fixtures.instance(
+            positions: [Fixtures.position(10), Fixtures.position(11)],
+            seekers: [Fixtures.seeker(1, choices: [10, 11]), Fixtures.seeker(2, choices: [11, 10])],
+            rankings: [EmployerRanking(positionID: 10, seekerIDs: [2, 1]), EmployerRanking(positionID: 11, seekerIDs: [1, 2])]))
         var demo = DemoFairGenerator(seed: 5)
         demo.seekerCount = 1200
         instances.append(demo.generate())
@@ -60,20 +65,29 @@ import Testing
         var standardError: String
     }
 
+    /// Runs a command with its output in files, not pipes, so no pipe can fill and stall it.
     static func run(_ arguments: [String]) throws -> ProcessOutput {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jobfair-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outputURL = folder.appendingPathComponent("stdout")
+        let errorURL = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
+        let errors = try FileHandle(forWritingTo: errorURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = errors
         try process.run()
-        // The script writes little to stderr (a traceback at most), so reading stdout to its
-        // end first cannot deadlock on a full stderr pipe.
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return ProcessOutput(status: process.terminationStatus, standardOutput: output, standardError: String(decoding: errors, as: UTF8.self))
+        try output.close()
+        try errors.close()
+        return ProcessOutput(status: process.terminationStatus,
+                             standardOutput: try Data(contentsOf: outputURL),
+                             standardError: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
     }
 }

@@ -15,6 +15,7 @@ with empty lists are omitted (they are unmatched either way).
 """
 import json
 import sys
+import threading
 import warnings
 
 from matching.games import HospitalResident
@@ -59,4 +60,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # HospitalResident deep-copies its players, whose preference lists point at each other:
+    # at demo scale that recursion is far deeper than Python's default limit allows.
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(512 * 1024 * 1024)
+    worker = threading.Thread(target=main)
+    worker.start()
+    worker.join()
