@@ -18,16 +18,20 @@ public enum DeferredAcceptance {
             heapOffsets[position + 1] = heapOffsets[position] + min(problem.capacities[position], applicants[position])
         }
         var heapKeys = [UInt64](repeating: 0, count: Int(heapOffsets[positionCount]))
-        var heapCounts = [Int32](repeating: 0, count: positionCount)
+        // Per position: heap base, slots and count side by side, so a proposal reads one
+        // cache line of bookkeeping instead of three arrays.
+        var slotTable = [PositionSlots](repeating: PositionSlots(base: 0, slots: 0, count: 0), count: positionCount)
+        for position in 0..<positionCount {
+            slotTable[position] = PositionSlots(base: heapOffsets[position], slots: heapOffsets[position + 1] - heapOffsets[position], count: 0)
+        }
         var positionOfSeeker = [Int32](repeating: MatchingResult.unmatched, count: seekerCount)
         var nextEdge = [Int32](problem.choiceOffsets.dropLast())
         var proposals = 0
 
         heapKeys.withUnsafeMutableBufferPointer { heap in
-        heapCounts.withUnsafeMutableBufferPointer { counts in
+        slotTable.withUnsafeMutableBufferPointer { table in
         positionOfSeeker.withUnsafeMutableBufferPointer { assigned in
         nextEdge.withUnsafeMutableBufferPointer { next in
-        heapOffsets.withUnsafeBufferPointer { offsets in
         problem.choiceOffsets.withUnsafeBufferPointer { choiceOffsets in
         problem.choicePositions.withUnsafeBufferPointer { choicePositions in
         problem.edgeRanks.withUnsafeBufferPointer { ranks in
@@ -42,17 +46,17 @@ public enum DeferredAcceptance {
                     if rank == MatchingProblem.notRanked { continue }
                     proposals += 1
                     let key = MatchingResult.orderKey(rank: rank, seeker: seeker)
-                    let base = Int(offsets[position])
-                    let slots = Int(offsets[position + 1]) - base
-                    let count = Int(counts[position])
-                    if count < slots {
+                    let slots = table[position]
+                    let base = Int(slots.base)
+                    let count = Int(slots.count)
+                    if count < Int(slots.slots) {
                         siftUp(heap, base: base, index: count, key: key)
-                        counts[position] = Int32(count + 1)
+                        table[position].count = Int32(count + 1)
                         assigned[Int(seeker)] = Int32(position)
                         next[Int(seeker)] = Int32(edge)
                         break
                     }
-                    if slots == 0 || key >= heap[base] { continue }
+                    if count == 0 || key >= heap[base] { continue }
                     // Displace the worst admitted; they propose on from where they stopped.
                     let displaced = Int32(truncatingIfNeeded: heap[base] & 0xFFFF_FFFF)
                     siftDown(heap, base: base, count: count, key: key)
@@ -65,7 +69,8 @@ public enum DeferredAcceptance {
                 }
                 if edge >= end { next[Int(seeker)] = Int32(end) }
             }
-        }}}}}}}}
+        }}}}}}}
+        let heapCounts = slotTable.map(\.count)
 
         return MatchingResult(
             positionOfSeeker: positionOfSeeker,
@@ -77,6 +82,12 @@ public enum DeferredAcceptance {
             admittedKeys: heapKeys,
             proposals: proposals
         )
+    }
+
+    struct PositionSlots {
+        var base: Int32
+        var slots: Int32
+        var count: Int32
     }
 
     /// Inserts `key` at `index` (the heap's current size) of the max-heap at `base`.
