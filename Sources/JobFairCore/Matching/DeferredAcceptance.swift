@@ -24,21 +24,23 @@ public enum DeferredAcceptance {
         for position in 0..<positionCount {
             slotTable[position] = PositionSlots(base: heapOffsets[position], slots: heapOffsets[position + 1] - heapOffsets[position], count: 0)
         }
-        var positionOfSeeker = [Int32](repeating: MatchingResult.unmatched, count: seekerCount)
-        var nextEdge = [Int32](problem.choiceOffsets.dropLast())
+        // Per seeker: the next choice to propose to and the end of their choices, side by
+        // side, so a displaced seeker costs one cache miss to resume.
+        var cursors = [SeekerCursor](repeating: SeekerCursor(next: 0, end: 0), count: seekerCount)
+        for seeker in 0..<seekerCount {
+            cursors[seeker] = SeekerCursor(next: problem.choiceOffsets[seeker], end: problem.choiceOffsets[seeker + 1])
+        }
         var proposals = 0
 
         heapKeys.withUnsafeMutableBufferPointer { heap in
         slotTable.withUnsafeMutableBufferPointer { table in
-        positionOfSeeker.withUnsafeMutableBufferPointer { assigned in
-        nextEdge.withUnsafeMutableBufferPointer { next in
-        problem.choiceOffsets.withUnsafeBufferPointer { choiceOffsets in
+        cursors.withUnsafeMutableBufferPointer { cursor in
         problem.choicePositions.withUnsafeBufferPointer { choicePositions in
         problem.edgeRanks.withUnsafeBufferPointer { ranks in
             for first in 0..<Int32(truncatingIfNeeded: seekerCount) {
                 var seeker = first
-                var edge = Int(next[Int(seeker)])
-                var end = Int(choiceOffsets[Int(seeker) + 1])
+                var edge = Int(cursor[Int(seeker)].next)
+                var end = Int(cursor[Int(seeker)].end)
                 while edge < end {
                     let position = Int(choicePositions[edge])
                     let rank = ranks[edge]
@@ -52,36 +54,48 @@ public enum DeferredAcceptance {
                     if count < Int(slots.slots) {
                         siftUp(heap, base: base, index: count, key: key)
                         table[position].count = Int32(count + 1)
-                        assigned[Int(seeker)] = Int32(position)
-                        next[Int(seeker)] = Int32(edge)
+                        cursor[Int(seeker)].next = Int32(edge)
                         break
                     }
                     if count == 0 || key >= heap[base] { continue }
                     // Displace the worst admitted; they propose on from where they stopped.
                     let displaced = Int32(truncatingIfNeeded: heap[base] & 0xFFFF_FFFF)
                     siftDown(heap, base: base, count: count, key: key)
-                    assigned[Int(seeker)] = Int32(position)
-                    next[Int(seeker)] = Int32(edge)
-                    assigned[Int(displaced)] = MatchingResult.unmatched
+                    cursor[Int(seeker)].next = Int32(edge)
                     seeker = displaced
-                    edge = Int(next[Int(seeker)])
-                    end = Int(choiceOffsets[Int(seeker) + 1])
+                    edge = Int(cursor[Int(seeker)].next)
+                    end = Int(cursor[Int(seeker)].end)
                 }
-                if edge >= end { next[Int(seeker)] = Int32(end) }
+                if edge >= end { cursor[Int(seeker)].next = Int32(end) }
             }
-        }}}}}}}
+        }}}}}
         let heapCounts = slotTable.map(\.count)
+
+        // Who holds which place, read from the final heaps.
+        var positionOfSeeker = [Int32](repeating: MatchingResult.unmatched, count: seekerCount)
+        var heldEdgeOfSeeker = cursors.map(\.next)
+        for position in 0..<positionCount {
+            let base = Int(heapOffsets[position])
+            for slot in base..<base + Int(heapCounts[position]) {
+                let seeker = Int(heapKeys[slot] & 0xFFFF_FFFF)
+                positionOfSeeker[seeker] = Int32(position)
+                heldEdgeOfSeeker[seeker] -= 1
+            }
+        }
 
         return MatchingResult(
             positionOfSeeker: positionOfSeeker,
-            heldEdgeOfSeeker: nextEdge.enumerated().map { seeker, next in
-                positionOfSeeker[seeker] == MatchingResult.unmatched ? next : next - 1
-            },
+            heldEdgeOfSeeker: heldEdgeOfSeeker,
             admittedOffsets: heapOffsets,
             admittedCounts: heapCounts,
             admittedKeys: heapKeys,
             proposals: proposals
         )
+    }
+
+    struct SeekerCursor {
+        var next: Int32
+        var end: Int32
     }
 
     struct PositionSlots {
