@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "TownshipCertificates", targets: ["TownshipCertificates"]),
         // For Benchmarks/CanteenSitingBench.
         .library(name: "CanteenCore", targets: ["CanteenCore"]),
+        // For Benchmarks/JobFairMatchBench.
+        .library(name: "JobFairCore", targets: ["JobFairCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -171,6 +173,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The job-fair domain: model, validation, ranking, stable matching, explanations,
+        // demo data. Standard library only, so the matcher stays small and fast to build.
+        .target(
+            name: "JobFairCore",
+            exclude: ["Ranking/README.md"],
+            swiftSettings: strict
+        ),
+
         // `township`: certificates, calls, running the suite locally.
         .executableTarget(
             name: "township",
@@ -258,6 +268,11 @@ let package = Package(
         .testTarget(
             name: "SuiteEndToEndTests",
             dependencies: ["TownshipCertificates", "GatewayCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JobFairCoreTests",
+            dependencies: ["JobFairCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -53,5 +53,14 @@ let package = Package(
             path: "CanteenSitingBench",
             swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
         ),
+        // A plain executable: times JobFairCore's matcher on scaled instances; run next to
+        // Python by JobFairMatchBench/side_by_side.py.
+        .executableTarget(
+            name: "JobFairMatchBench",
+            dependencies: [.product(name: "JobFairCore", package: "Township")],
+            path: "JobFairMatchBench",
+            exclude: ["side_by_side.py"],
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
     ]
 )
