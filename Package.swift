@@ -52,6 +52,9 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
+        // The suite's services: names, default ports, SPIFFE identities, proto services.
+        // Depends on nothing, so every list of services can read it.
+        .target(name: "TownshipCatalogue", swiftSettings: strict),
         // Development CA and service certificates carrying the protocol's SPIFFE identities.
         .target(
             name: "TownshipCertificates",
@@ -82,6 +85,7 @@ let package = Package(
             dependencies: [
                 "TownshipWire",
                 "TownshipTLS",
+                "TownshipCatalogue",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,7 +100,7 @@ let package = Package(
         .target(
             name: "TownshipServiceRuntime",
             dependencies: [
-                "TownshipRPC", "TownshipTLS",
+                "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipCatalogue",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -159,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeService", "IntakeCore", "TownshipServiceRuntime", "TownshipRPC",
+                "IntakeService", "IntakeCore", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "township",
             dependencies: [
-                "TownshipRPC", "TownshipTLS", "TownshipCertificates", "TownshipProtos",
+                "TownshipRPC", "TownshipTLS", "TownshipCertificates", "TownshipProtos", "TownshipCatalogue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -246,7 +250,12 @@ let package = Package(
         // The built executables as separate processes, driven through the gateway's HTTP API.
         .testTarget(
             name: "SuiteEndToEndTests",
-            dependencies: ["TownshipCertificates", "GatewayCore"],
+            dependencies: ["TownshipCertificates", "GatewayCore", "TownshipCatalogue", "TownshipProtos"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TownshipServiceRuntimeTests",
+            dependencies: ["TownshipServiceRuntime", "TownshipCatalogue", "TownshipRPC", "TownshipTLS"],
             swiftSettings: strict
         ),
         .testTarget(
