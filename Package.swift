@@ -46,10 +46,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The suite's roles, generated from enum Role of principal.proto; no protobuf, so
+        // domain cores use it too.
+        .target(name: "TownshipRoles", swiftSettings: strict),
         // Code generated from proto-spec/township/**/*.proto (see proto-spec/generate.sh).
         .target(
             name: "TownshipProtos",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TownshipRoles", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         // The suite's services: names, default ports, SPIFFE identities, proto services.
@@ -115,6 +118,7 @@ let package = Package(
         .target(
             name: "IntakeCore",
             dependencies: [
+                "TownshipRoles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -151,7 +155,7 @@ let package = Package(
         .target(
             name: "IntakeService",
             dependencies: [
-                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire",
+                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -222,7 +226,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TownshipProtosTests",
-            dependencies: ["TownshipProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TownshipProtos", "TownshipRoles", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(
