@@ -9,11 +9,10 @@ import TownshipTLS
 
 /// The gateway: users and sessions, the JSON API over the wired backends, the cockpit
 /// overview and live events, Open311, and the page. `application` serves HTTP; `services`
-/// are what must run next to it (the event feed, certificate reloads).
+/// are what must run next to it (certificate reloads).
 public final class Gateway: Sendable {
     public let settings: GatewaySettings
     public let store: UserStore
-    public let hub: EventHub
     public let overview: OverviewService
     public let backends: [any Backend]
     public let routes: [RouteDescription]
@@ -47,8 +46,10 @@ public final class Gateway: Sendable {
         self.store = store
         self.backends = backends
         if let certificate = settings.httpsCertificatePath, let key = settings.httpsPrivateKeyPath {
-            let https = try ReloadableTLSContext(configuration: .browserFacingServer(
-                certificateChainPath: certificate, privateKeyPath: key, trustedCAPath: settings.caPath))
+            var configuration = TLSConfiguration.browserFacingServer(
+                certificateChainPath: certificate, privateKeyPath: key, trustedCAPath: settings.caPath)
+            configuration.handshakeTimeout = TimeAmount(settings.connectionLimits.handshakeTimeout)
+            let https = try ReloadableTLSContext(configuration: configuration)
             httpsContext = https
             self.tlsContexts = tlsContexts + [https]
         } else {
@@ -56,7 +57,6 @@ public final class Gateway: Sendable {
             self.tlsContexts = tlsContexts
         }
         self.logger = logger
-        hub = EventHub()
         overview = OverviewService(
             backends: backends,
             configuration: .init(
@@ -67,14 +67,20 @@ public final class Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         // Request counts and durations by route, through swift-metrics.
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ResponseCompressionMiddleware())
+        router.add(middleware: Open311ErrorMiddleware())
         let sessions = SessionAuthenticator(store: store)
         let table = RouteTable(router: router, sessions: sessions)
         AuthRoutes(
-            store: store, throttle: LoginThrottle(maxFailures: settings.loginMaxFailures, lockout: settings.loginLockout),
+            store: store, throttle: LoginThrottle(limits: settings.loginLimits), trustedProxies: Set(settings.trustedProxies),
             sessions: sessions, sessionTTL: settings.sessionTTL
         ).add(to: table)
-        CockpitRoutes(overview: overview, hub: hub, heartbeat: settings.eventHeartbeat, sessions: sessions).add(to: table)
+        CockpitRoutes(
+            overview: overview, events: backends.lazy.compactMap(\.eventSource).first, logger: logger,
+            heartbeat: settings.eventHeartbeat, sessions: sessions,
+            streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser)
+        ).add(to: table)
         for backend in backends {
             backend.addRoutes(to: table)
             if let intake = backend as? IntakeBackend { Open311Routes(intake: intake).add(to: table) }
@@ -90,14 +96,14 @@ public final class Gateway: Sendable {
         appLogger[metadataKey: "component"] = "http"
         return Application(
             responder: responder,
-            server: httpsContext.map { .https(contexts: $0) } ?? .http1(),
+            server: .gateway(limits: settings.connectionLimits, tls: httpsContext),
             configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "township-gateway"),
             services: services, onServerRunning: onServerRunning, logger: appLogger)
     }
 
     /// The services that run beside the HTTP server.
     public var services: [any Service] {
-        var services: [any Service] = [EventFeed(backends: backends, hub: hub, logger: logger)]
+        var services: [any Service] = []
         if !tlsContexts.isEmpty { services.append(CertificateReloader(contexts: tlsContexts, logger: logger)) }
         return services
     }

@@ -100,6 +100,35 @@ final class FakeIntake: Sendable {
         return response
     }
 
+    /// Intake's visibility rule (IntakeCore's VisibilityScope) and phone masking, in one place
+    /// for every read of the fake: leaders and admins see everything; a grid worker the
+    /// tickets of their grid and those they accepted; department staff the tickets dispatched
+    /// to their department; a resident their own. Others see the phone masked.
+    static func view(_ ticket: Township_Intake_V1_Ticket, for principal: Township_Common_V1_Principal) -> Township_Intake_V1_Ticket? {
+        let visible: Bool
+        switch principal.role {
+        case .leader, .admin: return ticket
+        case .gridWorker:
+            visible = ticket.submission.place.gridID.value == principal.gridID.value || ticket.owner.userID.value == principal.userID.value
+        case .departmentStaff: visible = ticket.hasDepartmentID && ticket.departmentID.value == principal.departmentID.value
+        case .resident: visible = ticket.submittedBy.userID.value == principal.userID.value
+        default: visible = false
+        }
+        guard visible else { return nil }
+        var shown = ticket
+        let phone = shown.reporter.phone
+        if phone.count > 7 { shown.reporter.phone = String(phone.prefix(3)) + "****" + String(phone.suffix(4)) }
+        shown.reporter.masked = true
+        return shown
+    }
+
+    /// Performs an action as `principal` directly at intake (not through the gateway), e.g.
+    /// while the gateway is down.
+    @discardableResult
+    func perform(_ action: Township_Intake_V1_Action, on id: String, to status: Township_Intake_V1_TicketStatus, by principal: Township_Common_V1_Principal) throws -> Township_Intake_V1_TicketActionResponse {
+        try act(id, action, to: status, by: principal)
+    }
+
     var router: RPCRouter {
         var router = RPCRouter()
         let intake = Township_Intake_V1_Intake.self
@@ -119,7 +148,11 @@ final class FakeIntake: Sendable {
                 try self.act(request.ticketID.value, kind, to: to, by: try self.record(context))
             }
         }
-        action(intake.acceptTicket, .accept, .accepted)
+        router.unary(intake.acceptTicket.path, Township_Intake_V1_AcceptTicketRequest.self, Township_Intake_V1_TicketActionResponse.self) { request, context in
+            let principal = try self.record(context)
+            // Whoever accepts a ticket owns it (and, as a grid worker, keeps seeing it).
+            return try self.act(request.ticketID.value, .accept, to: .accepted, by: principal) { $0.owner = principal }
+        }
         action(intake.rejectTicket, .reject, .rejected)
         action(intake.markDuplicate, .markDuplicate, .duplicate)
         action(intake.resolveAtVillage, .resolveAtVillage, .inProgress)
@@ -135,10 +168,11 @@ final class FakeIntake: Sendable {
         action(intake.recordFollowUp, .followUp, .followedUp)
         action(intake.closeTicket, .close, .closed)
         router.unary(intake.listTickets.path, Township_Intake_V1_ListTicketsRequest.self, Township_Intake_V1_ListTicketsResponse.self) { request, context in
-            _ = try self.record(context)
+            let principal = try self.record(context)
             var response = Township_Intake_V1_ListTicketsResponse()
             let statuses = Set(request.filter.statuses)
             response.tickets = self.tickets.filter { statuses.isEmpty || statuses.contains($0.status) }
+                .compactMap { Self.view($0, for: principal) }
             return response
         }
         router.unary(intake.getTicket.path, Township_Intake_V1_GetTicketRequest.self, Township_Intake_V1_GetTicketResponse.self) { request, context in
@@ -159,18 +193,25 @@ final class FakeIntake: Sendable {
             return FakeIntake.statistics(of: self.tickets)
         }
         router.serverStreaming(intake.subscribeEvents.path, Township_Intake_V1_SubscribeEventsRequest.self, Township_Intake_V1_SubscribeEventsResponse.self) { request, writer, context in
-            _ = try self.record(context)
+            let principal = try self.record(context)
             let id = UUID()
             let (stream, continuation) = AsyncStream.makeStream(of: Township_Intake_V1_SubscribeEventsResponse.self)
-            let replay = self.state.withLock { state in
+            let replay = try self.state.withLock { state in
+                let head = Int64(state.ledger.count)
+                if request.afterPosition > head { throw RPCError(.outOfRange, "after_position \(request.afterPosition) is ahead of \(head)") }
                 state.subscribers[id] = continuation
                 return request.hasAfterPosition ? state.ledger.filter { $0.position > request.afterPosition } : []
             }
             defer { _ = self.state.withLock { $0.subscribers.removeValue(forKey: id) } }
-            for event in replay { try await writer.send(event) }
-            for await event in stream {
-                try await writer.send(event)
+            // As intake does: each event with the ticket as the subscriber may see it, or not at all.
+            func send(_ event: Township_Intake_V1_SubscribeEventsResponse) async throws {
+                guard let ticket = Self.view(event.ticket, for: principal) else { return }
+                var shown = event
+                shown.ticket = ticket
+                try await writer.send(shown)
             }
+            for event in replay { try await send(event) }
+            for await event in stream { try await send(event) }
         }
         router.unary(intake.verifyLedger.path, Township_Intake_V1_VerifyLedgerRequest.self, Township_Intake_V1_VerifyLedgerResponse.self) { _, context in
             _ = try self.record(context)

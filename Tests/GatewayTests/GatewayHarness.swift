@@ -72,6 +72,14 @@ final class GatewayHarness: Sendable {
             backendEndpoints: ["intake": [RPCEndpoint(host: "127.0.0.1", port: intakePort)]],
             usersDatabasePath: directory.appendingPathComponent("users.sqlite").path)
         tweak(&settings)
+        return try await startGateway(
+            settings: settings, intake: intake, intakeTask: intakeTask, intakePort: intakePort, directory: directory, extraBackends: extraBackends)
+    }
+
+    private static func startGateway(
+        settings: GatewaySettings, intake: FakeIntake, intakeTask: Task<Void, any Error>?, intakePort: Int, directory: URL,
+        extraBackends: [any Backend]
+    ) async throws -> GatewayHarness {
         let store = try UserStore(path: settings.usersDatabasePath, bcryptCost: 4)
         try await store.seedDemoUsersIfEmpty()
         let connector = BackendConnector(
@@ -93,7 +101,21 @@ final class GatewayHarness: Sendable {
             directory: directory, intakeTask: intakeTask, appTask: appTask)
     }
 
-    private init(intake: FakeIntake, gateway: Gateway, client: HTTPTestClient, intakePort: Int, directory: URL, intakeTask: Task<Void, any Error>, appTask: Task<Void, any Error>) {
+    /// Stops this gateway, as if its process were killed, and starts a new one (on another
+    /// port) with the same settings, users database and intake, which the new harness owns.
+    func restartGateway() async throws -> GatewayHarness {
+        appTask.cancel()
+        _ = try? await appTask.value
+        await gateway.shutdown()
+        let task = intakeTask.withLock { task in
+            defer { task = nil }
+            return task
+        }
+        return try await Self.startGateway(
+            settings: gateway.settings, intake: intake, intakeTask: task, intakePort: intakePort, directory: directory, extraBackends: [])
+    }
+
+    private init(intake: FakeIntake, gateway: Gateway, client: HTTPTestClient, intakePort: Int, directory: URL, intakeTask: Task<Void, any Error>?, appTask: Task<Void, any Error>) {
         self.intake = intake
         self.gateway = gateway
         self.client = client
@@ -170,4 +192,6 @@ func withGateway<T>(
 
 /// Every gateway suite, one at a time: several measure deadlines and latencies, and the
 /// browser test's Chromium would otherwise take the CPU they are measured on.
-@Suite(.serialized) enum GatewaySuites {}
+///
+/// A test that hangs (a regression that leaves a connection open) fails after the time limit.
+@Suite(.serialized, .timeLimit(.minutes(2))) enum GatewaySuites {}

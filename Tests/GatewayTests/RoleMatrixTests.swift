@@ -74,7 +74,12 @@ extension GatewaySuites {
                 for operation in Self.operations {
                     let response = try await harness.client.request(operation.method, operation.path, body: operation.body, contentType: operation.contentType)
                     #expect(response.status == 401, "\(operation)")
-                    #expect((response.object["error"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED")
+                    if operation.path.hasPrefix("/open311/") {
+                        // GeoReport v2's error format, which Open311 clients parse.
+                        #expect((response.json as? [[String: Any]])?.first?["code"] as? Int == 401, "\(operation)")
+                    } else {
+                        #expect((response.object["error"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED", "\(operation)")
+                    }
                 }
                 let forged = try await harness.client.request("GET", "/api/intake/tickets", token: "not-a-session")
                 #expect(forged.status == 401)

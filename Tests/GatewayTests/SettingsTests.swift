@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+@testable import GatewayCore
 import Testing
 import TownshipRPC
 import TownshipServiceRuntime
@@ -26,7 +26,37 @@ extension GatewaySuites {
             #expect(settings.overviewBudget == .milliseconds(700) && settings.overviewBackendTimeout == .milliseconds(400))
         }
 
+        @Test func theLimitsAreReadFromTheFileWithTheirDocumentedDefaults() async throws {
+            let defaults = try await Self.settings("{}")
+            #expect(defaults.connectionLimits == ConnectionLimits())
+            #expect(defaults.connectionLimits.headerTimeout == .seconds(10) && defaults.connectionLimits.idleTimeout == .seconds(60))
+            #expect(defaults.connectionLimits.maxConnections == 1000 && defaults.connectionLimits.handshakeTimeout == .seconds(10))
+            #expect(defaults.loginLimits == LoginThrottle.Limits() && defaults.trustedProxies.isEmpty)
+            #expect(defaults.hashingThreads == 2 && defaults.maxEventStreamsPerUser == 4)
+            let settings = try await Self.settings("""
+                {"http": {"headerTimeoutMilliseconds": 2000, "bodyTimeoutMilliseconds": 5000, "idleTimeoutMilliseconds": 30000, "maxConnections": 50},
+                 "https": {"handshakeTimeoutMilliseconds": 3000},
+                 "login": {"maxFailures": 3, "delaySeconds": 2, "maxDelaySeconds": 20, "maxFailuresPerAddress": 9, "lockoutSeconds": 60,
+                           "trustedProxies": ["10.0.0.1", "::1"]},
+                 "users": {"hashingThreads": 4, "maxPendingHashes": 8}, "events": {"maxStreamsPerUser": 2}}
+                """)
+            #expect(settings.connectionLimits.headerTimeout == .seconds(2) && settings.connectionLimits.idleTimeout == .seconds(30))
+            #expect(settings.connectionLimits.bodyTimeout == .seconds(5) && defaults.connectionLimits.bodyTimeout == .seconds(60))
+            #expect(settings.connectionLimits.maxConnections == 50 && settings.connectionLimits.handshakeTimeout == .seconds(3))
+            #expect(settings.loginLimits.maxFailures == 3 && settings.loginLimits.firstDelay == .seconds(2) && settings.loginLimits.maxDelay == .seconds(20))
+            #expect(settings.loginLimits.maxFailuresPerAddress == 9 && settings.loginLimits.lockout == .seconds(60))
+            #expect(settings.trustedProxies == ["10.0.0.1", "::1"])
+            #expect(settings.hashingThreads == 4 && settings.maxPendingHashes == 8 && settings.maxEventStreamsPerUser == 2)
+            #expect(defaults.maxPendingHashes == 64)
+        }
+
         @Test(arguments: [
+            #"{"http": {"idleTimeoutMilliseconds": 0}}"#,
+            #"{"http": {"maxConnections": 0}}"#,
+            #"{"login": {"trustedProxies": ["proxy.local"]}}"#,
+            #"{"login": {"delaySeconds": 90, "maxDelaySeconds": 60}}"#,
+            #"{"users": {"hashingThreads": 0}}"#,
+            #"{"events": {"maxStreamsPerUser": 0}}"#,
             #"{"backends": {"intake": {"endpoints": ["nowhere"]}}}"#,
             #"{"http": {"port": 70000}}"#,
             #"{"overview": {"budgetMilliseconds": 100, "backendMilliseconds": 500}}"#,

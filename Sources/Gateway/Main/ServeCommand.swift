@@ -27,7 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
         let (settings, level) = try await GatewayEnvironment.settings(configFile: config)
         let registry = TownshipServiceRunner.bootstrap(logLevel: level)
         let logger = Logger(label: "township.gateway")
-        let store = try UserStore(path: settings.usersDatabasePath, bcryptCost: UInt8(settings.bcryptCost))
+        let store = try UserStore(path: settings.usersDatabasePath, bcryptCost: UInt8(settings.bcryptCost), hashingThreads: settings.hashingThreads,
+            maxPendingHashes: settings.maxPendingHashes)
         if settings.seedDemoUsers {
             try await Self.seedDemoUsers(into: store)
         }

@@ -34,35 +34,22 @@ public struct OverviewSectionData: Sendable {
 
 /// A stream of a backend's changes, resumable from a position.
 public protocol BackendEventSource: Sendable {
-    /// Events after `position` (nil: live only), until the stream fails or ends.
-    func events(after position: Int64?) -> AsyncThrowingStream<BackendEvent, any Error>
+    /// The events `user` may see, after `position` (nil: live only), until the stream fails or
+    /// ends. The call carries the user's principal and the backend filters (and masks) by its
+    /// own visibility rule, the one its queries use: the gateway has no copy of it.
+    func events(for user: GatewayUser, after position: Int64?) -> AsyncThrowingStream<BackendEvent, any Error>
 }
 
-/// One change, with what the gateway needs to decide who may see it.
+/// One change, as the backend showed it to the user it was fetched for.
 public struct BackendEvent: Sendable {
     public var backend: String
+    /// The backend's position of the event (intake: its ledger position), the SSE event id.
     public var position: Int64
-    public var villageID: String?
-    public var gridID: String?
-    public var departmentID: String?
-    /// Who filed the ticket (residents see their own tickets' events).
-    public var submitterID: String?
-    /// The event for leaders and admins, as JSON.
-    public var fullJSON: String
-    /// The event without personal data, for everyone else.
-    public var redactedJSON: String
+    public var json: String
 
-    public init(
-        backend: String, position: Int64, villageID: String? = nil, gridID: String? = nil, departmentID: String? = nil,
-        submitterID: String? = nil, fullJSON: String, redactedJSON: String
-    ) {
+    public init(backend: String, position: Int64, json: String) {
         self.backend = backend
         self.position = position
-        self.villageID = villageID
-        self.gridID = gridID
-        self.departmentID = departmentID
-        self.submitterID = submitterID
-        self.fullJSON = fullJSON
-        self.redactedJSON = redactedJSON
+        self.json = json
     }
 }

@@ -108,24 +108,23 @@ enum TicketStatusNames {
     ]
 }
 
-/// Intake's SubscribeEvents as backend events. The gateway subscribes as itself (a
-/// leader-level reader named "gateway-event-feed") and filters per viewer before pushing.
+/// Intake's SubscribeEvents as backend events, one call per viewer with the viewer's
+/// principal (multiplexed on the backend's TWP/1 connection): intake filters and masks them
+/// with the visibility rule of its own queries.
 struct IntakeEventSource: BackendEventSource {
     let client: RPCClient
 
-    static let feedPrincipal = GatewayUser(id: "gateway-event-feed", login: "-", displayName: "gateway", role: .leader)
-
-    func events(after position: Int64?) -> AsyncThrowingStream<BackendEvent, any Error> {
+    func events(for user: GatewayUser, after position: Int64?) -> AsyncThrowingStream<BackendEvent, any Error> {
         var request = Township_Intake_V1_SubscribeEventsRequest()
         if let position { request.afterPosition = position }
         let stream = client.serverStreaming(
             Township_Intake_V1_Intake.subscribeEvents.path, request, as: Township_Intake_V1_SubscribeEventsResponse.self,
-            options: CallOptions(timeout: nil, principal: Self.feedPrincipal.encodedPrincipal))
+            options: CallOptions(timeout: nil, principal: user.encodedPrincipal))
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
                     for try await response in stream {
-                        continuation.yield(try Self.event(from: response))
+                        continuation.yield(BackendEvent(backend: "intake", position: response.position, json: try ProtoJSON.encode(response)))
                     }
                     continuation.finish()
                 } catch {
@@ -134,20 +133,5 @@ struct IntakeEventSource: BackendEventSource {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-    }
-
-    static func event(from response: Township_Intake_V1_SubscribeEventsResponse) throws -> BackendEvent {
-        let ticket = response.ticket
-        var redacted = response
-        redacted.ticket.clearReporter()
-        redacted.event.actor.displayName = ""
-        func nonEmpty(_ value: String) -> String? { value.isEmpty ? nil : value }
-        return BackendEvent(
-            backend: "intake", position: response.position,
-            villageID: nonEmpty(ticket.submission.place.villageID.value),
-            gridID: nonEmpty(ticket.submission.place.gridID.value),
-            departmentID: nonEmpty(ticket.departmentID.value),
-            submitterID: nonEmpty(ticket.submittedBy.userID.value),
-            fullJSON: try ProtoJSON.encode(response), redactedJSON: try ProtoJSON.encode(redacted))
     }
 }

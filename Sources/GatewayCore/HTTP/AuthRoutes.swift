@@ -5,6 +5,7 @@ import Hummingbird
 struct AuthRoutes {
     let store: UserStore
     let throttle: LoginThrottle
+    let trustedProxies: Set<String>
     let sessions: SessionAuthenticator
     let sessionTTL: Duration
 
@@ -15,22 +16,34 @@ struct AuthRoutes {
 
     func add(to table: RouteTable) {
         table.addPublic(.post, "/api/auth/login") { request, context in
+            try RequestMediaType.requireJSON(request)
             let body = try await request.body.collect(upTo: 16 * 1024)
+            try RequestMediaType.requireJSON(request, bodyIsEmpty: body.readableBytes == 0)
             guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(buffer: body)),
                 !credentials.login.isEmpty, credentials.login.utf8.count <= 128, credentials.password.utf8.count <= 256
             else {
                 throw GatewayError.badRequest("send {\"login\": \"…\", \"password\": \"…\"} (login at most 128, password at most 256 bytes)")
             }
-            if let wait = throttle.retryAfter(login: credentials.login, address: context.remoteAddress) {
+            let address = ClientAddress.of(peer: context.remoteAddress, headers: request.headers, trustedProxies: trustedProxies)
+            // Checked and counted in one step: parallel guesses cannot all pass.
+            if let wait = throttle.attempt(login: credentials.login, address: address) {
                 throw GatewayError(
                     .tooManyRequests, code: "RESOURCE_EXHAUSTED", reason: "LOGIN_LOCKED",
                     "too many failed sign-ins; try again in \(Int(wait.rounded(.up))) s", retryAfterSeconds: Int(wait.rounded(.up)))
             }
-            guard let user = try await store.verify(login: credentials.login, password: credentials.password) else {
-                throttle.recordFailure(login: credentials.login, address: context.remoteAddress)
+            let verified: GatewayUser?
+            do {
+                verified = try await store.verify(login: credentials.login, password: credentials.password)
+            } catch is UserStore.Busy {
+                throttle.withdraw(login: credentials.login, address: address)
+                throw GatewayError(
+                    .serviceUnavailable, code: "UNAVAILABLE", reason: "SIGN_IN_BUSY",
+                    "too many sign-ins are being checked right now; try again in a second", retryAfterSeconds: 1)
+            }
+            guard let user = verified else {
                 throw GatewayError(.unauthorized, code: "UNAUTHENTICATED", reason: "BAD_CREDENTIALS", "unknown login or wrong password")
             }
-            throttle.recordSuccess(login: credentials.login)
+            throttle.succeeded(login: credentials.login, address: address)
             let session = try await store.createSession(for: user, ttl: sessionTTL)
             return jsonResponse(JSONValue.object([
                 ("token", .string(session.token)),

@@ -18,14 +18,17 @@ public enum ProtoJSON {
         return options
     }()
 
-    /// The body as a `M`; an empty body is the empty message. Unknown fields are refused.
+    /// The body as a `M`; an empty body is the empty message. Unknown fields are refused; a
+    /// body that is not `application/json` is refused with 415.
     public static func decode<M: Message>(_ type: M.Type, from request: Request, context: GatewayRequestContext) async throws -> M {
+        try RequestMediaType.requireJSON(request)
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
             throw GatewayError(.contentTooLarge, code: "INVALID_ARGUMENT", reason: "BODY_TOO_LARGE", "the body is larger than \(context.maxUploadSize) bytes")
         }
+        try RequestMediaType.requireJSON(request, bodyIsEmpty: buffer.readableBytes == 0)
         let text = String(buffer: buffer)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return M() }
         do {

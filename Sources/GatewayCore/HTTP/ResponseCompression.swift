@@ -1,4 +1,6 @@
+import Foundation
 import CZlib
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -14,11 +16,16 @@ struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        guard Self.acceptsGzip(request.headers[values: .acceptEncoding]),
-              response.headers[.contentEncoding] == nil,
-              let length = response.body.contentLength, length >= Self.minimumSize,
+        // Whether this answer may come gzipped depends on Accept-Encoding, whatever its size
+        // today: caches must key on it (a small answer can be a large one tomorrow).
+        guard let length = response.body.contentLength,
               let type = response.headers[.contentType]?.lowercased(),
               Self.compressibleTypes.contains(where: { type.hasPrefix($0) })
+        else { return response }
+        Self.addVary(to: &response.headers)
+        guard Self.acceptsGzip(request.headers[values: .acceptEncoding]),
+              response.headers[.contentEncoding] == nil,
+              length >= Self.minimumSize
         else { return response }
         let collected = CollectedBody(capacity: length)
         try await response.body.write(CollectingBodyWriter(into: collected))
@@ -30,10 +37,17 @@ struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
         return response
     }
 
+    /// Adds `Accept-Encoding` to the response's `Vary` (once).
+    static func addVary(to headers: inout HTTPFields) {
+        let listed = headers[values: .vary].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !listed.contains("accept-encoding"), !listed.contains("*") else { return }
+        headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
+    }
+
     /// Makes `response` carry `gzipped` (its body, already compressed) with the headers that say so.
     static func sendGzipped(_ gzipped: ByteBuffer, in response: inout Response) {
         response.headers[.contentEncoding] = "gzip"
-        response.headers[.vary] = "Accept-Encoding"
+        addVary(to: &response.headers)
         response.headers[.contentLength] = nil
         response.body = ResponseBody(byteBuffer: gzipped)
     }

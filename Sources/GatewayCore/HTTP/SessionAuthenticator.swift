@@ -1,18 +1,22 @@
 import Hummingbird
 
-/// Finds the signed-in user of a request from `Authorization: Bearer <token>` (or, for
-/// EventSource and Open311 clients that cannot set headers, the `access_token` / `api_key`
-/// query parameter).
+/// Finds the signed-in user of a request from `Authorization: Bearer <token>`. Only the event
+/// stream also takes the `access_token` query parameter, because a browser's EventSource
+/// cannot send headers; anywhere else a token in the URL (kept in logs, histories and
+/// Referer headers) is not accepted.
 public struct SessionAuthenticator: Sendable {
     let store: UserStore
+
+    /// The paths whose clients cannot send an Authorization header.
+    static let queryTokenPaths: Set<String> = ["/api/events"]
 
     public func token(in request: Request) -> String? {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
         }
+        guard Self.queryTokenPaths.contains(request.uri.path) else { return nil }
         return request.uri.queryParameters["access_token"].map(String.init)
-            ?? request.uri.queryParameters["api_key"].map(String.init)
     }
 
     public func user(for request: Request) async throws -> GatewayUser {

@@ -38,7 +38,7 @@ struct StaticRoutes {
                     status: .ok,
                     headers: [
                         .contentType: asset.contentType, .cacheControl: "no-cache",
-                        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
+                        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
                     ],
                     body: ResponseBody(byteBuffer: asset.bytes))
             }

@@ -9,14 +9,25 @@ import TownshipServiceRuntime
 /// | key | meaning |
 /// | --- | --- |
 /// | `http.host`, `http.port` | where the HTTP API and the cockpit page listen |
+/// | `http.headerTimeoutMilliseconds` | from a request's first byte to the end of its head (10000) |
+/// | `http.bodyTimeoutMilliseconds` | from the end of a request's head to the end of its body (60000) |
+/// | `http.idleTimeoutMilliseconds` | how long a connection may stay silent with no request in progress (60000) |
+/// | `http.maxConnections` | connections open at once; beyond it new ones get 503 or are closed (1000) |
 /// | `https.certificate`, `https.key` | when both are set, `http.port` serves HTTPS with this chain and key |
+/// | `https.handshakeTimeoutMilliseconds` | from the connection to the end of the TLS handshake (10000) |
 /// | `tls.certificate`, `tls.key`, `tls.ca` | the gateway's client certificate and key, and the suite's CA |
 /// | `backends.<name>.endpoints` | `host:port` list of a backend (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`); absent: not wired |
 /// | `users.database` | SQLite file of users and sessions |
 /// | `users.bcryptCost` | bcrypt cost of new password hashes (10 to 16; 12 by default) |
 /// | `users.seedDemo` | create the demo users when the database has none |
 /// | `session.ttlSeconds` | lifetime of a session token |
-/// | `login.maxFailures`, `login.lockoutSeconds` | failures before a lockout, and its first length (doubles each time) |
+/// | `login.maxFailures` | failed sign-ins in a row on one login from one address before each further try waits (5) |
+/// | `login.delaySeconds`, `login.maxDelaySeconds` | that wait: first (1), doubling up to (60) |
+/// | `login.maxFailuresPerAddress`, `login.lockoutSeconds` | failures from one address (any logins) before it is refused (20), for (30 s, doubling, ≤ 1 h) |
+/// | `login.trustedProxies` | addresses of reverse proxies whose `X-Forwarded-For` / `Forwarded` names the client (none) |
+/// | `users.hashingThreads` | threads that run bcrypt, off the async executor; at most this many at once (2) |
+/// | `users.maxPendingHashes` | hashes running or waiting; beyond it a sign-in gets 503 at once (64) |
+/// | `events.maxStreamsPerUser` | event streams one user may have open at once (4) |
 /// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
 /// | `overview.cacheMilliseconds` | how long a complete overview is reused |
 /// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
@@ -32,6 +43,8 @@ public struct GatewaySettings: Sendable {
     /// reverse proxy in front.
     public var httpsCertificatePath: String?
     public var httpsPrivateKeyPath: String?
+    /// Timeouts and the cap of the HTTP listener.
+    public var connectionLimits = ConnectionLimits()
     public var certificatePath: String
     public var privateKeyPath: String
     public var caPath: String
@@ -40,8 +53,12 @@ public struct GatewaySettings: Sendable {
     public var seedDemoUsers: Bool
     public var bcryptCost: Int = 12
     public var sessionTTL: Duration
-    public var loginMaxFailures: Int
-    public var loginLockout: Duration
+    public var loginLimits = LoginThrottle.Limits()
+    /// Reverse proxies (IP addresses) trusted to report the client's address.
+    public var trustedProxies: [String] = []
+    public var hashingThreads = 2
+    public var maxPendingHashes = 64
+    public var maxEventStreamsPerUser = 4
     public var overviewBudget: Duration
     public var overviewBackendTimeout: Duration
     public var overviewCacheTTL: Duration
@@ -60,11 +77,14 @@ public struct GatewaySettings: Sendable {
     public static let knownKeys: [String: ConfigurationValueKind] = {
         var keys: [String: ConfigurationValueKind] = [
             "http.host": .string, "http.port": .integer,
-            "https.certificate": .string, "https.key": .string,
+            "http.headerTimeoutMilliseconds": .integer, "http.bodyTimeoutMilliseconds": .integer, "http.idleTimeoutMilliseconds": .integer, "http.maxConnections": .integer,
+            "https.certificate": .string, "https.key": .string, "https.handshakeTimeoutMilliseconds": .integer,
             "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
             "users.database": .string, "users.seedDemo": .boolean, "users.bcryptCost": .integer,
             "session.ttlSeconds": .integer,
-            "login.maxFailures": .integer, "login.lockoutSeconds": .integer,
+            "login.maxFailures": .integer, "login.lockoutSeconds": .integer, "login.delaySeconds": .integer,
+            "login.maxDelaySeconds": .integer, "login.maxFailuresPerAddress": .integer, "login.trustedProxies": .stringList,
+            "users.hashingThreads": .integer, "users.maxPendingHashes": .integer, "events.maxStreamsPerUser": .integer,
             "overview.budgetMilliseconds": .integer, "overview.backendMilliseconds": .integer,
             "overview.cacheMilliseconds": .integer,
             "breaker.failures": .integer, "breaker.coolDownMilliseconds": .integer,
@@ -89,7 +109,6 @@ public struct GatewaySettings: Sendable {
         usersDatabasePath: String = "state/gateway/users.sqlite",
         seedDemoUsers: Bool = true,
         sessionTTL: Duration = .seconds(8 * 3600),
-        loginMaxFailures: Int = 5, loginLockout: Duration = .seconds(30),
         overviewBudget: Duration = .milliseconds(800), overviewBackendTimeout: Duration = .milliseconds(500),
         overviewCacheTTL: Duration = .seconds(2),
         breakerFailures: Int = 3, breakerCoolDown: Duration = .seconds(5),
@@ -104,8 +123,6 @@ public struct GatewaySettings: Sendable {
         self.usersDatabasePath = usersDatabasePath
         self.seedDemoUsers = seedDemoUsers
         self.sessionTTL = sessionTTL
-        self.loginMaxFailures = loginMaxFailures
-        self.loginLockout = loginLockout
         self.overviewBudget = overviewBudget
         self.overviewBackendTimeout = overviewBackendTimeout
         self.overviewCacheTTL = overviewCacheTTL
@@ -121,6 +138,19 @@ public struct GatewaySettings: Sendable {
         certificatePath = config.string(forKey: "tls.certificate", default: certificatePath)
         privateKeyPath = config.string(forKey: "tls.key", default: privateKeyPath)
         caPath = config.string(forKey: "tls.ca", default: caPath)
+        connectionLimits.headerTimeout = .milliseconds(config.int(forKey: "http.headerTimeoutMilliseconds", default: 10_000))
+        connectionLimits.bodyTimeout = .milliseconds(config.int(forKey: "http.bodyTimeoutMilliseconds", default: 60_000))
+        connectionLimits.idleTimeout = .milliseconds(config.int(forKey: "http.idleTimeoutMilliseconds", default: 60_000))
+        connectionLimits.maxConnections = config.int(forKey: "http.maxConnections", default: connectionLimits.maxConnections)
+        connectionLimits.handshakeTimeout = .milliseconds(config.int(forKey: "https.handshakeTimeoutMilliseconds", default: 10_000))
+        for (key, value) in [
+            ("http.headerTimeoutMilliseconds", connectionLimits.headerTimeout), ("http.bodyTimeoutMilliseconds", connectionLimits.bodyTimeout),
+            ("http.idleTimeoutMilliseconds", connectionLimits.idleTimeout),
+            ("https.handshakeTimeoutMilliseconds", connectionLimits.handshakeTimeout),
+        ] {
+            guard value > .zero, value <= .seconds(86_400) else { throw Invalid(description: "\(key) must be within 1...86400000") }
+        }
+        guard connectionLimits.maxConnections > 0 else { throw Invalid(description: "http.maxConnections must be positive") }
         httpsCertificatePath = config.string(forKey: "https.certificate")
         httpsPrivateKeyPath = config.string(forKey: "https.key")
         guard (httpsCertificatePath == nil) == (httpsPrivateKeyPath == nil) else {
@@ -141,8 +171,19 @@ public struct GatewaySettings: Sendable {
         bcryptCost = config.int(forKey: "users.bcryptCost", default: bcryptCost)
         guard (10...16).contains(bcryptCost) else { throw Invalid(description: "users.bcryptCost must be within 10...16") }
         sessionTTL = .seconds(config.int(forKey: "session.ttlSeconds", default: 8 * 3600))
-        loginMaxFailures = config.int(forKey: "login.maxFailures", default: loginMaxFailures)
-        loginLockout = .seconds(config.int(forKey: "login.lockoutSeconds", default: 30))
+        loginLimits.maxFailures = config.int(forKey: "login.maxFailures", default: loginLimits.maxFailures)
+        loginLimits.firstDelay = .seconds(config.int(forKey: "login.delaySeconds", default: 1))
+        loginLimits.maxDelay = .seconds(config.int(forKey: "login.maxDelaySeconds", default: 60))
+        loginLimits.maxFailuresPerAddress = config.int(forKey: "login.maxFailuresPerAddress", default: loginLimits.maxFailuresPerAddress)
+        loginLimits.lockout = .seconds(config.int(forKey: "login.lockoutSeconds", default: 30))
+        trustedProxies = try config.stringArray(forKey: "login.trustedProxies", default: []).map { text in
+            let address = text.trimmingCharacters(in: .whitespaces)
+            guard ClientAddress.isIPAddress(address) else { throw Invalid(description: "login.trustedProxies: '\(text)' is not an IP address") }
+            return ClientAddress.normalized(address)
+        }
+        hashingThreads = config.int(forKey: "users.hashingThreads", default: hashingThreads)
+        maxPendingHashes = config.int(forKey: "users.maxPendingHashes", default: maxPendingHashes)
+        maxEventStreamsPerUser = config.int(forKey: "events.maxStreamsPerUser", default: maxEventStreamsPerUser)
         overviewBudget = .milliseconds(config.int(forKey: "overview.budgetMilliseconds", default: 800))
         overviewBackendTimeout = .milliseconds(config.int(forKey: "overview.backendMilliseconds", default: 500))
         overviewCacheTTL = .milliseconds(config.int(forKey: "overview.cacheMilliseconds", default: 2000))
@@ -154,7 +195,17 @@ public struct GatewaySettings: Sendable {
         guard (0...65535).contains(metricsPort) else { throw Invalid(description: "metrics.port must be within 0...65535") }
         guard (0...65535).contains(httpPort) else { throw Invalid(description: "http.port must be within 0...65535") }
         guard sessionTTL > .zero else { throw Invalid(description: "session.ttlSeconds must be positive") }
-        guard loginMaxFailures > 0 else { throw Invalid(description: "login.maxFailures must be positive") }
+        guard loginLimits.maxFailures > 0, loginLimits.maxFailuresPerAddress > 0 else {
+            throw Invalid(description: "login.maxFailures and login.maxFailuresPerAddress must be positive")
+        }
+        guard loginLimits.firstDelay > .zero, loginLimits.firstDelay <= loginLimits.maxDelay, loginLimits.maxDelay <= .seconds(3600),
+            loginLimits.lockout > .zero, loginLimits.lockout <= .seconds(3600)
+        else {
+            throw Invalid(description: "login.delaySeconds must be within 1...login.maxDelaySeconds, that at most 3600, login.lockoutSeconds within 1...3600")
+        }
+        guard (1...64).contains(hashingThreads) else { throw Invalid(description: "users.hashingThreads must be within 1...64") }
+        guard maxPendingHashes >= hashingThreads else { throw Invalid(description: "users.maxPendingHashes must be at least users.hashingThreads") }
+        guard maxEventStreamsPerUser > 0 else { throw Invalid(description: "events.maxStreamsPerUser must be positive") }
         guard overviewBackendTimeout <= overviewBudget else {
             throw Invalid(description: "overview.backendMilliseconds must not exceed overview.budgetMilliseconds")
         }

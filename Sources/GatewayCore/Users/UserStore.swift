@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import GRDB
 import HummingbirdBcrypt
+import NIOPosix
+import Synchronization
 
 /// Users and sessions in SQLite. Passwords are bcrypt hashes; session tokens are random
 /// 256-bit values of which only the SHA-256 is stored, so a copy of the database opens no
@@ -12,15 +14,54 @@ public final class UserStore: Sendable {
     private let now: @Sendable () -> Date
     /// Verified against when the login is unknown, so that the answer takes as long.
     private let decoyHash: String
+    /// bcrypt takes ~250 ms of CPU at cost 12: it runs on these threads, never on the async
+    /// executor's (a few sign-ins would stall every request), and no more at once than there
+    /// are threads (the rest wait their turn).
+    private let hashing: NIOThreadPool
+    /// Hashes running or waiting for a thread; beyond `maxPendingHashes` a sign-in is refused
+    /// at once (`Busy`) rather than queued behind minutes of work.
+    private let pendingHashes = Atomic<Int>(0)
+    private let maxPendingHashes: Int
 
-    public init(path: String, bcryptCost: UInt8 = 12, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// The hashing threads are all taken and `maxPendingHashes` hashes wait for them.
+    public struct Busy: Error {}
+
+    public init(
+        path: String, bcryptCost: UInt8 = 12, hashingThreads: Int = 2, maxPendingHashes: Int = 64,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         database = try DatabaseQueue(path: path)
         self.bcryptCost = bcryptCost
         self.now = now
         decoyHash = Bcrypt.hash("decoy-\(UUID().uuidString)", cost: bcryptCost)
+        hashing = NIOThreadPool(numberOfThreads: max(1, hashingThreads))
+        self.maxPendingHashes = max(1, maxPendingHashes)
+        hashing.start()
         try Self.migrator.migrate(database)
+    }
+
+    deinit {
+        hashing.shutdownGracefully { _ in }
+    }
+
+    private func hash(_ password: String) async throws -> String {
+        let cost = bcryptCost
+        return try await onHashingThread { Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verify(_ password: String, hash: String) async throws -> Bool {
+        try await onHashingThread { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private func onHashingThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        guard pendingHashes.wrappingAdd(1, ordering: .relaxed).newValue <= maxPendingHashes else {
+            pendingHashes.wrappingSubtract(1, ordering: .relaxed)
+            throw Busy()
+        }
+        defer { pendingHashes.wrappingSubtract(1, ordering: .relaxed) }
+        return try await hashing.runIfActive(work)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -54,7 +95,7 @@ public final class UserStore: Sendable {
     }
 
     public func addUser(_ user: GatewayUser, password: String) async throws {
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = try await hash(password)
         try await database.write { db in
             try db.execute(
                 sql: """
@@ -84,10 +125,10 @@ public final class UserStore: Sendable {
             return StoredUser(user: try Self.user(from: row), passwordHash: row["password_hash"])
         }
         guard let found else {
-            _ = Bcrypt.verify(password, hash: decoyHash)
+            _ = try await verify(password, hash: decoyHash)
             return nil
         }
-        guard Bcrypt.verify(password, hash: found.passwordHash) else { return nil }
+        guard try await verify(password, hash: found.passwordHash) else { return nil }
         return found.user
     }
 

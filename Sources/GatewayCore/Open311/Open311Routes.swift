@@ -4,8 +4,10 @@ import SwiftProtobuf
 import TownshipProtos
 
 /// Open311 GeoReport v2 (JSON format) on top of intake: services are intake's categories,
-/// requests are its tickets (status "open" or "closed"). Clients pass their session token as
-/// `api_key`. Township extension: POST needs `village_id`, the village the problem is in.
+/// requests are its tickets (status "open" or "closed"). Clients send their session token as
+/// `Authorization: Bearer` (GeoReport's `api_key` parameter is not taken: a token in a URL ends
+/// up in logs). Township extension: POST needs `village_id`, the village the problem is in.
+/// Failures are answered in GeoReport's error format (`Open311ErrorMiddleware`).
 struct Open311Routes {
     let intake: IntakeBackend
 
@@ -81,39 +83,42 @@ struct Open311Routes {
         ISO8601DateFormatter().string(from: timestamp.date)
     }
 
-    static func form(_ request: Request, context: GatewayRequestContext) async throws -> [String: String] {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
-        var form: [String: String] = [:]
-        for item in components.queryItems ?? [] where form[item.name] == nil {
-            form[item.name] = item.value ?? ""
+    static func form(_ request: Request, context: GatewayRequestContext) async throws -> Open311Form {
+        guard let type = request.headers[.contentType], MediaType(from: type)?.isType(.applicationUrlEncoded) == true else {
+            throw GatewayError(
+                .unsupportedMediaType, code: "INVALID_ARGUMENT", reason: "UNSUPPORTED_MEDIA_TYPE",
+                "send the request as Content-Type: application/x-www-form-urlencoded")
         }
-        return form
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw GatewayError(.contentTooLarge, code: "INVALID_ARGUMENT", reason: "BODY_TOO_LARGE", "the body is larger than \(context.maxUploadSize) bytes")
+        }
+        return try Open311Form.parse(body)
     }
 
-    static func submission(_ form: [String: String]) throws -> Township_Intake_V1_SubmitTicketRequest {
-        guard let description = form["description"], !description.isEmpty else { throw GatewayError.badRequest("description is required") }
-        guard let village = form["village_id"], !village.isEmpty else {
+    static func submission(_ form: Open311Form) throws -> Township_Intake_V1_SubmitTicketRequest {
+        guard let description = form.description, !description.isEmpty else { throw GatewayError.badRequest("description is required") }
+        guard let village = form.villageID, !village.isEmpty else {
             throw GatewayError.badRequest("village_id is required (the village or community the problem is in)")
         }
         var submit = Township_Intake_V1_SubmitTicketRequest()
-        submit.clientRequestID = form["client_request_id"] ?? UUID().uuidString
+        submit.clientRequestID = form.clientRequestID ?? UUID().uuidString
         submit.submission.channel = .other
         submit.submission.problemDescription = description
         submit.submission.place.villageID.value = village
-        if let code = form["service_code"], !code.isEmpty { submit.submission.categoryID.value = code }
-        if let address = form["address_string"] { submit.submission.place.address = address }
-        if let lat = form["lat"], let long = form["long"] {
+        if let code = form.serviceCode, !code.isEmpty { submit.submission.categoryID.value = code }
+        if let address = form.address { submit.submission.place.address = address }
+        if let lat = form.latitude, let long = form.longitude {
             guard let latitude = Double(lat), let longitude = Double(long), (-90...90).contains(latitude), (-180...180).contains(longitude) else {
                 throw GatewayError.badRequest("lat and long must be WGS-84 degrees")
             }
             submit.submission.place.location.latitude = latitude
             submit.submission.place.location.longitude = longitude
         }
-        let name = [form["last_name"], form["first_name"]].compactMap { $0 }.joined()
-        submit.reporter.name = name
-        if let phone = form["phone"] { submit.reporter.phone = phone }
+        submit.reporter.name = [form.lastName, form.firstName].compactMap { $0 }.joined()
+        if let phone = form.phone { submit.reporter.phone = phone }
         submit.note = "Open311"
         return submit
     }
