@@ -131,6 +131,7 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipProtos", "TownshipServiceRuntime", "CZlib",
+                "TownshipCatalogue", "TownshipRoles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
