@@ -44,6 +44,14 @@ struct UpCommand: AsyncParsableCommand {
         }
         for (index, program) in layout.programs().enumerated() {
             try supervisor.start(name: program.name, executable: binaries.appendingPathComponent(program.name), arguments: program.arguments, index: index)
+            if let port = program.readinessPort {
+                do {
+                    try await PortReadiness.waitUntilListening(program.name, port: port, isRunning: { supervisor.isRunning(program.name) })
+                } catch {
+                    await supervisor.stopAll()
+                    throw error
+                }
+            }
         }
         supervisor.print("""
 

@@ -24,7 +24,7 @@ struct SuiteLayout: Sendable {
                 "metrics": .object(["host": "127.0.0.1", "port": .int(service.metricsPort)]),
                 "tls": tls(service.name),
                 "state": .object(["directory": .string(directory(of: service.name).path)]),
-            ]))
+            ]), readinessPort: service.rpcPort)
         }
         let gateway = ServiceCatalogue.Gateway.self
         let backends = ServiceCatalogue.built.map { service in
@@ -51,6 +51,9 @@ struct SuiteProgram: Sendable {
     let name: String
     let arguments: [String]
     let configuration: JSONValue
+    /// The port that accepts connections once the program serves; programs started after
+    /// it (the gateway) wait for it. nil: nothing waits.
+    var readinessPort: Int? = nil
 }
 
 /// A configuration file's content, built in code and written as JSON.
