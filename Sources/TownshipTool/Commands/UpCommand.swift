@@ -21,6 +21,9 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Build and run release binaries.")
     var release = false
 
+    @Option(help: "Seconds each service may take to listen before the next program starts (the gateway starts once every service listens).")
+    var readySeconds = 60
+
     @Flag(help: "Only build the suite's programs (scripts/test builds them this way, so that a later `up` reuses them).")
     var buildOnly = false
 
@@ -46,7 +49,8 @@ struct UpCommand: AsyncParsableCommand {
             try supervisor.start(name: program.name, executable: binaries.appendingPathComponent(program.name), arguments: program.arguments, index: index)
             if let port = program.readinessPort {
                 do {
-                    try await PortReadiness.waitUntilListening(program.name, port: port, isRunning: { supervisor.isRunning(program.name) })
+                    try await PortReadiness.waitUntilListening(program.name, port: port, isRunning: { supervisor.isRunning(program.name) },
+                                                              within: .seconds(readySeconds))
                 } catch {
                     await supervisor.stopAll()
                     throw error
