@@ -50,12 +50,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The suite's roles, generated from enum Role of principal.proto; no protobuf, so
+        // domain cores use it too.
+        .target(name: "TownshipRoles", swiftSettings: strict),
         // Code generated from proto-spec/township/**/*.proto (see proto-spec/generate.sh).
         .target(
             name: "TownshipProtos",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TownshipRoles", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
+        // The suite's services: names, default ports, SPIFFE identities, proto services.
+        // Depends on nothing, so every list of services can read it.
+        .target(name: "TownshipCatalogue", swiftSettings: strict),
         // Development CA and service certificates carrying the protocol's SPIFFE identities.
         .target(
             name: "TownshipCertificates",
@@ -86,6 +92,7 @@ let package = Package(
             dependencies: [
                 "TownshipWire",
                 "TownshipTLS",
+                "TownshipCatalogue",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,7 +107,7 @@ let package = Package(
         .target(
             name: "TownshipServiceRuntime",
             dependencies: [
-                "TownshipRPC", "TownshipTLS",
+                "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipCatalogue",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -115,6 +122,7 @@ let package = Package(
         .target(
             name: "IntakeCore",
             dependencies: [
+                "TownshipRoles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -127,6 +135,7 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 "TownshipRPC", "TownshipTLS", "TownshipWire", "TownshipProtos", "TownshipServiceRuntime", "CZlib",
+                "TownshipCatalogue", "TownshipRoles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -151,7 +160,7 @@ let package = Package(
         .target(
             name: "IntakeService",
             dependencies: [
-                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire",
+                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -163,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeService", "IntakeCore", "TownshipServiceRuntime", "TownshipRPC",
+                "IntakeService", "IntakeCore", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -185,7 +194,7 @@ let package = Package(
         .executableTarget(
             name: "township",
             dependencies: [
-                "TownshipRPC", "TownshipTLS", "TownshipCertificates", "TownshipProtos",
+                "TownshipRPC", "TownshipTLS", "TownshipCertificates", "TownshipProtos", "TownshipCatalogue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -239,7 +248,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TownshipProtosTests",
-            dependencies: ["TownshipProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TownshipProtos", "TownshipRoles", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -267,7 +276,12 @@ let package = Package(
         // The built executables as separate processes, driven through the gateway's HTTP API.
         .testTarget(
             name: "SuiteEndToEndTests",
-            dependencies: ["TownshipCertificates", "GatewayCore"],
+            dependencies: ["TownshipCertificates", "GatewayCore", "TownshipCatalogue", "TownshipProtos"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TownshipServiceRuntimeTests",
+            dependencies: ["TownshipServiceRuntime", "TownshipCatalogue", "TownshipRPC", "TownshipTLS"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates everything derived from proto-spec/township/**/*.proto:
 #   - Swift messages in Sources/TownshipProtos/ (one .pb.swift per .proto, same relative path),
-#   - Sources/TownshipProtos/IntakeMethods.swift (the Intake RPC table, from the descriptor set),
+#   - the method tables (township/**/*.methods.swift, township/service-tables.swift) and
+#     Sources/TownshipRoles/TownshipRole.generated.swift (the roles), from the descriptor set,
 #   - proto-spec/township.protoset (a FileDescriptorSet with imports, for peers without codegen).
 #
 # protoc is Debian's (protobuf-compiler). protoc-gen-swift is built once from the mirrored
@@ -85,9 +86,14 @@ mkdir -p "$OUT"
     --descriptor_set_out="$PROTOSET" \
     "${PROTOS[@]}"
 
+DECODED="$(mktemp)"
+trap 'rm -f "$DECODED"' EXIT
 "$PROTOC" -I "$WKT_INCLUDE" --decode=google.protobuf.FileDescriptorSet \
-    google/protobuf/descriptor.proto <"$PROTOSET" |
-    awk -v out="$OUT" -f "$SPEC/tools/service-methods.awk"
+    google/protobuf/descriptor.proto <"$PROTOSET" >"$DECODED"
+awk -v out="$OUT" -f "$SPEC/tools/service-methods.awk" "$DECODED"
+# The roles, declared once in principal.proto, as a Swift type without protobuf.
+mkdir -p "$ROOT/Sources/TownshipRoles"
+awk -v out="$ROOT/Sources/TownshipRoles/TownshipRole.generated.swift" -f "$SPEC/tools/roles.awk" "$DECODED"
 
 echo "generate.sh: wrote $(find "$OUT/township" -name '*.swift' | wc -l) Swift files under" \
     "${OUT#"$ROOT"/} and ${PROTOSET#"$ROOT"/}" >&2

@@ -25,7 +25,8 @@ public final class Gateway: Sendable {
     /// Connects to every backend that has endpoints in `settings`.
     public convenience init(settings: GatewaySettings, store: UserStore, logger: Logger) throws {
         let connector = BackendConnector(
-            certificatePath: settings.certificatePath, privateKeyPath: settings.privateKeyPath, caPath: settings.caPath, logger: logger)
+            certificatePath: settings.certificatePath, privateKeyPath: settings.privateKeyPath, caPath: settings.caPath,
+            limits: settings.backendClientLimits, logger: logger)
         var backends: [any Backend] = []
         var contexts: [ReloadableTLSContext] = []
         for name in GatewaySettings.backendNames {

@@ -2,15 +2,15 @@ import Configuration
 import Foundation
 import IntakeCore
 import Logging
+import TownshipCatalogue
 import TownshipServiceRuntime
 
 /// What `serve`, `seed` and `check-config` share: the checked settings and the store in
 /// `state.directory`. Every command runs the same typed check first (`ServiceSettings.checked`),
 /// so a file that checks is a file that serves.
 enum IntakeEnvironment {
-    static let serviceName = "intake"
-    static let defaultPort = 7101
-    static let defaultMetricsPort = 9101
+    /// Name, default ports and database file (ServiceCatalogue).
+    static let service = ServiceCatalogue.service(named: "intake")!
 
     /// The keys every service knows, plus intake's own (documented in deploy/intake.example.md).
     static let knownKeys: [String: ConfigurationValueKind] = ServiceSettings.knownKeys.merging([
@@ -55,8 +55,7 @@ enum IntakeEnvironment {
     }
 
     static func settings(configFile: String?) async throws -> (service: ServiceSettings, intake: IntakeSettings) {
-        let (settings, reader) = try await ServiceSettings.checked(
-            serviceName: serviceName, defaultPort: defaultPort, defaultMetricsPort: defaultMetricsPort, configFile: configFile, knownKeys: knownKeys)
+        let (settings, reader) = try await ServiceSettings.checked(service: service, configFile: configFile, knownKeys: knownKeys)
         let intake = try IntakeSettings(config: reader, configFile: configFile, stateDirectory: settings.stateDirectory)
         try checkKeyFile(intake.checkpointKeyFile)
         return (settings, intake)
@@ -92,7 +91,7 @@ enum IntakeEnvironment {
         } catch {
             throw StoreUnavailable(path: settings.stateDirectory, reason: "the directory cannot be created: \(error.localizedDescription)")
         }
-        return settings.stateDirectory + "/intake.sqlite"
+        return settings.stateDirectory + "/" + service.databaseFile
     }
 
     static func attachmentsDirectory(_ settings: ServiceSettings) -> URL {

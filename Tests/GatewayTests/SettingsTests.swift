@@ -50,6 +50,20 @@ extension GatewaySuites {
             #expect(defaults.maxPendingHashes == 64)
         }
 
+        /// Operators set the backend clients' limits; the connector builds every backend's
+        /// client with them (and with the catalogue's identity).
+        @Test func backendClientLimitsReachEveryBackendClient() async throws {
+            let settings = try await Self.settings(#"{"backends": {"maxQueuedCalls": 7, "closeTimeoutMilliseconds": 250, "intake": {"endpoints": ["127.0.0.1:7101"]}}}"#)
+            #expect(settings.backendClientLimits.maxQueuedCalls == 7 && settings.backendClientLimits.closeTimeoutMilliseconds == 250)
+            let connector = BackendConnector(certificatePath: "c", privateKeyPath: "k", caPath: "ca", limits: settings.backendClientLimits, logger: .init(label: "test"))
+            let configuration = connector.configuration(for: "intake", endpoints: settings.backendEndpoints["intake"]!, logger: .init(label: "test"))
+            #expect(configuration.maxQueuedCalls == 7 && configuration.closeTimeout == .milliseconds(250))
+            #expect(configuration.serverIdentity == "spiffe://township.local/service/intake")
+            let defaults = try await Self.settings("{}")
+            #expect(defaults.backendClientLimits == ClientLimitSettings())
+            await #expect(throws: GatewaySettings.Invalid.self) { try await Self.settings(#"{"backends": {"closeTimeoutMilliseconds": 0}}"#) }
+        }
+
         @Test(arguments: [
             #"{"http": {"idleTimeoutMilliseconds": 0}}"#,
             #"{"http": {"maxConnections": 0}}"#,

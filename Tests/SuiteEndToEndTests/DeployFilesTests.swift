@@ -8,28 +8,31 @@ import TownshipCertificates
 @Suite struct DeployFilesTests {
     static let deploy = SuiteProcesses.repository.appendingPathComponent("deploy")
 
-    @Test(arguments: ["intake", "gateway"])
+    /// The one templated unit, instantiated for every program the catalogue builds
+    /// (`township@intake.service`, `township@gateway.service`).
+    @Test(arguments: CatalogueFiles.programs)
     func theUnitIsValidForSystemd(_ service: String) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else {
             Issue.record("systemd-analyze is missing (Debian's systemd package)")
             return
         }
-        let unit = try String(contentsOf: Self.deploy.appendingPathComponent("systemd/township-\(service).service"), encoding: .utf8)
+        let unit = try String(contentsOf: CatalogueFiles.unitTemplate, encoding: .utf8)
         let binary = try SuiteProcesses.binary(service)
-        #expect(unit.contains("ExecStart=/usr/local/bin/\(service) "), "the unit starts /usr/local/bin/\(service)")
-        // Verify the unit as written, pointing only its binary at the one we built.
+        #expect(unit.contains("ExecStart=/usr/local/bin/%i serve --config /etc/township/%i.json"), "the unit starts /usr/local/bin/<instance>")
+        // Verify the unit as written, pointing only its binaries' folder at the one we built.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let copy = folder.appendingPathComponent("township-\(service).service")
-        try Data(unit.replacingOccurrences(of: "/usr/local/bin/\(service)", with: binary.path).utf8).write(to: copy)
-        let (status, output) = try run("/usr/bin/systemd-analyze", ["verify", "--man=no", copy.path])
+        let template = folder.appendingPathComponent("township@.service")
+        try Data(unit.replacingOccurrences(of: "/usr/local/bin/", with: binary.deletingLastPathComponent().path + "/").utf8).write(to: template)
+        let instance = folder.appendingPathComponent("township@\(service).service")
+        let (status, output) = try run("/usr/bin/systemd-analyze", ["verify", "--man=no", instance.path])
         #expect(status == 0 && output.isEmpty, "systemd-analyze verify: \(output)")
     }
 
     /// Run where the example's relative paths lead to certificates, as in a fresh checkout
     /// after `township certs`: the gateway's check loads the TLS files it names.
-    @Test(arguments: ["intake", "gateway"])
+    @Test(arguments: CatalogueFiles.programs)
     func theExampleConfigurationIsAccepted(_ service: String) throws {
         let folder = try Self.workingDirectoryWithCertificates()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -64,10 +64,13 @@ final class SuiteProcesses: @unchecked Sendable {
         intake = try Self.start(try Self.binary("intake"), ["serve", "--config", state.appendingPathComponent("intake.json").path], log: "intake")
     }
 
-    /// Seeds intake, starts intake and the gateway, and waits until the gateway signs users in.
+    /// Seeds intake, starts intake, waits until it listens, then starts the gateway (so that
+    /// its first connection to intake succeeds rather than sending it into reconnect backoff),
+    /// and waits until the gateway signs users in.
     func startAll() async throws -> GatewayHTTP {
         try seedIntake()
         try startIntake()
+        try await PortReadiness.waitUntilListening("intake", process: intake, port: intakePort)
         try startGateway()
         let http = GatewayHTTP(port: gatewayPort)
         _ = try await eventually("the gateway signs in") { try await http.login("leader") }

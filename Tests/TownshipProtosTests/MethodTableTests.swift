@@ -77,9 +77,34 @@ struct MethodTableTests {
                 case (true, true): .bidirectionalStreaming
                 }
             #expect(generated.kind == kind, "\(generated.path)")
+            let level: IdempotencyLevel =
+                switch declared.options.idempotencyLevel {
+                case .noSideEffects: .noSideEffects
+                case .idempotent: .idempotent
+                case .idempotencyUnknown: .unknown
+                }
+            #expect(generated.idempotency == level, "\(generated.path)")
             #expect("." + generated.requestType.protoMessageName == declared.inputType)
             #expect("." + generated.responseType.protoMessageName == declared.outputType)
         }
+    }
+
+    /// Retry safety comes from the proto's `idempotency_level`: the queries and reference
+    /// data say NO_SIDE_EFFECTS, every call that changes state keeps the default.
+    @Test("reads are safe to retry, writes are not")
+    func idempotencyLevelsComeFromTheProto() {
+        typealias Intake = Township_Intake_V1_Intake
+        let reads: Set<String> = [
+            "DownloadAttachment", "ListTickets", "GetTicket", "GetStatistics", "SubscribeEvents", "VerifyLedger",
+            "ListVillages", "ListGrids", "ListDepartments", "ListCategories", "GetWorkingCalendar",
+        ]
+        for method in Intake.allMethods {
+            let name = String(method.path.split(separator: "/").last!)
+            #expect(method.idempotency.isSafeToRetry == reads.contains(name), "\(method.path): \(method.idempotency)")
+        }
+        #expect(Intake.listTickets.idempotency == .noSideEffects)
+        #expect(Intake.submitTicket.idempotency == .unknown)
+        #expect(TownshipServiceTables.methodsByService[Intake.serviceName]?.count == Intake.allMethods.count)
     }
 
     @Test("a request decodes through the table's type, as a server's router would")

@@ -1,5 +1,7 @@
 import Logging
+import TownshipCatalogue
 import TownshipRPC
+import TownshipServiceRuntime
 import TownshipTLS
 
 /// Makes the gateway's TWP/1 clients: mutual TLS with the gateway's certificate, each
@@ -8,16 +10,30 @@ public struct BackendConnector: Sendable {
     public var certificatePath: String
     public var privateKeyPath: String
     public var caPath: String
+    /// `backends.maxQueuedCalls`, `backends.closeTimeoutMilliseconds`.
+    public var limits: ClientLimitSettings
     public var logger: Logger
 
-    public init(certificatePath: String, privateKeyPath: String, caPath: String, logger: Logger) {
+    public init(certificatePath: String, privateKeyPath: String, caPath: String, limits: ClientLimitSettings = .init(), logger: Logger) {
         self.certificatePath = certificatePath
         self.privateKeyPath = privateKeyPath
         self.caPath = caPath
+        self.limits = limits
         self.logger = logger
     }
 
-    public static func identity(of service: String) -> String { "spiffe://township.local/service/\(service)" }
+    /// The SPIFFE identity a backend must present (TownshipCatalogue).
+    public static func identity(of service: String) -> String { ServiceCatalogue.serviceIdentity(service) }
+
+    /// The client configuration of one backend: its endpoints and identity, the gateway's
+    /// connect and retry policy, and the operator's limits.
+    public func configuration(for service: String, endpoints: [RPCEndpoint], logger: Logger) -> RPCClientConfiguration {
+        var configuration = RPCClientConfiguration(
+            endpoints: endpoints, serverIdentity: Self.identity(of: service), connectTimeout: .seconds(2),
+            backoff: Backoff(initial: .milliseconds(50), maximum: .seconds(2)), maxAttempts: 2, logger: logger)
+        limits.apply(to: &configuration)
+        return configuration
+    }
 
     /// The client and its TLS contexts (for reloading certificates on SIGHUP).
     public func client(for service: String, endpoints: [RPCEndpoint]) throws -> (RPCClient, ReloadableTLSContext) {
@@ -28,9 +44,7 @@ public struct BackendConnector: Sendable {
         var clientLogger = logger
         clientLogger[metadataKey: "backend"] = "\(service)"
         let client = RPCClient(
-            configuration: RPCClientConfiguration(
-                endpoints: endpoints, serverIdentity: identity, connectTimeout: .seconds(2),
-                backoff: Backoff(initial: .milliseconds(50), maximum: .seconds(2)), maxAttempts: 2, logger: clientLogger),
+            configuration: configuration(for: service, endpoints: endpoints, logger: clientLogger),
             security: TLSClientTransport(contexts: contexts, logger: clientLogger))
         return (client, contexts)
     }

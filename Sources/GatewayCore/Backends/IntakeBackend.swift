@@ -11,19 +11,12 @@ public struct IntakeBackend: Backend {
         self.client = client
     }
 
-    /// Calls `method` on behalf of `user`: their principal, and nothing else, goes along.
+    /// Calls `method` on behalf of `user` (see `BackendCall`).
     func call<Request: Message, Response: Message>(
         _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser,
         timeout: Duration = .seconds(10), idempotencyKey: String? = nil
     ) async throws -> Response {
-        let options = CallOptions(
-            timeout: timeout, isIdempotent: method.name.hasPrefix("List") || method.name.hasPrefix("Get"),
-            idempotencyKey: idempotencyKey, principal: user.encodedPrincipal)
-        do {
-            return try await client.unary(method.path, request, as: Response.self, options: options)
-        } catch let error as RPCError {
-            throw GatewayError(rpc: error)
-        }
+        try await BackendCall(method)(request, on: client, for: user, timeout: timeout, idempotencyKey: idempotencyKey)
     }
 
     // MARK: Overview

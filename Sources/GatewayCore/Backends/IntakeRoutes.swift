@@ -1,3 +1,4 @@
+import TownshipRoles
 import Hummingbird
 import SwiftProtobuf
 import TownshipProtos

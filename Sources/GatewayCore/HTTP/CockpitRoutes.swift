@@ -1,3 +1,4 @@
+import TownshipRoles
 import Foundation
 import HTTPTypes
 import Hummingbird

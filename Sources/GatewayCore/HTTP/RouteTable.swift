@@ -1,3 +1,4 @@
+import TownshipRoles
 import Hummingbird
 
 /// One route of the HTTP API, as the OpenAPI document names it.
@@ -50,5 +51,5 @@ public final class RouteTable: @unchecked Sendable {
 }
 
 extension Set where Element == GatewayRole {
-    public static let everyone = Set(GatewayRole.allCases)
+    public static let everyone = Set(GatewayRole.userRoles)
 }

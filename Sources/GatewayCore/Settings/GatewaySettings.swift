@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import TownshipCatalogue
 import TownshipRPC
 import TownshipServiceRuntime
 
@@ -16,6 +17,7 @@ import TownshipServiceRuntime
 /// | `https.certificate`, `https.key` | when both are set, `http.port` serves HTTPS with this chain and key |
 /// | `https.handshakeTimeoutMilliseconds` | from the connection to the end of the TLS handshake (10000) |
 /// | `tls.certificate`, `tls.key`, `tls.ca` | the gateway's client certificate and key, and the suite's CA |
+/// | `backends.maxQueuedCalls`, `backends.closeTimeoutMilliseconds` | every backend client's limits (1024; 5000), see `ClientLimitSettings` |
 /// | `backends.<name>.endpoints` | `host:port` list of a backend (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`); absent: not wired |
 /// | `users.database` | SQLite file of users and sessions |
 /// | `users.bcryptCost` | bcrypt cost of new password hashes (10 to 16; 12 by default) |
@@ -49,6 +51,8 @@ public struct GatewaySettings: Sendable {
     public var privateKeyPath: String
     public var caPath: String
     public var backendEndpoints: [String: [RPCEndpoint]]
+    /// The limits of every backend's TWP/1 client.
+    public var backendClientLimits = ClientLimitSettings()
     public var usersDatabasePath: String
     public var seedDemoUsers: Bool
     public var bcryptCost: Int = 12
@@ -66,12 +70,13 @@ public struct GatewaySettings: Sendable {
     public var breakerCoolDown: Duration
     public var logLevel: String
     public var metricsHost = "127.0.0.1"
-    public var metricsPort = 9100
+    public var metricsPort = ServiceCatalogue.Gateway.metricsPort
     /// How often an idle event stream sends a comment line (and rechecks its session).
     public var eventHeartbeat: Duration = .seconds(15)
 
-    /// The backends the gateway knows how to talk to; each is wired when it has endpoints.
-    public static let backendNames = ["intake", "canteen-meals", "job-fair", "enterprise-liaison"]
+    /// The backends the gateway knows how to talk to (the catalogue's services); each is wired
+    /// when it has endpoints and a factory in `BackendCatalog`.
+    public static let backendNames = ServiceCatalogue.services.map(\.name)
 
     /// Every key `init(config:)` reads, with the kind of value it takes in a JSON file.
     public static let knownKeys: [String: ConfigurationValueKind] = {
@@ -92,7 +97,7 @@ public struct GatewaySettings: Sendable {
             "log.level": .string,
         ]
         for name in backendNames { keys["backends.\(name).endpoints"] = .stringList }
-        return keys
+        return keys.merging(ClientLimitSettings.knownKeys(prefix: "backends")) { own, _ in own }
     }()
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -101,7 +106,7 @@ public struct GatewaySettings: Sendable {
     }
 
     public init(
-        httpHost: String = "127.0.0.1", httpPort: Int = 8080,
+        httpHost: String = "127.0.0.1", httpPort: Int = ServiceCatalogue.Gateway.httpPort,
         certificatePath: String = "state/certs/service-gateway.crt",
         privateKeyPath: String = "state/certs/service-gateway.key",
         caPath: String = "state/certs/ca.crt",
@@ -166,6 +171,7 @@ public struct GatewaySettings: Sendable {
             }
             if !endpoints.isEmpty { backendEndpoints[name] = endpoints }
         }
+        backendClientLimits = try ClientLimitSettings(config: config, prefix: "backends") { Invalid(description: $0) }
         usersDatabasePath = config.string(forKey: "users.database", default: usersDatabasePath)
         seedDemoUsers = config.bool(forKey: "users.seedDemo", default: seedDemoUsers)
         bcryptCost = config.int(forKey: "users.bcryptCost", default: bcryptCost)

@@ -1,31 +1,15 @@
 import NIOCore
 import TownshipProtos
+import TownshipRoles
 
-/// The roles of the suite, by the names used in the HTTP API and the users database.
-public enum GatewayRole: String, Sendable, CaseIterable, Codable {
-    case leader
-    case gridWorker = "grid_worker"
-    case departmentStaff = "department_staff"
-    case liaison
-    case canteenOperator = "canteen_operator"
-    case employer
-    case jobSeeker = "job_seeker"
-    case resident
-    case admin
+/// The roles of the suite, by the names used in the HTTP API and the users database: the
+/// generated `TownshipRole` (declared once, in principal.proto). Users sign in with its
+/// `userRoles`; `system` is never a user's role (the store refuses it).
+public typealias GatewayRole = TownshipRole
 
-    public var protoRole: Township_Common_V1_Role {
-        switch self {
-        case .leader: .leader
-        case .gridWorker: .gridWorker
-        case .departmentStaff: .departmentStaff
-        case .liaison: .liaison
-        case .canteenOperator: .canteenOperator
-        case .employer: .employer
-        case .jobSeeker: .jobSeeker
-        case .resident: .resident
-        case .admin: .admin
-        }
-    }
+extension TownshipRole {
+    /// The role in a forwarded principal (the one mapping, `TownshipRole+Proto.swift`).
+    public var protoRole: Township_Common_V1_Role { Township_Common_V1_Role(self) }
 }
 
 /// A user as stored by the gateway. The principal sent to the services is derived from this

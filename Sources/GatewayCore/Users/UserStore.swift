@@ -1,3 +1,4 @@
+import TownshipRoles
 import Crypto
 import Foundation
 import GRDB
@@ -139,7 +140,7 @@ public final class UserStore: Sendable {
 
     private static func user(from row: Row) throws -> GatewayUser {
         let roleName: String = row["role"]
-        guard let role = GatewayRole(rawValue: roleName) else {
+        guard let role = GatewayRole(rawValue: roleName), role.protoNumber != nil else {
             throw DatabaseError(message: "user \(row["id"] as String) has an unknown role '\(roleName)'")
         }
         return GatewayUser(

@@ -1,18 +1,9 @@
-/// Roles the gateway forwards (protocol names as raw values).
-public enum Role: String, Sendable, Codable, CaseIterable {
-    case leader
-    case gridWorker = "grid_worker"
-    case departmentStaff = "department_staff"
-    case liaison
-    case canteenOperator = "canteen_operator"
-    case employer
-    case jobSeeker = "job_seeker"
-    case resident
-    case admin
-    /// The deadline scheduler and other in-process jobs. Sees everything, so the RPC mapping
-    /// must never produce it from a forwarded principal (refuse "system" on the wire).
-    case system
-}
+import TownshipRoles
+
+/// The suite's roles, declared once in principal.proto and generated (`TownshipRoles`). Its
+/// `system` case is the deadline scheduler and other in-process jobs: it sees everything, and
+/// has no proto number, so no forwarded principal can carry it.
+public typealias Role = TownshipRole
 
 /// The end user on whose behalf an operation runs. Passed to every store operation.
 public struct Principal: Sendable, Hashable, Codable {

@@ -1,37 +1,15 @@
 import IntakeCore
 import TownshipProtos
+import TownshipRoles
 
 /// Enum values between the wire and the intake core. Where the proto is finer than the core
 /// (the core has no RETURNED or DUPLICATE status), the mapping says how it reads the core.
 enum ProtoEnums {
-    static func role(_ r: Township_Common_V1_Role) -> IntakeCore.Role? {
-        switch r {
-        case .leader: .leader
-        case .gridWorker: .gridWorker
-        case .departmentStaff: .departmentStaff
-        case .liaison: .liaison
-        case .canteenOperator: .canteenOperator
-        case .employer: .employer
-        case .jobSeeker: .jobSeeker
-        case .resident: .resident
-        case .admin: .admin
-        case .unspecified, .UNRECOGNIZED: nil
-        }
-    }
+    /// The one mapping of roles lives with the generated types (`TownshipRole+Proto.swift`).
+    static func role(_ r: Township_Common_V1_Role) -> IntakeCore.Role? { TownshipRole(r) }
 
     static func role(named raw: String) -> Township_Common_V1_Role {
-        switch IntakeCore.Role(rawValue: raw) {
-        case .leader?: .leader
-        case .gridWorker?: .gridWorker
-        case .departmentStaff?: .departmentStaff
-        case .liaison?: .liaison
-        case .canteenOperator?: .canteenOperator
-        case .employer?: .employer
-        case .jobSeeker?: .jobSeeker
-        case .resident?: .resident
-        case .admin?: .admin
-        case .system?, nil: .unspecified
-        }
+        Township_Common_V1_Role(TownshipRole(rawValue: raw))
     }
 
     static func channel(_ c: IntakeCore.Channel) -> Township_Intake_V1_Channel {

@@ -1,3 +1,5 @@
+import TownshipCatalogue
+
 /// Which peers may call a service, and which of them may speak for an end user (proto-spec §6):
 /// only the gateway forwards principals; an admin tool calls without one and acts as itself.
 public struct CallerPolicy: Sendable {
@@ -6,7 +8,7 @@ public struct CallerPolicy: Sendable {
     /// Identities trusted to forward an end-user principal: the gateway, nobody else.
     public var principalForwarders: Set<String>
 
-    public static let gatewayIdentity = "spiffe://township.local/service/gateway"
+    public static let gatewayIdentity = ServiceCatalogue.Gateway.identity
 
     public init(allowedCallers: [String], principalForwarders: Set<String> = [CallerPolicy.gatewayIdentity]) {
         self.allowedCallers = allowedCallers

@@ -36,8 +36,27 @@ public enum TownshipServiceRunner {
         for (path, role) in [(settings.certificatePath, "certificate"), (settings.privateKeyPath, "private key"), (settings.caPath, "CA certificate")] {
             guard FileManager.default.fileExists(atPath: path) else { throw MissingFile(path: path, role: role) }
         }
-        return try ReloadableTLSContext(configuration: .server(
-            certificateChainPath: settings.certificatePath, privateKeyPath: settings.privateKeyPath, trustedCAPath: settings.caPath))
+        return try ReloadableTLSContext(configuration: tlsConfiguration(settings))
+    }
+
+    /// The server's TLS configuration: the settings' files and TLS limits.
+    public static func tlsConfiguration(_ settings: ServiceSettings) -> TLSConfiguration {
+        var configuration = TLSConfiguration.server(
+            certificateChainPath: settings.certificatePath, privateKeyPath: settings.privateKeyPath, trustedCAPath: settings.caPath)
+        settings.limits.apply(to: &configuration)
+        return configuration
+    }
+
+    /// The TWP/1 server's configuration: address, drain, caller policy and the settings' limits.
+    public static func serverConfiguration(_ settings: ServiceSettings, logger: Logger) -> RPCServerConfiguration {
+        var configuration = RPCServerConfiguration(
+            host: settings.rpcHost, port: settings.rpcPort,
+            drainTimeout: .seconds(settings.drainSeconds),
+            authorizeCaller: { [policy = settings.callerPolicy] in policy.allows($0) },
+            mayForwardPrincipal: { [policy = settings.callerPolicy] in policy.mayForwardPrincipal($0) },
+            logger: logger)
+        settings.limits.apply(to: &configuration)
+        return configuration
     }
 
     public static func run(
@@ -46,12 +65,7 @@ public enum TownshipServiceRunner {
     ) async throws {
         let contexts = try tlsContexts(settings)
         let server = RPCServer(
-            configuration: RPCServerConfiguration(
-                host: settings.rpcHost, port: settings.rpcPort,
-                drainTimeout: .seconds(settings.drainSeconds),
-                authorizeCaller: { [policy = settings.callerPolicy] in policy.allows($0) },
-                mayForwardPrincipal: { [policy = settings.callerPolicy] in policy.mayForwardPrincipal($0) },
-                logger: logger),
+            configuration: serverConfiguration(settings, logger: logger),
             router: router, security: TLSServerTransport(contexts: contexts, logger: logger))
         var services: [any Service] = domainServices
         services.append(CertificateReloader(contexts: [contexts], logger: logger))

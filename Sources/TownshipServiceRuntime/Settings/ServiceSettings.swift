@@ -1,5 +1,6 @@
 import Configuration
 import Logging
+import TownshipCatalogue
 import TownshipRPC
 
 /// What every Township service reads from its configuration. Keys (JSON file / environment):
@@ -13,6 +14,7 @@ import TownshipRPC
 /// | `log.level` | `TOWNSHIP_LOG_LEVEL` | trace, debug, info, notice, warning, error, critical |
 /// | `callers.allowed` | `TOWNSHIP_CALLERS_ALLOWED` | SPIFFE identities that may call (comma-separated); `admin/*` matches every admin tool |
 /// | `rpc.drainSeconds` | `TOWNSHIP_RPC_DRAIN_SECONDS` | how long a graceful stop waits for calls in flight |
+/// | `rpc.*`, `tls.*` limits | … | see `ServerLimitSettings` |
 public struct ServiceSettings: Sendable {
     public var serviceName: String
     public var rpcHost: String
@@ -26,6 +28,8 @@ public struct ServiceSettings: Sendable {
     public var logLevel: Logger.Level
     public var allowedCallers: [String]
     public var drainSeconds: Int
+    /// The TWP/1 server's and its TLS's limits.
+    public var limits: ServerLimitSettings
 
     /// Every key the services accept, for tools that check configuration files.
     public static let knownKeys: [String: ConfigurationValueKind] = [
@@ -33,7 +37,7 @@ public struct ServiceSettings: Sendable {
         "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
         "metrics.host": .string, "metrics.port": .integer, "state.directory": .string, "log.level": .string,
         "callers.allowed": .stringList,
-    ]
+    ].merging(ServerLimitSettings.knownKeys) { shared, _ in shared }
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
@@ -57,11 +61,12 @@ public struct ServiceSettings: Sendable {
             throw Invalid(description: "log.level '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = parsed
-        allowedCallers = config.stringArray(forKey: "callers.allowed", default: ["spiffe://township.local/service/gateway", "spiffe://township.local/admin/*"])
+        allowedCallers = config.stringArray(forKey: "callers.allowed", default: ServiceCatalogue.defaultAllowedCallers)
         guard (0...65535).contains(rpcPort), (0...65535).contains(metricsPort) else {
             throw Invalid(description: "ports must be within 0...65535 (rpc.port \(rpcPort), metrics.port \(metricsPort))")
         }
         guard drainSeconds >= 0 else { throw Invalid(description: "rpc.drainSeconds must not be negative") }
+        limits = try ServerLimitSettings(config: config)
     }
 
     /// The files these settings name, each with its key, for `ServiceConfigurationCheck`.
@@ -81,6 +86,13 @@ public struct ServiceSettings: Sendable {
         try ServiceConfigurationCheck.checkReadable(settings.referencedFiles)
         try ServiceConfigurationCheck.checkWritableDirectory(key: "state.directory", path: settings.stateDirectory)
         return (settings, reader)
+    }
+
+    /// `checked` with the service's name and default ports from the catalogue.
+    public static func checked(service: CatalogueService, configFile: String?,
+                               knownKeys: [String: ConfigurationValueKind] = knownKeys) async throws -> (ServiceSettings, ConfigReader) {
+        try await checked(serviceName: service.name, defaultPort: service.rpcPort, defaultMetricsPort: service.metricsPort,
+                          configFile: configFile, knownKeys: knownKeys)
     }
 
     /// Who may call and who may speak for an end user (the gateway only; see proto-spec §6).

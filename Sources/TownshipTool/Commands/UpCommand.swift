@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TownshipCatalogue
 import TownshipCertificates
 import Synchronization
 import UnixSignals
@@ -20,6 +21,12 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Build and run release binaries.")
     var release = false
 
+    @Option(help: "Seconds each service may take to listen before the next program starts (the gateway starts once every service listens).")
+    var readySeconds = 60
+
+    @Flag(help: "Only build the suite's programs (scripts/test builds them this way, so that a later `up` reuses them).")
+    var buildOnly = false
+
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     func run() async throws {
@@ -27,7 +34,8 @@ struct UpCommand: AsyncParsableCommand {
             throw Failure(description: "run `township up` from the root of the Township repository")
         }
         let layout = SuiteLayout(state: URL(fileURLWithPath: state).standardizedFileURL)
-        let binaries = try build()
+        let binaries = try build(layout)
+        if buildOnly { return }
         try ensureCertificates(layout)
         try writeConfigurations(layout)
         try seedIfFirstRun(layout, binaries: binaries)
@@ -39,14 +47,23 @@ struct UpCommand: AsyncParsableCommand {
         }
         for (index, program) in layout.programs().enumerated() {
             try supervisor.start(name: program.name, executable: binaries.appendingPathComponent(program.name), arguments: program.arguments, index: index)
+            if let port = program.readinessPort {
+                do {
+                    try await PortReadiness.waitUntilListening(program.name, port: port, isRunning: { supervisor.isRunning(program.name) },
+                                                              within: .seconds(readySeconds))
+                } catch {
+                    await supervisor.stopAll()
+                    throw error
+                }
+            }
         }
         supervisor.print("""
 
             Township is up.
-              cockpit:  http://127.0.0.1:8080/
+              cockpit:  http://127.0.0.1:\(ServiceCatalogue.Gateway.httpPort)/
               logins:   leader, grid, dept, resident, admin, … (password: township-demo)
               call:     swift run township call intake ListVillages '{}'
-              metrics:  http://127.0.0.1:9101/metrics (intake), http://127.0.0.1:9100/metrics (gateway)
+              metrics:  \(metricsLine)
             Ctrl-C stops everything.
 
             """)
@@ -64,12 +81,21 @@ struct UpCommand: AsyncParsableCommand {
         if crashed.load(ordering: .relaxed) { throw ExitCode(1) }
     }
 
-    /// Builds every product and returns the folder holding the binaries.
-    private func build() throws -> URL {
+    private var metricsLine: String {
+        (ServiceCatalogue.built.map { ($0.name, $0.metricsPort) } + [(ServiceCatalogue.Gateway.name, ServiceCatalogue.Gateway.metricsPort)])
+            .map { "http://127.0.0.1:\($0.1)/metrics (\($0.0))" }.joined(separator: ", ")
+    }
+
+    /// Builds the programs the suite runs, one `--product` each, and returns the folder
+    /// holding the binaries. Not a plain `swift build`: that also builds every test-only and
+    /// dependency tool (swift-protobuf's C++ protoc among them), minutes of work nothing here runs.
+    private func build(_ layout: SuiteLayout) throws -> URL {
         let configuration = release ? ["-c", "release"] : []
         if !noBuild {
-            print("building (swift build \(configuration.joined(separator: " ")))…")
-            try runTool("swift", ["build"] + configuration)
+            for program in layout.programs() {
+                print("building \(program.name) (swift build --product \(program.name) \(configuration.joined(separator: " ")))…")
+                try runTool("swift", ["build", "--product", program.name] + configuration)
+            }
         }
         let path = try runTool("swift", ["build", "--show-bin-path"] + configuration, capture: true)
         return URL(fileURLWithPath: path.trimmingCharacters(in: .whitespacesAndNewlines))

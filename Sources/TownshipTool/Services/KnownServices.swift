@@ -1,12 +1,14 @@
+import TownshipCatalogue
 import TownshipProtos
 
-/// The suite's services as the tool knows them: identity, default local endpoint, methods.
+/// A built service of the catalogue with its generated method table: what `township call` needs.
 struct KnownService: Sendable {
-    let name: String
-    let defaultPort: Int
+    let entry: CatalogueService
     let methods: [MethodDescriptorInfo]
 
-    var identity: String { "spiffe://township.local/service/\(name)" }
+    var name: String { entry.name }
+    var identity: String { entry.identity }
+    var defaultPort: Int { entry.rpcPort }
 
     func method(named name: String) -> MethodDescriptorInfo? {
         methods.first { $0.path == name || $0.path.hasSuffix("/\(name)") }
@@ -14,14 +16,15 @@ struct KnownService: Sendable {
 }
 
 enum KnownServices {
-    /// Services that speak TWP/1; the gateway speaks HTTP and is not listed.
-    static let all: [KnownService] = [
-        KnownService(name: "intake", defaultPort: 7101, methods: Township_Intake_V1_Intake.allMethods),
-    ]
+    /// The catalogue's built services (the gateway speaks HTTP and is not listed), each with
+    /// the method table generated for its proto service.
+    static let all: [KnownService] = ServiceCatalogue.built.map { entry in
+        KnownService(entry: entry, methods: TownshipServiceTables.methodsByService[entry.protoService] ?? [])
+    }
 
-    /// Every identity `township certs` issues a certificate for.
-    static let certificateNames = ["intake", "canteen-meals", "job-fair", "enterprise-liaison", "gateway"]
-    static let adminName = "township"
+    /// Every identity `township certs` and `township up` issue a certificate for.
+    static let certificateNames = ServiceCatalogue.certificateNames
+    static let adminName = ServiceCatalogue.adminName
 
     static func named(_ name: String) -> KnownService? { all.first { $0.name == name } }
 }

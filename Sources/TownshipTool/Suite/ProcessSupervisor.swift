@@ -65,6 +65,8 @@ final class ProcessSupervisor: Sendable {
 
     var anyRunning: Bool { running.withLock { $0.contains { $0.process.isRunning } } }
 
+    func isRunning(_ name: String) -> Bool { running.withLock { $0.contains { $0.name == name && $0.process.isRunning } } }
+
     /// SIGTERM to every program, last started first (the gateway before the services it
     /// calls), then SIGKILL for any still running after `grace`.
     func stopAll(grace: Duration = .seconds(30)) async {

@@ -1,4 +1,5 @@
 import Foundation
+import TownshipCatalogue
 
 /// Where `township up` keeps a local suite: one state folder with the certificates, each
 /// service's configuration, database and files, so that deleting it starts from scratch.
@@ -13,25 +14,36 @@ struct SuiteLayout: Sendable {
     /// Present once the demo data has been loaded, so it is loaded only the first time.
     var seededMarker: URL { state.appendingPathComponent(".seeded") }
 
-    /// The programs of a local suite with the configuration each is started with. Ports:
-    /// services speak TWP/1 on 71xx and serve metrics on 91xx; the gateway serves HTTP.
+    /// The programs of a local suite with the configuration each is started with: every built
+    /// service of the catalogue (its ports; TWP/1 on 71xx, metrics on 91xx), then the gateway
+    /// wired to all of them, started last so that its backends are listening.
     func programs() -> [SuiteProgram] {
-        let certs = certificates.path
-        return [
-            SuiteProgram(name: "intake", arguments: ["serve", "--config", configuration(of: "intake").path], configuration: .object([
-                "rpc": .object(["host": "127.0.0.1", "port": 7101]),
-                "metrics": .object(["host": "127.0.0.1", "port": 9101]),
-                "tls": .object(["certificate": .string("\(certs)/service-intake.crt"), "key": .string("\(certs)/service-intake.key"), "ca": .string("\(certs)/ca.crt")]),
-                "state": .object(["directory": .string(directory(of: "intake").path)]),
-            ])),
-            SuiteProgram(name: "gateway", arguments: ["--config", configuration(of: "gateway").path], configuration: .object([
-                "http": .object(["host": "127.0.0.1", "port": 8080]),
-                "metrics": .object(["host": "127.0.0.1", "port": 9100]),
-                "tls": .object(["certificate": .string("\(certs)/service-gateway.crt"), "key": .string("\(certs)/service-gateway.key"), "ca": .string("\(certs)/ca.crt")]),
-                "backends": .object(["intake": .object(["endpoints": .array(["127.0.0.1:7101"])])]),
-                "users": .object(["database": .string(directory(of: "gateway").appendingPathComponent("users.sqlite").path)]),
+        let services = ServiceCatalogue.built.map { service in
+            SuiteProgram(name: service.name, arguments: ["serve", "--config", configuration(of: service.name).path], configuration: .object([
+                "rpc": .object(["host": "127.0.0.1", "port": .int(service.rpcPort)]),
+                "metrics": .object(["host": "127.0.0.1", "port": .int(service.metricsPort)]),
+                "tls": tls(service.name),
+                "state": .object(["directory": .string(directory(of: service.name).path)]),
+            ]), readinessPort: service.rpcPort)
+        }
+        let gateway = ServiceCatalogue.Gateway.self
+        let backends = ServiceCatalogue.built.map { service in
+            (service.name, JSONValue.object(["endpoints": .array(["127.0.0.1:\(service.rpcPort)"])]))
+        }
+        return services + [
+            SuiteProgram(name: gateway.name, arguments: ["--config", configuration(of: gateway.name).path], configuration: .object([
+                "http": .object(["host": "127.0.0.1", "port": .int(gateway.httpPort)]),
+                "metrics": .object(["host": "127.0.0.1", "port": .int(gateway.metricsPort)]),
+                "tls": tls(gateway.name),
+                "backends": .object(Dictionary(uniqueKeysWithValues: backends)),
+                "users": .object(["database": .string(directory(of: gateway.name).appendingPathComponent("users.sqlite").path)]),
             ])),
         ]
+    }
+
+    private func tls(_ name: String) -> JSONValue {
+        let certs = certificates.path
+        return .object(["certificate": .string("\(certs)/service-\(name).crt"), "key": .string("\(certs)/service-\(name).key"), "ca": .string("\(certs)/ca.crt")])
     }
 }
 
@@ -39,6 +51,9 @@ struct SuiteProgram: Sendable {
     let name: String
     let arguments: [String]
     let configuration: JSONValue
+    /// The port that accepts connections once the program serves; programs started after
+    /// it (the gateway) wait for it. nil: nothing waits.
+    var readinessPort: Int? = nil
 }
 
 /// A configuration file's content, built in code and written as JSON.

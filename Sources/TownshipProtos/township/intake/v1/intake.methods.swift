@@ -11,122 +11,122 @@ public enum Township_Intake_V1_Intake {
     /// `township.intake.v1.Intake/SubmitTicket` (unary).
     public static let submitTicket = MethodDescriptor<
         Township_Intake_V1_SubmitTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "SubmitTicket", kind: .unary)
+    >(service: serviceName, name: "SubmitTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/UploadAttachment` (clientStreaming).
     public static let uploadAttachment = MethodDescriptor<
         Township_Intake_V1_UploadAttachmentRequest, Township_Intake_V1_UploadAttachmentResponse
-    >(service: serviceName, name: "UploadAttachment", kind: .clientStreaming)
+    >(service: serviceName, name: "UploadAttachment", kind: .clientStreaming, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/DownloadAttachment` (serverStreaming).
     public static let downloadAttachment = MethodDescriptor<
         Township_Intake_V1_DownloadAttachmentRequest, Township_Intake_V1_DownloadAttachmentResponse
-    >(service: serviceName, name: "DownloadAttachment", kind: .serverStreaming)
+    >(service: serviceName, name: "DownloadAttachment", kind: .serverStreaming, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/AcceptTicket` (unary).
     public static let acceptTicket = MethodDescriptor<
         Township_Intake_V1_AcceptTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "AcceptTicket", kind: .unary)
+    >(service: serviceName, name: "AcceptTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/RejectTicket` (unary).
     public static let rejectTicket = MethodDescriptor<
         Township_Intake_V1_RejectTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "RejectTicket", kind: .unary)
+    >(service: serviceName, name: "RejectTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/MarkDuplicate` (unary).
     public static let markDuplicate = MethodDescriptor<
         Township_Intake_V1_MarkDuplicateRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "MarkDuplicate", kind: .unary)
+    >(service: serviceName, name: "MarkDuplicate", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/ResolveAtVillage` (unary).
     public static let resolveAtVillage = MethodDescriptor<
         Township_Intake_V1_ResolveAtVillageRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "ResolveAtVillage", kind: .unary)
+    >(service: serviceName, name: "ResolveAtVillage", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/DispatchTicket` (unary).
     public static let dispatchTicket = MethodDescriptor<
         Township_Intake_V1_DispatchTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "DispatchTicket", kind: .unary)
+    >(service: serviceName, name: "DispatchTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/SignTicket` (unary).
     public static let signTicket = MethodDescriptor<
         Township_Intake_V1_SignTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "SignTicket", kind: .unary)
+    >(service: serviceName, name: "SignTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/ReturnTicket` (unary).
     public static let returnTicket = MethodDescriptor<
         Township_Intake_V1_ReturnTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "ReturnTicket", kind: .unary)
+    >(service: serviceName, name: "ReturnTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/StartHandling` (unary).
     public static let startHandling = MethodDescriptor<
         Township_Intake_V1_StartHandlingRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "StartHandling", kind: .unary)
+    >(service: serviceName, name: "StartHandling", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/ReplyTicket` (unary).
     public static let replyTicket = MethodDescriptor<
         Township_Intake_V1_ReplyTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "ReplyTicket", kind: .unary)
+    >(service: serviceName, name: "ReplyTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/RecordFollowUp` (unary).
     public static let recordFollowUp = MethodDescriptor<
         Township_Intake_V1_RecordFollowUpRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "RecordFollowUp", kind: .unary)
+    >(service: serviceName, name: "RecordFollowUp", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/CloseTicket` (unary).
     public static let closeTicket = MethodDescriptor<
         Township_Intake_V1_CloseTicketRequest, Township_Intake_V1_TicketActionResponse
-    >(service: serviceName, name: "CloseTicket", kind: .unary)
+    >(service: serviceName, name: "CloseTicket", kind: .unary, idempotency: .unknown)
 
     /// `township.intake.v1.Intake/ListTickets` (unary).
     public static let listTickets = MethodDescriptor<
         Township_Intake_V1_ListTicketsRequest, Township_Intake_V1_ListTicketsResponse
-    >(service: serviceName, name: "ListTickets", kind: .unary)
+    >(service: serviceName, name: "ListTickets", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/GetTicket` (unary).
     public static let getTicket = MethodDescriptor<
         Township_Intake_V1_GetTicketRequest, Township_Intake_V1_GetTicketResponse
-    >(service: serviceName, name: "GetTicket", kind: .unary)
+    >(service: serviceName, name: "GetTicket", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/GetStatistics` (unary).
     public static let getStatistics = MethodDescriptor<
         Township_Intake_V1_GetStatisticsRequest, Township_Intake_V1_GetStatisticsResponse
-    >(service: serviceName, name: "GetStatistics", kind: .unary)
+    >(service: serviceName, name: "GetStatistics", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/SubscribeEvents` (serverStreaming).
     public static let subscribeEvents = MethodDescriptor<
         Township_Intake_V1_SubscribeEventsRequest, Township_Intake_V1_SubscribeEventsResponse
-    >(service: serviceName, name: "SubscribeEvents", kind: .serverStreaming)
+    >(service: serviceName, name: "SubscribeEvents", kind: .serverStreaming, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/VerifyLedger` (unary).
     public static let verifyLedger = MethodDescriptor<
         Township_Intake_V1_VerifyLedgerRequest, Township_Intake_V1_VerifyLedgerResponse
-    >(service: serviceName, name: "VerifyLedger", kind: .unary)
+    >(service: serviceName, name: "VerifyLedger", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/ListVillages` (unary).
     public static let listVillages = MethodDescriptor<
         Township_Intake_V1_ListVillagesRequest, Township_Intake_V1_ListVillagesResponse
-    >(service: serviceName, name: "ListVillages", kind: .unary)
+    >(service: serviceName, name: "ListVillages", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/ListGrids` (unary).
     public static let listGrids = MethodDescriptor<
         Township_Intake_V1_ListGridsRequest, Township_Intake_V1_ListGridsResponse
-    >(service: serviceName, name: "ListGrids", kind: .unary)
+    >(service: serviceName, name: "ListGrids", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/ListDepartments` (unary).
     public static let listDepartments = MethodDescriptor<
         Township_Intake_V1_ListDepartmentsRequest, Township_Intake_V1_ListDepartmentsResponse
-    >(service: serviceName, name: "ListDepartments", kind: .unary)
+    >(service: serviceName, name: "ListDepartments", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/ListCategories` (unary).
     public static let listCategories = MethodDescriptor<
         Township_Intake_V1_ListCategoriesRequest, Township_Intake_V1_ListCategoriesResponse
-    >(service: serviceName, name: "ListCategories", kind: .unary)
+    >(service: serviceName, name: "ListCategories", kind: .unary, idempotency: .noSideEffects)
 
     /// `township.intake.v1.Intake/GetWorkingCalendar` (unary).
     public static let getWorkingCalendar = MethodDescriptor<
         Township_Intake_V1_GetWorkingCalendarRequest, Township_Intake_V1_GetWorkingCalendarResponse
-    >(service: serviceName, name: "GetWorkingCalendar", kind: .unary)
+    >(service: serviceName, name: "GetWorkingCalendar", kind: .unary, idempotency: .noSideEffects)
 
     /// Every method of the service, in declaration order.
     public static let allMethods: [MethodDescriptorInfo] = [

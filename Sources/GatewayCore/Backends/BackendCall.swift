@@ -1,0 +1,35 @@
+import SwiftProtobuf
+import TownshipProtos
+import TownshipRPC
+
+/// One unary call from the gateway to a backend, the same for every backend: the signed-in
+/// user's principal and nothing else goes along, retry safety comes from the method's proto
+/// `idempotency_level` (or the caller's idempotency key), and a failure becomes the
+/// `GatewayError` the HTTP client sees.
+struct BackendCall<Request: Message, Response: Message>: Sendable {
+    let method: MethodDescriptor<Request, Response>
+
+    init(_ method: MethodDescriptor<Request, Response>) {
+        self.method = method
+    }
+
+    /// What goes with the call: the deadline, whether the client may retry it on its own
+    /// (NO_SIDE_EFFECTS or IDEMPOTENT in the proto), the idempotency key and the principal.
+    func options(for user: GatewayUser, timeout: Duration, idempotencyKey: String?) -> CallOptions {
+        CallOptions(
+            timeout: timeout, isIdempotent: method.idempotency.isSafeToRetry,
+            idempotencyKey: idempotencyKey, principal: user.encodedPrincipal)
+    }
+
+    func callAsFunction(
+        _ request: Request, on client: RPCClient, for user: GatewayUser,
+        timeout: Duration = .seconds(10), idempotencyKey: String? = nil
+    ) async throws -> Response {
+        do {
+            return try await client.unary(method.path, request, as: Response.self,
+                                          options: options(for: user, timeout: timeout, idempotencyKey: idempotencyKey))
+        } catch let error as RPCError {
+            throw GatewayError(rpc: error)
+        }
+    }
+}
