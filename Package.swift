@@ -118,11 +118,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SplitMix64: the one seedable generator of demo data, benchmarks and fuzz tests.
+        .target(name: "TownshipRandom", swiftSettings: strict),
         // The intake domain: workflow, ledger, store (SQLite via GRDB), queries.
         .target(
             name: "IntakeCore",
             dependencies: [
-                "TownshipRoles",
+                "TownshipRoles", "TownshipRandom",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -186,6 +188,7 @@ let package = Package(
         // demo data. Standard library only, so the matcher stays small and fast to build.
         .target(
             name: "JobFairCore",
+            dependencies: ["TownshipRandom"],
             exclude: ["Ranking/README.md"],
             swiftSettings: strict
         ),
@@ -209,7 +212,7 @@ let package = Package(
         // computation: no NIO, no database.
         .target(
             name: "CanteenCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TownshipRandom", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
 
@@ -254,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "GatewayCore", "TownshipRPC", "TownshipTLS", "TownshipProtos", "TownshipCertificates", "TownshipServiceRuntime",
+                "GatewayCore", "TownshipRPC", "TownshipTLS", "TownshipProtos", "TownshipCertificates", "TownshipServiceRuntime", "TownshipRandom",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -286,7 +289,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JobFairCoreTests",
-            dependencies: ["JobFairCore"],
+            dependencies: ["JobFairCore", "TownshipRandom"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -300,7 +303,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CanteenCoreTests",
-            dependencies: ["CanteenCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CanteenCore", "TownshipRandom", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ]

@@ -1,4 +1,5 @@
 import Testing
+import TownshipRandom
 @testable import CanteenCore
 
 @Suite struct CoverageTests {

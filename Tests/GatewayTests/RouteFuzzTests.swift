@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import Synchronization
 import Testing
+import TownshipRandom
 
 extension GatewaySuites {
     /// A few thousand random and malformed requests at every route of the route table, signed
@@ -186,20 +187,6 @@ struct FuzzRequest: Sendable, CustomStringConvertible {
         }
         return out + "\""
     }
-}
-
-/// A small seeded generator (SplitMix64), so a failing run can be replayed exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
 /// The statuses a fuzz run has seen.

@@ -1,4 +1,5 @@
 import JobFairCore
+import TownshipRandom
 
 /// Seeded random fairs for the cross-checks, small and deliberately awkward: few distinct
 /// attribute values so fit scores tie often (broken by seeker id), headcounts 1–4, about a

@@ -1,4 +1,5 @@
 import Foundation
+import TownshipRandom
 
 /// A synthetic district at the seed's scale (菱北, about 15 km², 150,000 people): 13
 /// communities, 12,568 elders (6,452 aged 60–69, 4,291 aged 70–79, 1,825 aged 80+) with valid

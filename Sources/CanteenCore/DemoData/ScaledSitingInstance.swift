@@ -1,4 +1,5 @@
 import Foundation
+import TownshipRandom
 
 /// Siting instances of any size in a district of the seed's area, for benchmarks and the
 /// exact-solver cross-check: demand clustered around 13 community centres (σ = 450 m, a tenth

@@ -1,3 +1,5 @@
+import TownshipRandom
+
 /// Solves a `SitingProblem`: a lazy greedy start (CELF), best-improvement 1-swaps to a local
 /// optimum, then rounds of perturbation — drop a cluster of nearby chosen sites, refill
 /// greedily without them, swap again — keeping the best. Greedy alone guarantees 1 − 1/e of

@@ -1,3 +1,5 @@
+import TownshipRandom
+
 /// The mutable state of the siting search: the chosen sites (in k slots) and, per uncovered
 /// demand point, how many chosen sites cover it and the sum of their slot numbers — when
 /// exactly one covers it, that sum *is* its slot, which makes swap gains one pass over the

@@ -1,3 +1,5 @@
+import TownshipRandom
+
 /// The demo fair at the seed's scale, deterministic from a seed: one spring fair, 82
 /// enterprises across the township's sectors, 800+ positions, a few thousand seekers whose
 /// lists favour popular positions (a few draw most applications) and their own sector, and a

@@ -1,3 +1,5 @@
+import TownshipRandom
+
 /// Benchmark-scale instances straight in the matcher's flat form, without names or records:
 /// `seekers` seekers each choosing `choices` distinct positions among `positions`, with a
 /// skewed popularity (position i is chosen with density ∝ 1/√(i+1), so the first few percent

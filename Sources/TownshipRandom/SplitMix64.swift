@@ -1,5 +1,6 @@
-/// A small deterministic generator (SplitMix64): the same seed gives the same data on every
-/// machine and Swift version, which `SystemRandomNumberGenerator` does not promise.
+/// A small, fast, seedable generator (SplitMix64): demo data, benchmark instances, search
+/// perturbations and fuzz inputs are the same for a given seed on every machine and Swift
+/// version, which `SystemRandomNumberGenerator` does not promise (it cannot be seeded).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
