@@ -57,6 +57,22 @@ struct UnclaimedAttachmentsOverRPCTests {
         await live.stop()
     }
 
+    /// Without a cap a peer could park files for 24 hours without bound.
+    @Test("a user may have one submission's worth of uploads waiting; the next is refused, another user is not")
+    func waitingUploadsAreCapped() async throws {
+        let live = try await LiveIntake()
+        do {
+            for _ in 0..<20 { _ = try await upload(live, AttachmentsOverRPCTests.content(100), as: Fixture.workerA) }
+            let refused = await rpcFailure { _ = try await upload(live, AttachmentsOverRPCTests.content(100), as: Fixture.workerA) }
+            #expect(refused?.status == .resourceExhausted, "\(String(describing: refused))")
+            #expect(refused?.message.contains("20 uploads without a ticket") == true)
+            let files = try FileManager.default.contentsOfDirectory(atPath: live.attachmentsDirectory.appendingPathComponent("files").path)
+            #expect(files.count == 20, "the refused upload left no file")
+            _ = try await upload(live, AttachmentsOverRPCTests.content(100), as: Fixture.workerB)
+        } catch { await live.stop(); throw error }
+        await live.stop()
+    }
+
     @Test("an upload no submission names within 24 hours is deleted")
     func unclaimedExpire() async throws {
         let live = try await LiveIntake()

@@ -23,13 +23,18 @@ public struct AttachmentLimits: Sendable, Hashable {
     /// How long an attachment uploaded without a ticket waits to be named in a submission
     /// before it is deleted (intake.proto AttachmentUpload.ticket_id: 24 hours).
     public var unclaimedRetention: TimeInterval
+    /// Uploads without a ticket one user may have waiting (stored or in progress): without it a
+    /// peer could park files for `unclaimedRetention` without bound. One submission's worth.
+    public var maxUnclaimedPerUploader: Int
     /// Attachments one submission may name (intake.proto Submission.attachment_ids).
     public static let maxPerSubmission = 20
     public init(maxFileSize: Int64 = 64 * 1024 * 1024, maxChunkSize: Int = 1024 * 1024, maxOpenSessions: Int = 256,
-                allowedMediaTypes: Set<String> = AttachmentLimits.defaultMediaTypes, unclaimedRetention: TimeInterval = 24 * 3600) {
+                allowedMediaTypes: Set<String> = AttachmentLimits.defaultMediaTypes, unclaimedRetention: TimeInterval = 24 * 3600,
+                maxUnclaimedPerUploader: Int = AttachmentLimits.maxPerSubmission) {
         self.maxFileSize = maxFileSize; self.maxChunkSize = maxChunkSize
         self.maxOpenSessions = maxOpenSessions; self.allowedMediaTypes = allowedMediaTypes
         self.unclaimedRetention = unclaimedRetention
+        self.maxUnclaimedPerUploader = maxUnclaimedPerUploader
     }
     public static let defaultMediaTypes: Set<String> = [
         "image/jpeg", "image/png", "image/heic", "image/webp",
@@ -48,6 +53,7 @@ public enum AttachmentError: Error, Equatable, CustomStringConvertible {
     case invalidFileName(String)
     case unknownSession(String)
     case tooManySessions(limit: Int)
+    case tooManyUnclaimed(limit: Int)
     case ioFailure(String)
 
     public var description: String {
@@ -61,6 +67,8 @@ public enum AttachmentError: Error, Equatable, CustomStringConvertible {
         case .invalidFileName(let why): "attachment: invalid file name: \(why)"
         case .unknownSession(let id): "attachment: no open upload session '\(id)' (finished, aborted or expired)"
         case .tooManySessions(let l): "attachment: too many open uploads (limit \(l))"
+        case .tooManyUnclaimed(let l):
+            "attachment: \(l) uploads without a ticket are already waiting for you; name them in a submission (or wait until they expire) before uploading more"
         case .ioFailure(let why): "attachment: storage failure: \(why)"
         }
     }

@@ -85,6 +85,12 @@ public actor AttachmentService {
             _ = try await store.authorizeAttachment(to: ticketID, by: principal)
         } else {
             try ActionPolicy.authorizeUnattachedUpload(by: principal)
+            // Early, so nobody sends megabytes to be refused; the store checks again atomically.
+            let inProgress = sessions.values.count { $0.ticketID == nil && $0.owner.userID == principal.userID && $0.owner.role == principal.role }
+            let waiting = try await store.unclaimedAttachmentCount(by: principal)
+            guard waiting + inProgress < limits.maxUnclaimedPerUploader else {
+                throw IntakeError.attachment(.tooManyUnclaimed(limit: limits.maxUnclaimedPerUploader))
+            }
         }
 
         let id = UUID().uuidString.lowercased()
@@ -158,7 +164,7 @@ public actor AttachmentService {
         do {
             let record = try once.map { IdempotentRecord(claim: $0.claim, reply: try $0.reply(info)) }
             if info.ticketID == nil {
-                try await store.recordUnclaimedAttachment(info, by: principal, once: record)
+                try await store.recordUnclaimedAttachment(info, by: principal, once: record, limit: limits.maxUnclaimedPerUploader)
             } else {
                 try await store.recordAttachment(info, by: principal, once: record)
             }

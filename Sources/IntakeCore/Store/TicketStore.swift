@@ -41,7 +41,10 @@ public protocol TicketStore: Sendable {
     /// `once`: the upload's idempotency key and reply, recorded in the same transaction.
     func recordAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws
     /// Records an attachment uploaded without a ticket; a submission by the same user claims it.
-    func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws
+    /// Refused (`tooManyUnclaimed`) when `limit` of that user's are already waiting.
+    func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?, limit: Int) async throws
+    /// How many of this user's uploads without a ticket are waiting.
+    func unclaimedAttachmentCount(by principal: Principal) async throws -> Int
     /// The reply recorded for a call with this idempotency key, if any (see `IdempotencyClaim`).
     func recordedReply(for claim: IdempotencyClaim) async throws -> [UInt8]?
     /// Deletes the records of unclaimed attachments uploaded before `cutoff`; returns their ids.
@@ -59,7 +62,7 @@ extension TicketStore {
     }
 
     public func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal) async throws {
-        try await recordUnclaimedAttachment(info, by: principal, once: nil)
+        try await recordUnclaimedAttachment(info, by: principal, once: nil, limit: AttachmentLimits.maxPerSubmission)
     }
 
     /// Tails with the default poll for changes made by other processes.

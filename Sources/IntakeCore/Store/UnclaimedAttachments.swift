@@ -47,8 +47,11 @@ enum UnclaimedAttachments {
 }
 
 extension SQLiteTicketStore {
-    public func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?) async throws {
+    public func recordUnclaimedAttachment(_ info: AttachmentInfo, by principal: Principal, once: IdempotentRecord?, limit: Int) async throws {
         try await pool.write { db in
+            guard try Self.unclaimedCount(by: principal, db: db) < limit else {
+                throw IntakeError.attachment(.tooManyUnclaimed(limit: limit))
+            }
             try db.execute(sql: """
                 INSERT INTO unclaimed_attachment (id, uploaded_by, uploader_role, media_type, file_name, size, sha256, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -56,6 +59,15 @@ extension SQLiteTicketStore {
                                  info.sha256, RowCoding.millis(info.createdAt)])
             try record(once, db: db)
         }
+    }
+
+    public func unclaimedAttachmentCount(by principal: Principal) async throws -> Int {
+        try await pool.read { db in try Self.unclaimedCount(by: principal, db: db) }
+    }
+
+    private static func unclaimedCount(by principal: Principal, db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unclaimed_attachment WHERE uploaded_by = ? AND uploader_role = ?",
+                         arguments: [principal.userID, principal.role.rawValue]) ?? 0
     }
 
     public func expireUnclaimedAttachments(before cutoff: Date) async throws -> [String] {

@@ -91,7 +91,7 @@ enum ErrorMapping {
                                          violations: [(field: "metadata.file_name", description: message)])
             case .unknownSession:
                 return ServiceError.make(.failedPrecondition, reason: "UPLOAD_PROTOCOL_VIOLATION", message)
-            case .tooManySessions:
+            case .tooManySessions, .tooManyUnclaimed:
                 return ServiceError.make(.resourceExhausted, reason: "RESOURCE_EXHAUSTED", message)
             case .ioFailure:
                 logger?.error("attachment storage failure: \(message)")

@@ -2208,7 +2208,9 @@ public nonisolated struct Township_Intake_V1_AttachmentUpload: Sendable {
   /// attachment waits to be named in Submission.attachment_ids of a SubmitTicket by the same
   /// user (same user id and role), which attaches it in the submission's own transaction; it
   /// is deleted if no submission names it within 24 hours. Until then only its uploader can
-  /// download it. Uploading without a ticket is for those who may submit tickets.
+  /// download it. Uploading without a ticket is for those who may submit tickets; at most 20
+  /// (one submission's worth) may wait per user, stored or in progress, and the next upload
+  /// without a ticket is refused with RESOURCE_EXHAUSTED until some are named or expire.
   public var ticketID: Township_Common_V1_TicketId {
     get {_ticketID ?? Township_Common_V1_TicketId()}
     set {_ticketID = newValue}
