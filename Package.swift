@@ -118,6 +118,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The shared shape of a service executable: `serve`, `seed` and `check-config` generic
+        // over a `TownshipServiceDefinition`, principal resolution and error mapping. Nothing
+        // here assumes a database engine.
+        .target(
+            name: "TownshipServiceKit",
+            dependencies: [
+                "TownshipServiceRuntime", "TownshipRPC", "TownshipWire", "TownshipProtos", "TownshipRoles", "TownshipCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // SplitMix64: the one seedable generator of demo data, benchmarks and fuzz tests.
         .target(name: "TownshipRandom", swiftSettings: strict),
         // The intake domain: workflow, ledger, store (SQLite via GRDB), queries.
@@ -162,7 +177,7 @@ let package = Package(
         .target(
             name: "IntakeService",
             dependencies: [
-                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles",
+                "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles", "TownshipServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeService", "IntakeCore", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue",
+                "IntakeService", "IntakeCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

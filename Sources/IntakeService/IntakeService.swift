@@ -3,15 +3,16 @@ import IntakeCore
 import Logging
 import TownshipProtos
 import TownshipRPC
+import TownshipServiceKit
 
 /// The intake service on TWP/1: the 24 methods of `township.intake.v1.Intake` over an
 /// `SQLiteTicketStore` and an `AttachmentService`. Every call first resolves the end-user
-/// principal (`PrincipalResolver`); the core then decides what that principal may see and do.
+/// principal (the kit's `CallGate`); the core then decides what that principal may see and do.
 public struct IntakeService: Sendable {
     public let store: SQLiteTicketStore
     public let attachments: AttachmentService
     let clock: any IntakeClock
-    let resolver: PrincipalResolver
+    let gate: CallGate
     let logger: Logger
 
     public init(store: SQLiteTicketStore, attachments: AttachmentService, callerPolicy: CallerPolicy,
@@ -19,7 +20,7 @@ public struct IntakeService: Sendable {
         self.store = store
         self.attachments = attachments
         self.clock = clock
-        self.resolver = PrincipalResolver(policy: callerPolicy)
+        self.gate = CallGate(serviceName: "intake", policy: callerPolicy)
         self.logger = logger
     }
 
@@ -37,11 +38,9 @@ public struct IntakeService: Sendable {
 
     /// Runs `body` for the call's principal; whatever it throws reaches the caller as an RPC error.
     func serve<T>(_ context: RPCContext, _ body: (IntakeCore.Principal) async throws -> T) async throws -> T {
-        do {
-            let principal = try resolver.principal(for: context)
-            return try await body(principal)
-        } catch {
-            throw ErrorMapping.rpcError(error, logger: context.logger)
+        try await gate.run(context) { principal in
+            try await body(IntakeCore.Principal(userID: principal.userID, role: principal.role, gridID: principal.gridID,
+                                                departmentID: principal.departmentID, villageID: principal.villageID))
         }
     }
 

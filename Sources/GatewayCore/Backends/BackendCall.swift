@@ -6,10 +6,10 @@ import TownshipRPC
 /// user's principal and nothing else goes along, retry safety comes from the method's proto
 /// `idempotency_level` (or the caller's idempotency key), and a failure becomes the
 /// `GatewayError` the HTTP client sees.
-struct BackendCall<Request: Message, Response: Message>: Sendable {
-    let method: MethodDescriptor<Request, Response>
+public struct BackendCall<Request: Message, Response: Message>: Sendable {
+    public let method: MethodDescriptor<Request, Response>
 
-    init(_ method: MethodDescriptor<Request, Response>) {
+    public init(_ method: MethodDescriptor<Request, Response>) {
         self.method = method
     }
 
@@ -21,7 +21,7 @@ struct BackendCall<Request: Message, Response: Message>: Sendable {
             idempotencyKey: idempotencyKey, principal: user.encodedPrincipal)
     }
 
-    func callAsFunction(
+    public func callAsFunction(
         _ request: Request, on client: RPCClient, for user: GatewayUser,
         timeout: Duration = .seconds(10), idempotencyKey: String? = nil
     ) async throws -> Response {

@@ -2,6 +2,7 @@ import Foundation
 import IntakeCore
 import TownshipProtos
 import TownshipRPC
+import TownshipServiceKit
 
 extension IntakeService {
     static let downloadChunkSize = 64 * 1024

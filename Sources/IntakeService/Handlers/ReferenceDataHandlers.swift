@@ -2,6 +2,7 @@ import Foundation
 import IntakeCore
 import TownshipProtos
 import TownshipRPC
+import TownshipServiceKit
 
 extension IntakeService {
     func registerReferenceData(_ router: inout RPCRouter) {

@@ -3,6 +3,7 @@ import IntakeCore
 import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
+import TownshipServiceKit
 
 extension IntakeService {
     func registerWorkflow(_ router: inout RPCRouter) {

@@ -2,6 +2,7 @@ import Foundation
 import IntakeCore
 import SwiftProtobuf
 import TownshipProtos
+import TownshipServiceKit
 
 /// A wire `TicketFilter` and page as the core's query. Ids lists are bounded: a peer controls them.
 enum FilterMapping {

@@ -2,6 +2,7 @@ import Foundation
 import IntakeCore
 import SwiftProtobuf
 import TownshipProtos
+import TownshipServiceKit
 
 /// Reference data (villages, grids, departments, categories, calendar) as the wire shows it.
 enum ReferenceMapping {

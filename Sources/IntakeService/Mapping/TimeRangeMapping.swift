@@ -2,6 +2,7 @@ import Foundation
 import IntakeCore
 import SwiftProtobuf
 import TownshipProtos
+import TownshipServiceKit
 
 /// A peer's `TimeRange` as dates, refused when outside what google.protobuf.Timestamp allows
 /// (0001-01-01 to 9999-12-31): a larger seconds value would overflow when turned into the

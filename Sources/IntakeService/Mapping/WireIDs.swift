@@ -1,5 +1,6 @@
 import IntakeCore
 import TownshipProtos
+import TownshipServiceKit
 
 /// The rules of `township/common/v1/ids.proto` for every id value on the wire: 1 to 64 bytes
 /// of ASCII letters, digits, '.', '_', ':' or '-', opaque to clients. A value breaking them is

@@ -4,6 +4,7 @@ import IntakeCore
 import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
+import TownshipServiceKit
 
 extension IntakeService {
     /// SubscribeEvents: replays the ledger after `after_position`, then tails it live. Each

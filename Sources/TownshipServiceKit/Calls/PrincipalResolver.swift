@@ -1,29 +1,36 @@
-import IntakeCore
 import NIOCore
+import TownshipCatalogue
 import TownshipProtos
 import TownshipRPC
+import TownshipRoles
 
 /// Who a call runs for: the end user the gateway forwarded, checked before any handler runs.
 /// A caller not allowed, or a principal forwarded by anyone but the gateway, is refused with
 /// PERMISSION_DENIED, and so is a principal without a role; a missing or unreadable principal
 /// (or one without a user id) with UNAUTHENTICATED, except that an admin tool calling without
 /// one acts as itself with the admin role.
-struct PrincipalResolver: Sendable {
-    let policy: CallerPolicy
+public struct PrincipalResolver: Sendable {
+    public let serviceName: String
+    public let policy: CallerPolicy
 
-    static let maxPrincipalBytes = 4096
-    static let adminIdentityPrefix = "spiffe://township.local/admin/"
+    public static let maxPrincipalBytes = 4096
+    public static let adminIdentityPrefix = "spiffe://\(ServiceCatalogue.trustDomain)/admin/"
 
-    func principal(for context: RPCContext) throws -> IntakeCore.Principal {
+    public init(serviceName: String, policy: CallerPolicy) {
+        self.serviceName = serviceName
+        self.policy = policy
+    }
+
+    public func principal(for context: RPCContext) throws -> ServicePrincipal {
         let caller = context.peerIdentity ?? "an unidentified peer"
         guard policy.allows(context.peerIdentity) else {
-            throw ServiceError.permissionDenied("caller \(caller) is not allowed to call intake (callers.allowed)")
+            throw ServiceError.permissionDenied("caller \(caller) is not allowed to call \(serviceName) (callers.allowed)")
         }
         guard let encoded = context.principal else {
             // An operator's tool (`township call`) acts as itself, with the admin role; every
             // other caller acts for an end user it must name.
             if let identity = context.peerIdentity, identity.hasPrefix(Self.adminIdentityPrefix) {
-                return IntakeCore.Principal(userID: identity, role: .admin)
+                return ServicePrincipal(userID: identity, role: .admin, isAdminTool: true)
             }
             throw ServiceError.unauthenticated("no end-user principal was forwarded with the call")
         }
@@ -42,18 +49,18 @@ struct PrincipalResolver: Sendable {
         return try Self.map(wire)
     }
 
-    static func map(_ wire: Township_Common_V1_Principal) throws -> IntakeCore.Principal {
+    public static func map(_ wire: Township_Common_V1_Principal) throws -> ServicePrincipal {
         let userID = wire.userID.value
         guard !userID.isEmpty, userID.count <= 128 else {
             throw ServiceError.unauthenticated("the forwarded principal has no valid user id")
         }
         // A principal that parses but has no usable role names a user who may do nothing
         // (principal.proto: ROLE_UNSPECIFIED is PERMISSION_DENIED), not an unknown one.
-        guard let role = ProtoEnums.role(wire.role) else {
+        guard let role = TownshipRole(wire.role) else {
             throw ServiceError.permissionDenied("the forwarded principal has no role (ROLE_UNSPECIFIED or unknown): it may do nothing")
         }
         func nonEmpty(_ s: String) -> String? { s.isEmpty ? nil : s }
-        return IntakeCore.Principal(userID: userID, role: role, gridID: nonEmpty(wire.gridID.value),
-                                    departmentID: nonEmpty(wire.departmentID.value), villageID: nonEmpty(wire.villageID.value))
+        return ServicePrincipal(userID: userID, role: role, gridID: nonEmpty(wire.gridID.value),
+                                departmentID: nonEmpty(wire.departmentID.value), villageID: nonEmpty(wire.villageID.value))
     }
 }

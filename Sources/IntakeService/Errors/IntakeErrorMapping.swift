@@ -1,62 +1,17 @@
-import Foundation
 import IntakeCore
 import Logging
-import NIOCore
-import TownshipProtos
 import TownshipRPC
-import TownshipWire
+import TownshipServiceKit
 
-/// Builds the RPC errors of this service: a status of spec §7.1, a message for people, and
-/// `ErrorDetails` whose `reason` is one the intake proto lists.
-enum ServiceError {
-    static func make(_ status: CallStatus, reason: String, _ message: String,
-                     violations: [(field: String, description: String)] = []) -> RPCError {
-        var details = Township_Common_V1_ErrorDetails()
-        details.reason = reason
-        details.fieldViolations = violations.map { v in
-            var fv = Township_Common_V1_FieldViolation()
-            fv.field = v.field
-            fv.description_p = v.description
-            return fv
-        }
-        let bytes = (try? details.serializedBytes() as [UInt8]) ?? []
-        return RPCError(status, message, details: ByteBuffer(bytes: bytes))
-    }
-
-    static func invalidArgument(field: String, _ description: String) -> RPCError {
-        make(.invalidArgument, reason: "INVALID_ARGUMENT", "invalid argument: \(field): \(description)",
-             violations: [(field, description)])
-    }
-
-    static func permissionDenied(_ message: String) -> RPCError {
-        make(.permissionDenied, reason: "PERMISSION_DENIED", message)
-    }
-
-    static func unauthenticated(_ message: String) -> RPCError {
-        make(.unauthenticated, reason: "UNAUTHENTICATED", message)
-    }
-
-    static func notFound(reason: String, _ message: String) -> RPCError {
-        make(.notFound, reason: reason, message)
-    }
-}
-
-/// Turns whatever a handler body throws into the RPC error the caller sees. Errors of the
-/// intake core keep their wording (it is written for callers); anything unexpected becomes
-/// INTERNAL without leaking details, and is logged.
-enum ErrorMapping {
-    static func rpcError(_ error: any Error, logger: Logger? = nil) -> RPCError {
-        if let rpc = error as? RPCError { return rpc }
-        if error is CancellationError { return RPCError(.cancelled, "the call was cancelled") }
-        guard let intake = error as? IntakeError else {
-            logger?.error("internal error: \(error)")
-            return ServiceError.make(.internal, reason: "INTERNAL", "internal error")
-        }
-        let message = intake.description
-        switch intake {
+/// The RPC error a caller sees for each error of the intake core (the kit's `ErrorMapping`
+/// asks for it). The core's wording is kept: it is written for callers.
+extension IntakeError: RPCErrorConvertible {
+    public func rpcError(logger: Logger?) -> RPCError {
+        let message = description
+        switch self {
         case .invalidInput(let why):
             return ServiceError.make(.invalidArgument, reason: "INVALID_ARGUMENT", message,
-                                     violations: [(field: fieldName(in: why), description: why)])
+                                     violations: [(field: Self.fieldName(in: why), description: why)])
         case .notFound(let what):
             return ServiceError.notFound(reason: what.hasPrefix("attachment") ? "ATTACHMENT_NOT_FOUND" : "TICKET_NOT_FOUND", message)
         case .permissionDenied:
