@@ -1,8 +1,9 @@
 import Foundation
+import TownshipCatalogue
 import TownshipCertificates
 
-/// A local suite of separately started executables (`.build/debug/intake`, `gateway`) in a
-/// temporary state folder, as an operator would run them.
+/// A local suite of separately started executables (`.build/debug/intake`, every other built
+/// service of the catalogue, `gateway`) in a temporary state folder, as an operator would run them.
 final class SuiteProcesses: @unchecked Sendable {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let state: URL
@@ -10,6 +11,9 @@ final class SuiteProcesses: @unchecked Sendable {
     let gatewayPort = Int.random(in: 45_001...60_000)
     let intakeMetricsPort = Int.random(in: 20_000...29_999)
     private(set) var intake: Process?
+    /// The catalogue's other built services: their TWP/1 ports, and their processes once started.
+    let otherPorts: [String: Int]
+    private(set) var others: [String: Process] = [:]
     private(set) var gateway: Process?
 
     struct Missing: Error, CustomStringConvertible {
@@ -22,7 +26,22 @@ final class SuiteProcesses: @unchecked Sendable {
         state = FileManager.default.temporaryDirectory.appendingPathComponent("township-e2e-\(UUID().uuidString)")
         let certs = state.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
-        _ = try DevelopmentCertificateSet.ensure(in: certs, identities: [.service("intake"), .service("gateway"), .admin("township")])
+        var ports: [String: Int] = [:]
+        for (index, service) in ServiceCatalogue.built.filter({ $0.name != "intake" }).enumerated() {
+            ports[service.name] = 60_001 + index * 100 + Int.random(in: 0..<100)
+        }
+        otherPorts = ports
+        let names = ["intake", "gateway"] + ports.keys.sorted()
+        _ = try DevelopmentCertificateSet.ensure(in: certs, identities: try names.map { try .service($0) } + [.admin("township")])
+        for (name, port) in ports {
+            try write("\(name).json", """
+                {"rpc": {"host": "127.0.0.1", "port": \(port)}, "metrics": {"port": 0},
+                 "tls": {"certificate": "\(certs.path)/service-\(name).crt", "key": "\(certs.path)/service-\(name).key", "ca": "\(certs.path)/ca.crt"},
+                 "state": {"directory": "\(state.path)/\(name)"}}
+                """)
+        }
+        let backends = ([("intake", intakePort)] + ports.sorted { $0.key < $1.key })
+            .map { #""\#($0.0)": {"endpoints": ["127.0.0.1:\#($0.1)"]}"# }.joined(separator: ", ")
         try write("intake.json", """
             {"rpc": {"host": "127.0.0.1", "port": \(intakePort)}, "metrics": {"host": "127.0.0.1", "port": \(intakeMetricsPort)},
              "tls": {"certificate": "\(certs.path)/service-intake.crt", "key": "\(certs.path)/service-intake.key", "ca": "\(certs.path)/ca.crt"},
@@ -31,7 +50,7 @@ final class SuiteProcesses: @unchecked Sendable {
         var gateway: [String: String] = [
             "http": #"{"host": "127.0.0.1", "port": \#(gatewayPort)}"#, "metrics": #"{"port": 0}"#,
             "tls": #"{"certificate": "\#(certs.path)/service-gateway.crt", "key": "\#(certs.path)/service-gateway.key", "ca": "\#(certs.path)/ca.crt"}"#,
-            "backends": #"{"intake": {"endpoints": ["127.0.0.1:\#(intakePort)"]}}"#,
+            "backends": "{\(backends)}",
             "users": #"{"database": "\#(usersDatabase.path)", "bcryptCost": 10}"#,
             "breaker": #"{"coolDownMilliseconds": 200}"#,
         ]
@@ -64,13 +83,27 @@ final class SuiteProcesses: @unchecked Sendable {
         intake = try Self.start(try Self.binary("intake"), ["serve", "--config", state.appendingPathComponent("intake.json").path], log: "intake")
     }
 
-    /// Seeds intake, starts intake, waits until it listens, then starts the gateway (so that
-    /// its first connection to intake succeeds rather than sending it into reconnect backoff),
-    /// and waits until the gateway signs users in.
+    /// Seeds and starts each other built service with its kit's `seed` and `serve`.
+    func startOthers() async throws {
+        for (name, port) in otherPorts.sorted(by: { $0.key < $1.key }) {
+            let config = state.appendingPathComponent("\(name).json").path
+            let seed = try Self.start(try Self.binary(name), ["seed", "--config", config], log: "seed-\(name)")
+            seed.waitUntilExit()
+            guard seed.terminationStatus == 0 else { throw Missing(description: "\(name) seed exited \(seed.terminationStatus)") }
+            let process = try Self.start(try Self.binary(name), ["serve", "--config", config], log: name)
+            others[name] = process
+            try await PortReadiness.waitUntilListening(name, process: process, port: port)
+        }
+    }
+
+    /// Seeds intake, starts intake and every other built service, waits until they listen,
+    /// then starts the gateway (so that its first connection to each succeeds rather than
+    /// sending it into reconnect backoff), and waits until the gateway signs users in.
     func startAll() async throws -> GatewayHTTP {
         try seedIntake()
         try startIntake()
         try await PortReadiness.waitUntilListening("intake", process: intake, port: intakePort)
+        try await startOthers()
         try startGateway()
         let http = GatewayHTTP(port: gatewayPort)
         _ = try await eventually("the gateway signs in") { try await http.login("leader") }
@@ -139,7 +172,7 @@ final class SuiteProcesses: @unchecked Sendable {
     }
 
     func stopAll() {
-        for process in [gateway, intake].compactMap({ $0 }) where process.isRunning {
+        for process in ([gateway, intake] + others.values.map { $0 }).compactMap({ $0 }) where process.isRunning {
             // A frozen process would not act on the SIGTERM.
             Foundation.kill(process.processIdentifier, SIGCONT)
             process.terminate()

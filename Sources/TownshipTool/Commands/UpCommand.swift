@@ -126,7 +126,11 @@ struct UpCommand: AsyncParsableCommand {
     private func seedIfFirstRun(_ layout: SuiteLayout, binaries: URL) throws {
         guard !FileManager.default.fileExists(atPath: layout.seededMarker.path) else { return }
         print("loading the demo data (first run only)…")
-        try runTool(binaries.appendingPathComponent("intake").path, ["seed", "--config", layout.configuration(of: "intake").path, "--progress"])
+        // Every built service has the kit's `seed` (ServiceCommands).
+        for service in ServiceCatalogue.built {
+            try runTool(binaries.appendingPathComponent(service.name).path,
+                        ["seed", "--config", layout.configuration(of: service.name).path, "--progress"])
+        }
         _ = FileManager.default.createFile(atPath: layout.seededMarker.path, contents: Data())
     }
 }
