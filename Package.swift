@@ -199,6 +199,22 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // A skeleton service on the kit, run by `HelloKitTests` (not in the catalogue): what a
+        // service costs beyond its domain.
+        .executableTarget(
+            name: "hello",
+            dependencies: [
+                "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue", "TownshipProtos", "TownshipRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/HelloService",
+            swiftSettings: strict
+        ),
+
         // The job-fair domain: model, validation, ranking, stable matching, explanations,
         // demo data. Standard library only, so the matcher stays small and fast to build.
         .target(

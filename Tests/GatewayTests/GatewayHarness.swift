@@ -13,6 +13,8 @@ struct GatewayTestPKI: Sendable {
     let ca: CertificateFiles
     let intake: CertificateFiles
     let gateway: CertificateFiles
+    /// For the kit's skeleton service (`HelloKitTests`).
+    let hello: CertificateFiles
 
     static let shared: GatewayTestPKI = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-pki-\(UUID().uuidString)")
@@ -21,7 +23,8 @@ struct GatewayTestPKI: Sendable {
         return GatewayTestPKI(
             ca: try! ca.write(to: directory),
             intake: try! ca.issue(identity: .service("intake")).write(to: directory),
-            gateway: try! ca.issue(identity: .service("gateway")).write(to: directory))
+            gateway: try! ca.issue(identity: .service("gateway")).write(to: directory),
+            hello: try! ca.issue(identity: .service("hello")).write(to: directory))
     }()
 }
 
