@@ -25,6 +25,10 @@ struct TicketQueryCondition {
         inList("t.category_id", filter.categoryIDs) { $0 }
         inList("t.department_id", filter.departmentIDs) { $0 }
         inList("t.channel", filter.channels) { $0.rawValue }
+        if !filter.ticketIDs.isEmpty {
+            let ids = filter.ticketIDs.sorted()
+            add("t.id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))", StatementArguments(ids))
+        }
         if let owner = filter.ownerUserID { add("t.owner_user_id = ?", [owner]) }
         if filter.onlyOverdue {
             add("t.status IN ('accepted', 'dispatched', 'signed', 'in_progress') AND t.due_at <= ?", [RowCoding.millis(now)])
