@@ -164,6 +164,8 @@ enum Schema {
                 ALTER TABLE ticket ADD COLUMN media_url TEXT;
                 ALTER TABLE ticket ADD COLUMN address_id TEXT;
                 ALTER TABLE ticket ADD COLUMN zipcode TEXT;
+                ALTER TABLE village ADD COLUMN latitude REAL;
+                ALTER TABLE village ADD COLUMN longitude REAL;
                 """)
         }
         return migrator
