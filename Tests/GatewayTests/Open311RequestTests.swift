@@ -136,6 +136,17 @@ extension GatewaySuites {
             }
         }
 
+        @Test func uncategorisedIsAFilterLikeAnyCode() async throws {
+            try await withGateway { harness in
+                let bare = Self.seed(harness, daysAgo: [1], category: "")
+                let power = Self.seed(harness, daysAgo: [1])
+                let uncategorised = try await ids(harness, "?service_code=uncategorised")
+                #expect(uncategorised == bare)
+                let both = try await ids(harness, "?service_code=uncategorised,c-power", format: "xml")
+                #expect(Set(both) == Set(bare + power))
+            }
+        }
+
         @Test func atMost1000PerAnswerAndPagesBeyond() async throws {
             try await withGateway { harness in
                 let seeded = Self.seed(harness, daysAgo: Array(repeating: 1, count: 1_203))

@@ -94,6 +94,14 @@ struct Open311FieldsOverRPCTests {
             request.filter.ticketIds = (0...100).map { i in .with { $0.value = "\(i + 1)" } }
             #expect(await rpcFailure { _ = try await live.call(Township_Intake_V1_Intake.listTickets, request, as: Fixture.leader) }?.status == .invalidArgument)
 
+            // An empty category id selects the tickets not classified yet.
+            _ = try await live.accept(a)
+            var unclassified = Township_Intake_V1_ListTicketsRequest()
+            unclassified.filter.categoryIds = [.with { $0.value = "" }]
+            #expect(try await live.call(Township_Intake_V1_Intake.listTickets, unclassified, as: Fixture.leader).tickets.count == 2)
+            unclassified.filter.categoryIds.append(.with { $0.value = "pension" })
+            #expect(try await live.call(Township_Intake_V1_Intake.listTickets, unclassified, as: Fixture.leader).tickets.count == 3)
+
             var reference = Fixture.reference
             reference.villages[0].center = GeoPoint(latitude: 30.25, longitude: 120.16)
             try await live.store.replaceReferenceData(reference, by: IntakeCore.Principal(userID: "setup", role: .admin))

@@ -96,7 +96,8 @@ struct Open311Query: Sendable, Equatable {
         if statuses.count == 1 {
             filter.statuses = statuses.contains("open") ? TicketStatusNames.open : Open311View.closedStatuses
         }
-        filter.categoryIds = serviceCodes.map { code in .with { $0.value = code } }
+        // Intake's empty category id selects the tickets not classified yet.
+        filter.categoryIds = serviceCodes.map { code in .with { $0.value = code == Open311Catalog.uncategorisedCode ? "" : code } }
         filter.created.start = Google_Protobuf_Timestamp(date: start)
         // end_date is included: intake's end is the first instant excluded.
         filter.created.end = Google_Protobuf_Timestamp(date: end.addingTimeInterval(1))

@@ -2882,7 +2882,8 @@ public nonisolated struct Township_Intake_V1_TicketFilter: Sendable {
   /// In one of these grids.
   public var gridIds: [Township_Common_V1_GridId] = []
 
-  /// Classified into one of these categories or their descendants.
+  /// Classified into one of these categories or their descendants. An empty value selects
+  /// the tickets not classified yet (no category).
   public var categoryIds: [Township_Common_V1_CategoryId] = []
 
   /// Dispatched to one of these departments.
