@@ -181,7 +181,7 @@ extension GatewaySuites {
                 let xml = try await harness.client.request("GET", "/open311/v2/requests/\(ticket.id.value).xml")
                 let parsed = try #require(Open311Spec.records(xml.body, "xml", root: "service_requests", item: "request"), "not well-formed: \(xml.body)")
                 #expect(parsed.first?["description"] == "a <b>&amp; \"c\" 'd' ]]> \u{FFFD}\u{FFFD} 路灯")
-                #expect(xml.body.hasPrefix(#"<?xml version="1.0" encoding="utf-8"?>"#))
+                #expect(xml.body.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))
                 let json = try await harness.client.request("GET", "/open311/v2/requests/\(ticket.id.value).json")
                 #expect(Open311Spec.records(json.body, "json", root: "", item: "")?.first?["description"] == nasty)
             }

@@ -93,7 +93,7 @@ public struct Open311Document: Sendable {
         switch format {
         case .json: return body.json.render()
         case .xml:
-            var out = #"<?xml version="1.0" encoding="utf-8"?>"#
+            var out = #"<?xml version="1.0" encoding="UTF-8"?>"#
             body.renderXMLElement(root, into: &out)
             return out
         }
