@@ -97,6 +97,17 @@ extension GatewaySuites {
             }
         }
 
+        @Test func anonymousReadsReuseTheReferenceDataForAFewSeconds() async throws {
+            try await withGateway { harness in
+                for _ in 0..<5 {
+                    let response = try await harness.client.request("GET", "/open311/v2/services.xml")
+                    #expect(response.status == 200)
+                }
+                // Categories, departments and villages once, not five times.
+                #expect(harness.intake.principals.count == 3)
+            }
+        }
+
         @Test func keysAreStoredHashedListedAndRevocable() throws {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("open311-keys-\(UUID().uuidString).sqlite").path
             defer { try? FileManager.default.removeItem(atPath: path) }

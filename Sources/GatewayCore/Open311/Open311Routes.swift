@@ -16,6 +16,15 @@ struct Open311Routes {
     let access: Open311Access
     /// "https" when the gateway serves HTTPS itself; for the discovery document's URL.
     let scheme: String
+    let catalogs: Open311CatalogCache
+
+    init(intake: IntakeBackend, settings: Open311Settings, access: Open311Access, scheme: String) {
+        self.intake = intake
+        self.settings = settings
+        self.access = access
+        self.scheme = scheme
+        catalogs = Open311CatalogCache(intake: intake)
+    }
 
     static let prefix = "/open311/v2"
 
@@ -81,7 +90,7 @@ struct Open311Routes {
     }
 
     func view() async throws -> Open311View {
-        Open311View(catalog: try await Open311Catalog.load(from: intake), location: settings.publicLocation)
+        Open311View(catalog: try await catalogs.catalog(), location: settings.publicLocation)
     }
 
     /// The one jurisdiction served; absent or empty (python-open311 sends `jurisdiction_id=`) is it too.
