@@ -16,6 +16,8 @@ public final class Gateway: Sendable {
     public let overview: OverviewService
     public let backends: [any Backend]
     public let routes: [RouteDescription]
+    /// The API keys of Open311 client applications.
+    public let open311Keys: Open311APIKeyStore
     let responder: RouterResponder<GatewayRequestContext>
     let tlsContexts: [ReloadableTLSContext]
     /// Set when the gateway serves HTTPS itself.
@@ -72,6 +74,8 @@ public final class Gateway: Sendable {
         router.add(middleware: ResponseCompressionMiddleware())
         router.add(middleware: Open311ErrorMiddleware())
         let sessions = SessionAuthenticator(store: store)
+        open311Keys = try Open311APIKeyStore(path: settings.open311.apiKeysPath(usersDatabasePath: settings.usersDatabasePath))
+        let open311Access = Open311Access(sessions: sessions, keys: open311Keys, publicRead: settings.open311.publicRead)
         let table = RouteTable(router: router, sessions: sessions)
         AuthRoutes(
             store: store, throttle: LoginThrottle(limits: settings.loginLimits), trustedProxies: Set(settings.trustedProxies),
@@ -84,7 +88,10 @@ public final class Gateway: Sendable {
         ).add(to: table)
         for backend in backends {
             backend.addRoutes(to: table)
-            if let intake = backend as? IntakeBackend { Open311Routes(intake: intake).add(to: table) }
+            if let intake = backend as? IntakeBackend {
+                Open311Routes(intake: intake, settings: settings.open311, access: open311Access, scheme: httpsContext == nil ? "http" : "https")
+                    .add(to: table)
+            }
         }
         try StaticRoutes().add(to: table)
         responder = router.buildResponder()

@@ -121,7 +121,8 @@ extension GatewaySuites {
                 let token = try await harness.login("leader")
                 for path in ["/api/cockpit/overview", "/api/auth/me", "/api/intake/tickets", "/open311/v2/services.json"] {
                     let refused = try await harness.client.request("GET", "\(path)?access_token=\(token)&api_key=\(token)")
-                    #expect(refused.status == 401, "\(path)")
+                    // Open311 takes api_key, which a session token is not: refused as an unknown key.
+                    #expect(refused.status == (path.hasPrefix("/open311/") ? 403 : 401), "\(path)")
                 }
                 try await RawConnection.with(port: harness.client.port) { connection in
                     try await connection.send("GET /api/events?access_token=\(token) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

@@ -129,6 +129,26 @@ final class FakeIntake: Sendable {
         try act(id, action, to: status, by: principal)
     }
 
+    /// Intake's filter, for the fields the gateway sets.
+    static func matches(_ ticket: Township_Intake_V1_Ticket, _ filter: Township_Intake_V1_TicketFilter) -> Bool {
+        if !filter.statuses.isEmpty, !filter.statuses.contains(ticket.status) { return false }
+        if !filter.ticketIds.isEmpty, !filter.ticketIds.contains(ticket.id) { return false }
+        if !filter.categoryIds.isEmpty, !filter.categoryIds.contains(ticket.submission.categoryID) { return false }
+        if filter.hasCreated {
+            let created = ticket.createdAt.date
+            if filter.created.hasStart, created < filter.created.start.date { return false }
+            if filter.created.hasEnd, created >= filter.created.end.date { return false }
+        }
+        return true
+    }
+
+    /// Changes a stored ticket (e.g. its creation time), as if it had been so all along.
+    func modify(_ id: String, _ change: (inout Township_Intake_V1_Ticket) -> Void) {
+        state.withLock { state in
+            if let index = state.tickets.firstIndex(where: { $0.id.value == id }) { change(&state.tickets[index]) }
+        }
+    }
+
     var router: RPCRouter {
         var router = RPCRouter()
         let intake = Township_Intake_V1_Intake.self
@@ -170,9 +190,12 @@ final class FakeIntake: Sendable {
         router.unary(intake.listTickets.path, Township_Intake_V1_ListTicketsRequest.self, Township_Intake_V1_ListTicketsResponse.self) { request, context in
             let principal = try self.record(context)
             var response = Township_Intake_V1_ListTicketsResponse()
-            let statuses = Set(request.filter.statuses)
-            response.tickets = self.tickets.filter { statuses.isEmpty || statuses.contains($0.status) }
-                .compactMap { Self.view($0, for: principal) }
+            let matching = self.tickets.filter { Self.matches($0, request.filter) }.compactMap { Self.view($0, for: principal) }
+            // Pages as intake's: at most page_size (default 50, at most 500); the cursor is an offset here.
+            let size = request.page.pageSize == 0 ? 50 : min(Int(request.page.pageSize), 500)
+            let offset = Int(request.page.cursor) ?? 0
+            response.tickets = Array(matching.dropFirst(offset).prefix(size))
+            if offset + size < matching.count { response.page.nextCursor = String(offset + size) }
             return response
         }
         router.unary(intake.getTicket.path, Township_Intake_V1_GetTicketRequest.self, Township_Intake_V1_GetTicketResponse.self) { request, context in
@@ -221,7 +244,14 @@ final class FakeIntake: Sendable {
         }
         router.unary(intake.listVillages.path, Township_Intake_V1_ListVillagesRequest.self, Township_Intake_V1_ListVillagesResponse.self) { _, context in
             _ = try self.record(context)
-            return .with { $0.villages = [.with { $0.id.value = "V01"; $0.name.zh = "东村"; $0.name.en = "East Village"; $0.active = true }] }
+            return .with {
+                $0.villages = [
+                    .with { $0.id.value = "V01"; $0.name.zh = "东村"; $0.name.en = "East Village"; $0.active = true
+                        $0.center.latitude = 30.25; $0.center.longitude = 120.16 },
+                    .with { $0.id.value = "v-west"; $0.name.zh = "西村"; $0.name.en = "West Village"; $0.active = true
+                        $0.center.latitude = 30.25; $0.center.longitude = 120.10 },
+                ]
+            }
         }
         router.unary(intake.listGrids.path, Township_Intake_V1_ListGridsRequest.self, Township_Intake_V1_ListGridsResponse.self) { _, context in
             _ = try self.record(context)
@@ -229,11 +259,17 @@ final class FakeIntake: Sendable {
         }
         router.unary(intake.listDepartments.path, Township_Intake_V1_ListDepartmentsRequest.self, Township_Intake_V1_ListDepartmentsResponse.self) { _, context in
             _ = try self.record(context)
-            return .with { $0.departments = [.with { $0.id.value = "dept-social"; $0.name.zh = "社会事务办"; $0.active = true }] }
+            return .with { $0.departments = [.with { $0.id.value = "dept-social"; $0.name.zh = "社会事务办"; $0.active = true; $0.categoryIds = [.with { $0.value = "c-power" }] }] }
         }
         router.unary(intake.listCategories.path, Township_Intake_V1_ListCategoriesRequest.self, Township_Intake_V1_ListCategoriesResponse.self) { _, context in
             _ = try self.record(context)
-            return .with { $0.categories = [.with { $0.id.value = "c-power"; $0.name.zh = "临时用电"; $0.name.en = "Temporary power"; $0.kind = .help; $0.active = true }] }
+            return .with {
+                $0.categories = [
+                    .with { $0.id.value = "c-power"; $0.name.zh = "临时用电"; $0.name.en = "Temporary power"; $0.kind = .help; $0.active = true
+                        $0.parentID.value = "c-infra" },
+                    .with { $0.id.value = "c-infra"; $0.name.zh = "基础设施"; $0.name.en = "Infrastructure"; $0.kind = .complaint; $0.active = true },
+                ]
+            }
         }
         return router
     }

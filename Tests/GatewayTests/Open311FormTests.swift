@@ -39,7 +39,7 @@ extension GatewaySuites {
 
         @Test func rawChineseTextIsTakenAsUTF8() async throws {
             try await withGateway { harness in
-                let filed = try await post(harness, "description=临时用电没修&village_id=V01")
+                let filed = try await post(harness, "service_code=c-power&description=临时用电没修&village_id=V01")
                 #expect(filed.status == 201, "\(filed.body)")
                 #expect(harness.intake.tickets.last?.submission.problemDescription == "临时用电没修")
                 try await expectStillServing(harness)
@@ -71,11 +71,11 @@ extension GatewaySuites {
 
         @Test func repeatedOrListFieldsAreRefused() async throws {
             try await withGateway { harness in
-                expectGeoReportError(try await post(harness, "description=a&description=b&village_id=V01"), 400)
-                expectGeoReportError(try await post(harness, "description[]=a&village_id=V01"), 400)
-                expectGeoReportError(try await post(harness, "description[x]=a&village_id=V01"), 400)
+                expectGeoReportError(try await post(harness, "service_code=c-power&description=a&description=b&village_id=V01"), 400)
+                expectGeoReportError(try await post(harness, "service_code=c-power&description[]=a&village_id=V01"), 400)
+                expectGeoReportError(try await post(harness, "service_code=c-power&description[x]=a&village_id=V01"), 400)
                 // GeoReport's attribute[CODE] fields are allowed and ignored.
-                let filed = try await post(harness, "description=a&village_id=V01&attribute[WHISPER]=x&attribute[AGE]=3")
+                let filed = try await post(harness, "service_code=c-power&description=a&village_id=V01&attribute[WHISPER]=x&attribute[AGE]=3")
                 #expect(filed.status == 201, "\(filed.body)")
                 try await expectStillServing(harness)
             }

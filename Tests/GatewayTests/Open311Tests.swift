@@ -31,9 +31,9 @@ extension GatewaySuites {
                 _ = try await harness.client.request("POST", "/api/intake/tickets/\(id)/close", token: leader, body: "{}")
                 let closed = try await harness.client.request("GET", "/open311/v2/requests.json?status=closed", token: token)
                 #expect((closed.json as? [[String: Any]])?.map { $0["service_request_id"] as? String } == [id])
-                let missingVillage = try await harness.client.request(
-                    "POST", "/open311/v2/requests.json", token: token, body: "description=x", contentType: "application/x-www-form-urlencoded")
-                #expect(missingVillage.status == 400)
+                let missingCode = try await harness.client.request(
+                    "POST", "/open311/v2/requests.json", token: token, body: "description=x&village_id=V01", contentType: "application/x-www-form-urlencoded")
+                #expect(missingCode.status == 400)
             }
         }
     }

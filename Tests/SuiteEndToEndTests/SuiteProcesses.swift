@@ -73,8 +73,8 @@ final class SuiteProcesses: @unchecked Sendable {
         return url
     }
 
-    func seedIntake() throws {
-        let process = try Self.start(try Self.binary("intake"), ["seed", "--config", state.appendingPathComponent("intake.json").path, "--tickets", "20"], log: "seed")
+    func seedIntake(tickets: Int = 20) throws {
+        let process = try Self.start(try Self.binary("intake"), ["seed", "--config", state.appendingPathComponent("intake.json").path, "--tickets", "\(tickets)"], log: "seed")
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw Missing(description: "intake seed exited \(process.terminationStatus)") }
     }
@@ -99,8 +99,8 @@ final class SuiteProcesses: @unchecked Sendable {
     /// Seeds intake, starts intake and every other built service, waits until they listen,
     /// then starts the gateway (so that its first connection to each succeeds rather than
     /// sending it into reconnect backoff), and waits until the gateway signs users in.
-    func startAll() async throws -> GatewayHTTP {
-        try seedIntake()
+    func startAll(tickets: Int = 20) async throws -> GatewayHTTP {
+        try seedIntake(tickets: tickets)
         try startIntake()
         try await PortReadiness.waitUntilListening("intake", process: intake, port: intakePort)
         try await startOthers()

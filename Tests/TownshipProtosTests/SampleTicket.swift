@@ -39,6 +39,9 @@ enum Sample {
             $0.name = "李*"
             $0.phone = "138****5678"
             $0.masked = true
+            $0.email = "li@mail.example"
+            $0.deviceID = "device-1"
+            $0.accountID = "account-1"
         }
         ticket.submission = .with {
             $0.channel = .gridPhoto
@@ -57,6 +60,9 @@ enum Sample {
             $0.priority = .urgent
             $0.attachmentIds = [.with { $0.value = "att-1" }, .with { $0.value = "att-2" }]
             $0.reportedAt = timestamp(1_780_000_000)
+            $0.mediaURL = "https://photos.example/att-1.jpg"
+            $0.addressID = "village-07-0042"
+            $0.zipcode = "311100"
         }
         ticket.attachments = [
             .with {

@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `gateway [serve] --config FILE` and `gateway check-config --config FILE`. Serve is the
+/// `gateway [serve] --config FILE`, `gateway check-config --config FILE` and `gateway api-keys`. Serve is the
 /// default so units and tools that start `gateway --config FILE` keep working.
 @main
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "The Township gateway: HTTP API, cockpit and Open311 in front of the Township services.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, APIKeysCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -3,84 +3,122 @@ import Hummingbird
 import SwiftProtobuf
 import TownshipProtos
 
-/// Open311 GeoReport v2 (JSON format) on top of intake: services are intake's categories,
-/// requests are its tickets (status "open" or "closed"). Clients send their session token as
-/// `Authorization: Bearer` (GeoReport's `api_key` parameter is not taken: a token in a URL ends
-/// up in logs). Township extension: POST needs `village_id`, the village the problem is in.
-/// Failures are answered in GeoReport's error format (`Open311ErrorMiddleware`).
+/// Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) on top of intake, in JSON and XML
+/// (`.json`, `.xml`): services are intake's categories (plus `uncategorised`), requests its
+/// tickets (status "open" or "closed"). Reads show the public view (`Open311View`) and need a
+/// key or a session only when `open311.publicRead` is off; a POST needs an `api_key` or a
+/// session (`Open311Access`). `tokens/` is not offered: a POST answers with the request's id at
+/// once (the discovery document says so). Failures are GeoReport errors
+/// (`Open311ErrorMiddleware`).
 struct Open311Routes {
     let intake: IntakeBackend
+    let settings: Open311Settings
+    let access: Open311Access
+    /// "https" when the gateway serves HTTPS itself; for the discovery document's URL.
+    let scheme: String
+    let catalogs: Open311CatalogCache
 
-    static let closedStatuses: [Township_Intake_V1_TicketStatus] = [.closed, .rejected, .duplicate]
+    init(intake: IntakeBackend, settings: Open311Settings, access: Open311Access, scheme: String) {
+        self.intake = intake
+        self.settings = settings
+        self.access = access
+        self.scheme = scheme
+        catalogs = Open311CatalogCache(intake: intake)
+    }
+
+    static let prefix = "/open311/v2"
 
     func add(to table: RouteTable) {
-        let methods = Township_Intake_V1_Intake.self
-        table.add(.get, "/open311/v2/services.json", roles: IntakeRoles.read) { _, _, user in
-            let response = try await intake.call(methods.listCategories, .init(), for: user)
-            let services: [JSONValue] = response.categories.map { category in
-                .object([
-                    ("service_code", .string(category.id.value)),
-                    ("service_name", .string(category.name.zh)),
-                    ("description", .string(category.name.en.isEmpty ? category.name.zh : category.name.en)),
-                    ("metadata", .bool(false)), ("type", .string("realtime")), ("keywords", .string("")),
-                    ("group", .string(category.parentID.value)),
-                ])
+        for format in Open311Format.allCases {
+            let ext = format.rawValue
+            table.addPublic(.get, "/open311/discovery.\(ext)") { request, _ in
+                discovery(request).response(format)
             }
-            return jsonResponse(JSONValue.array(services).render())
-        }
-        table.add(.get, "/open311/v2/requests.json", roles: IntakeRoles.read) { request, _, user in
-            let query = request.uri.queryParameters
-            var list = Township_Intake_V1_ListTicketsRequest()
-            switch query.get("status") {
-            case nil: break
-            case "open": list.filter.statuses = TicketStatusNames.open
-            case "closed": list.filter.statuses = Self.closedStatuses
-            case let other?: throw GatewayError.badRequest("status must be open or closed, not '\(other)'")
+            table.addPublic(.get, "\(Self.prefix)/discovery.\(ext)") { request, _ in
+                discovery(request).response(format)
             }
-            list.filter.categoryIds = query.getAll("service_code").flatMap { $0.split(separator: ",") }.map { code in .with { $0.value = String(code) } }
-            list.page.pageSize = 100
-            let response = try await intake.call(methods.listTickets, list, for: user)
-            return jsonResponse(JSONValue.array(response.tickets.map(Self.serviceRequest)).render())
-        }
-        table.add(.get, "/open311/v2/requests/{id}.json", roles: IntakeRoles.read) { _, context, user in
-            var get = Township_Intake_V1_GetTicketRequest()
-            get.ticketID.value = try context.parameters.require("id")
-            let response = try await intake.call(methods.getTicket, get, for: user)
-            return jsonResponse(JSONValue.array([Self.serviceRequest(response.ticket)]).render())
-        }
-        table.add(.post, "/open311/v2/requests.json", roles: IntakeRoles.submit) { request, context, user in
-            let form = try await Self.form(request, context: context)
-            let submit = try Self.submission(form)
-            let response = try await intake.call(methods.submitTicket, submit, for: user, idempotencyKey: submit.clientRequestID)
-            let answer = JSONValue.array([.object([
-                ("service_request_id", .string(response.ticket.id.value)),
-                ("service_notice", .string("已受理编号 \(response.ticket.number)")),
-            ])])
-            return jsonResponse(answer.render(), status: .created)
+            table.addPublic(.get, "\(Self.prefix)/services.\(ext)") { request, _ in
+                try await access.authorizeRead(request)
+                try checkJurisdiction(request.uri.queryParameters["jurisdiction_id"].map(String.init))
+                return try await view().services().response(format)
+            }
+            let definition: RouteTable.PublicHandler = { request, context in
+                try await access.authorizeRead(request)
+                try checkJurisdiction(request.uri.queryParameters["jurisdiction_id"].map(String.init))
+                let code = try context.parameters.require("code")
+                guard let document = try await view().definition(code: code) else {
+                    throw GatewayError.notFound("no service with service_code '\(code)'")
+                }
+                return document.response(format)
+            }
+            table.addPublic(.get, "\(Self.prefix)/services/{code}.\(ext)", definition)
+            // python-open311 1.1 asks for `service/{code}` (singular).
+            table.addPublic(.get, "\(Self.prefix)/service/{code}.\(ext)", definition)
+            table.addPublic(.get, "\(Self.prefix)/requests.\(ext)") { request, _ in
+                try await access.authorizeRead(request)
+                try checkJurisdiction(request.uri.queryParameters["jurisdiction_id"].map(String.init))
+                let query = try Open311Query(request.uri.queryParameters, settings: settings)
+                async let tickets = Open311TicketReader(intake: intake).tickets(query)
+                let view = try await view()
+                return view.requests(try await tickets).response(format)
+            }
+            table.addPublic(.get, "\(Self.prefix)/requests/{id}.\(ext)") { request, context in
+                try await access.authorizeRead(request)
+                try checkJurisdiction(request.uri.queryParameters["jurisdiction_id"].map(String.init))
+                let id = try context.parameters.require("id")
+                async let ticket = Open311TicketReader(intake: intake).ticket(id: id)
+                let view = try await view()
+                return view.requests([try await ticket]).response(format)
+            }
+            table.addPublic(.post, "\(Self.prefix)/requests.\(ext)") { request, context in
+                let form = try await Self.form(request, context: context)
+                try checkJurisdiction(form.jurisdictionID ?? request.uri.queryParameters["jurisdiction_id"].map(String.init))
+                let user = try await access.writer(request, formKey: form.apiKey)
+                let view = try await view()
+                let submit = try Open311Submission(form: form, catalog: view.catalog).request
+                let response = try await intake.call(
+                    Township_Intake_V1_Intake.submitTicket, submit, for: user, idempotencyKey: submit.clientRequestID)
+                var members: [(String, Open311Value)] = [
+                    ("service_request_id", .string(response.ticket.id.value)),
+                    ("service_notice", .string("已受理, 受理编号 \(response.ticket.number)")),
+                ]
+                members.append(("account_id", .text(form.accountID)))
+                return Open311Document(root: "service_requests", body: .list(item: "request", [.record(members)]))
+                    .response(format, status: .created)
+            }
         }
     }
 
-    static func serviceRequest(_ ticket: Township_Intake_V1_Ticket) -> JSONValue {
-        let place = ticket.submission.place
-        var members: [(String, JSONValue)] = [
-            ("service_request_id", .string(ticket.id.value)),
-            ("status", .string(closedStatuses.contains(ticket.status) ? "closed" : "open")),
-            ("status_notes", .string(ticket.result)),
-            ("service_code", .string(ticket.submission.categoryID.value)),
-            ("description", .string(ticket.submission.problemDescription)),
-            ("requested_datetime", .string(iso(ticket.createdAt))),
-            ("updated_datetime", .string(iso(ticket.updatedAt))),
-            ("address", .string(place.address)),
-        ]
-        if place.hasLocation {
-            members.append(("lat", .number(place.location.latitude)))
-            members.append(("long", .number(place.location.longitude)))
-        }
-        return .object(members)
+    func view() async throws -> Open311View {
+        Open311View(catalog: try await catalogs.catalog(), location: settings.publicLocation)
     }
 
-    static func iso(_ timestamp: Google_Protobuf_Timestamp) -> String {
-        ISO8601DateFormatter().string(from: timestamp.date)
+    /// The one jurisdiction served; absent or empty (python-open311 sends `jurisdiction_id=`) is it too.
+    func checkJurisdiction(_ given: String?) throws {
+        guard let given, !given.isEmpty else { return }
+        guard given == settings.jurisdictionID else {
+            throw GatewayError.notFound("unknown jurisdiction_id '\(given.prefix(100))' (this server serves '\(settings.jurisdictionID)')")
+        }
+    }
+
+    func discovery(_ request: Request) -> Open311Document {
+        let host = request.head.authority ?? "127.0.0.1"
+        let changeset = "2026-12-01T00:00:00Z"
+        let endpoint: Open311Value = .record([
+            ("specification", .string("http://wiki.open311.org/GeoReport_v2")),
+            ("url", .string("\(scheme)://\(host)\(Self.prefix)")),
+            ("changeset", .string(changeset)), ("type", .string("production")),
+            ("formats", .list(item: "format", [.string("text/xml"), .string("application/json")])),
+        ])
+        return Open311Document(root: "discovery", body: .record([
+            ("changeset", .string(changeset)),
+            ("contact", .string("The township's service centre (乡镇便民服务中心)")),
+            ("key_service", .string("API keys are issued per client application by the township's administrator; "
+                + (settings.publicRead ? "reads need none." : "reads and posts need one."))),
+            ("endpoints", .list(item: "endpoint", [endpoint])),
+            ("notes", .string("tokens/ is not offered: POST requests answers with the service_request_id at once. "
+                + "GET requests pages beyond the first \(settings.maxPageSize) with page (1-based) and page_size.")),
+        ]))
     }
 
     static func form(_ request: Request, context: GatewayRequestContext) async throws -> Open311Form {
@@ -96,30 +134,5 @@ struct Open311Routes {
             throw GatewayError(.contentTooLarge, code: "INVALID_ARGUMENT", reason: "BODY_TOO_LARGE", "the body is larger than \(context.maxUploadSize) bytes")
         }
         return try Open311Form.parse(body)
-    }
-
-    static func submission(_ form: Open311Form) throws -> Township_Intake_V1_SubmitTicketRequest {
-        guard let description = form.description, !description.isEmpty else { throw GatewayError.badRequest("description is required") }
-        guard let village = form.villageID, !village.isEmpty else {
-            throw GatewayError.badRequest("village_id is required (the village or community the problem is in)")
-        }
-        var submit = Township_Intake_V1_SubmitTicketRequest()
-        submit.clientRequestID = form.clientRequestID ?? UUID().uuidString
-        submit.submission.channel = .other
-        submit.submission.problemDescription = description
-        submit.submission.place.villageID.value = village
-        if let code = form.serviceCode, !code.isEmpty { submit.submission.categoryID.value = code }
-        if let address = form.address { submit.submission.place.address = address }
-        if let lat = form.latitude, let long = form.longitude {
-            guard let latitude = Double(lat), let longitude = Double(long), (-90...90).contains(latitude), (-180...180).contains(longitude) else {
-                throw GatewayError.badRequest("lat and long must be WGS-84 degrees")
-            }
-            submit.submission.place.location.latitude = latitude
-            submit.submission.place.location.longitude = longitude
-        }
-        submit.reporter.name = [form.lastName, form.firstName].compactMap { $0 }.joined()
-        if let phone = form.phone { submit.reporter.phone = phone }
-        submit.note = "Open311"
-        return submit
     }
 }

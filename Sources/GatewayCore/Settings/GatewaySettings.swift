@@ -35,6 +35,7 @@ import TownshipServiceRuntime
 /// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
 /// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
 /// | `log.level` | trace … critical |
+/// | `open311.*` | GeoReport v2: public reads, API keys, paging limits (see `Open311Settings`) |
 ///
 /// `knownKeys` lists them all for `gateway check-config`; a key read here must be added there.
 public struct GatewaySettings: Sendable {
@@ -73,6 +74,8 @@ public struct GatewaySettings: Sendable {
     public var metricsPort = ServiceCatalogue.Gateway.metricsPort
     /// How often an idle event stream sends a comment line (and rechecks its session).
     public var eventHeartbeat: Duration = .seconds(15)
+    /// How GeoReport v2 is offered (`open311.*`).
+    public var open311 = Open311Settings()
 
     /// The backends the gateway knows how to talk to (the catalogue's services); each is wired
     /// when it has endpoints and a factory in `BackendCatalog`.
@@ -97,6 +100,7 @@ public struct GatewaySettings: Sendable {
             "log.level": .string,
         ]
         for name in backendNames { keys["backends.\(name).endpoints"] = .stringList }
+        keys.merge(Open311Settings.knownKeys) { own, _ in own }
         return keys.merging(ClientLimitSettings.knownKeys(prefix: "backends")) { own, _ in own }
     }()
 
@@ -196,6 +200,7 @@ public struct GatewaySettings: Sendable {
         breakerFailures = config.int(forKey: "breaker.failures", default: breakerFailures)
         breakerCoolDown = .milliseconds(config.int(forKey: "breaker.coolDownMilliseconds", default: 5000))
         logLevel = config.string(forKey: "log.level", default: logLevel)
+        open311 = try Open311Settings(config: config)
         metricsHost = config.string(forKey: "metrics.host", default: metricsHost)
         metricsPort = config.int(forKey: "metrics.port", default: metricsPort)
         guard (0...65535).contains(metricsPort) else { throw Invalid(description: "metrics.port must be within 0...65535") }

@@ -46,6 +46,13 @@ public enum DemoReferenceData {
         ("dept-petition", "信访办", ["neighbour-dispute", "village-affairs"]),
     ]
 
+    /// The demo villages' centres: a 7 × 6 grid over the box the demo tickets' points fall in
+    /// (30.5–30.7 N, 114.2–114.4 E), village i in row i / 7, column i % 7.
+    static func villageCenter(_ index: Int) -> GeoPoint {
+        let (row, column) = (index / 7, index % 7)
+        return GeoPoint(latitude: 30.5 + 0.2 * (Double(row) + 0.5) / 6, longitude: 114.2 + 0.2 * (Double(column) + 0.5) / 7)
+    }
+
     public static func make() -> ReferenceData {
         var villages: [Village] = []
         var grids: [Grid] = []
@@ -53,7 +60,7 @@ public enum DemoReferenceData {
         var rng = SeededRandom(seed: 0x7069_6E67)
         func personName() -> String { rng.pick(surnames) + rng.pick(givenNames) }
         for (i, name) in villageNames.enumerated() {
-            villages.append(Village(id: String(format: "V%02d", i + 1), name: name + "村"))
+            villages.append(Village(id: String(format: "V%02d", i + 1), name: name + "村", center: villageCenter(i)))
         }
         // 56 level-1 grids: the first 14 villages have two, the rest one.
         var level2: [Grid] = []

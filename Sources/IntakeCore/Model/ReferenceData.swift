@@ -4,8 +4,11 @@ public struct Village: Sendable, Hashable, Codable {
     public var id: VillageID
     public var name: String
     public var kind: Kind
-    public init(id: VillageID, name: String, kind: Kind = .village) {
-        self.id = id; self.name = name; self.kind = kind
+    /// A representative point (the village committee), when known: shown for tickets without
+    /// a point of their own, and the place Open311 reports are matched to by distance.
+    public var center: GeoPoint?
+    public init(id: VillageID, name: String, kind: Kind = .village, center: GeoPoint? = nil) {
+        self.id = id; self.name = name; self.kind = kind; self.center = center
     }
 }
 

@@ -42,8 +42,14 @@ public struct Reporter: Sendable, Hashable, Codable {
     public var phone: String
     /// Set when a resident files through their own account; residents may read only these tickets.
     public var userID: UserID?
-    public init(name: String, phone: String, userID: UserID? = nil) {
+    /// Contact and origin a client application gives (Open311's email, device_id, account_id):
+    /// personal data, shown only where the full phone is.
+    public var email: String?
+    public var deviceID: String?
+    public var accountID: String?
+    public init(name: String, phone: String, userID: UserID? = nil, email: String? = nil, deviceID: String? = nil, accountID: String? = nil) {
         self.name = name; self.phone = phone; self.userID = userID
+        self.email = email; self.deviceID = deviceID; self.accountID = accountID
     }
 }
 
@@ -60,12 +66,19 @@ public struct NewTicket: Sendable, Hashable {
     public var priority: Priority
     /// Attachments the same user uploaded beforehand without a ticket, claimed by this submission.
     public var attachmentIDs: [String]
+    /// What an Open311 client may add: a URL of media kept elsewhere, the address register's id
+    /// of the spot, its postal code.
+    public var mediaURL: String?
+    public var addressID: String?
+    public var zipcode: String?
     public init(channel: Channel, reporter: Reporter, villageID: VillageID, gridID: GridID? = nil,
                 location: GeoPoint? = nil, address: String? = nil, categoryID: CategoryID? = nil,
-                description: String, priority: Priority = .normal, attachmentIDs: [String] = []) {
+                description: String, priority: Priority = .normal, attachmentIDs: [String] = [],
+                mediaURL: String? = nil, addressID: String? = nil, zipcode: String? = nil) {
         self.channel = channel; self.reporter = reporter; self.villageID = villageID; self.gridID = gridID
         self.location = location; self.address = address; self.categoryID = categoryID
         self.description = description; self.priority = priority; self.attachmentIDs = attachmentIDs
+        self.mediaURL = mediaURL; self.addressID = addressID; self.zipcode = zipcode
     }
 }
 
@@ -102,6 +115,10 @@ public struct Ticket: Sendable, Hashable {
     public var respondedAt: Date?
     public var repliedAt: Date?
     public var closedAt: Date?
+    /// As in `NewTicket`.
+    public var mediaURL: String? = nil
+    public var addressID: String? = nil
+    public var zipcode: String? = nil
 
     /// Open for deadline purposes: someone still owes the resident an answer.
     public var isAwaitingAnswer: Bool { TicketStatus.clockRunning.contains(status) }

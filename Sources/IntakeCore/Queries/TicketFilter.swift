@@ -17,6 +17,8 @@ public struct TicketFilter: Sendable, Hashable {
     public var createdBefore: Date?
     /// Full-text search of descriptions (Chinese or not); whitespace separates terms, all must match.
     public var text: String?
+    /// One of these tickets (Open311's service_request_id list); empty: any.
+    public var ticketIDs: Set<TicketID> = []
 
     public init(statuses: Set<TicketStatus> = [], villageIDs: Set<VillageID> = [], gridIDs: Set<GridID> = [],
                 categoryIDs: Set<CategoryID> = [], departmentIDs: Set<DepartmentID> = [], ownerUserID: UserID? = nil,

@@ -22,9 +22,20 @@ struct TicketQueryCondition {
         inList("t.status", filter.statuses) { $0.rawValue }
         inList("t.village_id", filter.villageIDs) { $0 }
         inList("t.grid_id", filter.gridIDs) { $0 }
-        inList("t.category_id", filter.categoryIDs) { $0 }
+        if !filter.categoryIDs.isEmpty {
+            // An empty id stands for "not classified yet" (category_id IS NULL).
+            let named = filter.categoryIDs.filter { !$0.isEmpty }.sorted()
+            var alternatives: [String] = []
+            if !named.isEmpty { alternatives.append("t.category_id IN (\(Array(repeating: "?", count: named.count).joined(separator: ", ")))") }
+            if filter.categoryIDs.contains("") { alternatives.append("t.category_id IS NULL") }
+            add("(\(alternatives.joined(separator: " OR ")))", StatementArguments(named))
+        }
         inList("t.department_id", filter.departmentIDs) { $0 }
         inList("t.channel", filter.channels) { $0.rawValue }
+        if !filter.ticketIDs.isEmpty {
+            let ids = filter.ticketIDs.sorted()
+            add("t.id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))", StatementArguments(ids))
+        }
         if let owner = filter.ownerUserID { add("t.owner_user_id = ?", [owner]) }
         if filter.onlyOverdue {
             add("t.status IN ('accepted', 'dispatched', 'signed', 'in_progress') AND t.due_at <= ?", [RowCoding.millis(now)])

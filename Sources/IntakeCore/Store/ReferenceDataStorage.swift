@@ -4,8 +4,10 @@ import GRDB
 enum ReferenceDataStorage {
     static func replace(_ data: ReferenceData, db: Database) throws {
         for v in data.villages {
-            try db.execute(sql: "INSERT INTO village (id, name, kind) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind",
-                           arguments: [v.id, v.name, v.kind.rawValue])
+            try db.execute(sql: """
+                INSERT INTO village (id, name, kind, latitude, longitude) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET
+                    name = excluded.name, kind = excluded.kind, latitude = excluded.latitude, longitude = excluded.longitude
+                """, arguments: [v.id, v.name, v.kind.rawValue, v.center?.latitude, v.center?.longitude])
         }
         for g in data.grids {
             try db.execute(sql: """
@@ -38,7 +40,8 @@ enum ReferenceDataStorage {
 
     static func load(_ db: Database) throws -> ReferenceData {
         let villages = try Row.fetchAll(db, sql: "SELECT * FROM village ORDER BY id").map { row in
-            Village(id: row["id"], name: row["name"], kind: Village.Kind(rawValue: row["kind"]) ?? .village)
+            Village(id: row["id"], name: row["name"], kind: Village.Kind(rawValue: row["kind"]) ?? .village,
+                    center: (row["latitude"] as Double?).flatMap { la in (row["longitude"] as Double?).map { GeoPoint(latitude: la, longitude: $0) } })
         }
         let grids = try Row.fetchAll(db, sql: "SELECT * FROM grid ORDER BY id").map { row in
             Grid(id: row["id"], villageID: row["village_id"], level: row["level"], parentID: row["parent_id"], name: row["name"])

@@ -155,6 +155,19 @@ enum Schema {
             try GlobalLedgerChain.backfill(db)
             try LedgerCheckpoints.createTable(db)
         }
+        migrator.registerMigration("v8-open311-fields") { db in
+            // What Open311 clients send besides the core fields (issue #17): kept, not dropped.
+            try db.execute(sql: """
+                ALTER TABLE ticket ADD COLUMN reporter_email TEXT;
+                ALTER TABLE ticket ADD COLUMN reporter_device_id TEXT;
+                ALTER TABLE ticket ADD COLUMN reporter_account_id TEXT;
+                ALTER TABLE ticket ADD COLUMN media_url TEXT;
+                ALTER TABLE ticket ADD COLUMN address_id TEXT;
+                ALTER TABLE ticket ADD COLUMN zipcode TEXT;
+                ALTER TABLE village ADD COLUMN latitude REAL;
+                ALTER TABLE village ADD COLUMN longitude REAL;
+                """)
+        }
         return migrator
     }
 }

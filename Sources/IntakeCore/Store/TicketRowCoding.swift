@@ -19,7 +19,9 @@ enum RowCoding {
         let satisfied: Int64? = row["satisfied"]
         return Ticket(
             id: row["id"], number: row["number"], channel: try decodeEnum(row["channel"], "channel"),
-            reporter: Reporter(name: row["reporter_name"], phone: row["reporter_phone"], userID: row["reporter_user_id"]),
+            reporter: Reporter(
+                name: row["reporter_name"], phone: row["reporter_phone"], userID: row["reporter_user_id"],
+                email: row["reporter_email"], deviceID: row["reporter_device_id"], accountID: row["reporter_account_id"]),
             villageID: row["village_id"], gridID: row["grid_id"],
             location: lat.flatMap { la in lon.map { GeoPoint(latitude: la, longitude: $0) } },
             address: row["address"], categoryID: row["category_id"], description: row["description"],
@@ -31,7 +33,7 @@ enum RowCoding {
             satisfied: satisfied.map { $0 != 0 }, reopenCount: row["reopen_count"],
             createdAt: date(row["created_at"] as Int64), updatedAt: date(row["updated_at"] as Int64),
             respondedAt: date(row["responded_at"] as Int64?), repliedAt: date(row["replied_at"] as Int64?),
-            closedAt: date(row["closed_at"] as Int64?))
+            closedAt: date(row["closed_at"] as Int64?), mediaURL: row["media_url"], addressID: row["address_id"], zipcode: row["zipcode"])
     }
 
     /// Column names and values of the mutable state, in the same order.
@@ -40,6 +42,7 @@ enum RowCoding {
         "address", "category_id", "description", "priority", "status", "outcome", "owner_user_id", "handling_level",
         "department_id", "duplicate_of", "rejection_reason", "result_note", "due_at", "next_deadline_check_at",
         "escalation_level", "satisfied", "reopen_count", "created_at", "updated_at", "responded_at", "replied_at", "closed_at",
+        "reporter_email", "reporter_device_id", "reporter_account_id", "media_url", "address_id", "zipcode",
     ]
 
     static func stateValues(_ t: Ticket, nextDeadlineCheck: Date?) -> [(any DatabaseValueConvertible)?] {
@@ -50,6 +53,7 @@ enum RowCoding {
             t.duplicateOf, t.rejectionReason, t.resultNote, millis(t.dueAt), millis(nextDeadlineCheck),
             t.escalationLevel, t.satisfied.map { $0 ? 1 : 0 }, t.reopenCount, millis(t.createdAt), millis(t.updatedAt),
             millis(t.respondedAt), millis(t.repliedAt), millis(t.closedAt),
+            t.reporter.email, t.reporter.deviceID, t.reporter.accountID, t.mediaURL, t.addressID, t.zipcode,
         ]
     }
 

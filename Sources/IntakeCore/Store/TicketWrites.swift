@@ -85,7 +85,13 @@ extension SQLiteTicketStore {
     static func view(_ ticket: Ticket, attachments: [AttachmentInfo], for principal: Principal) -> TicketView {
         var shown = ticket
         let full = ActionPolicy.seesFullPhone(ticket, principal: principal)
-        if !full { shown.reporter.phone = PhoneMasking.mask(ticket.reporter.phone) }
+        if !full {
+            shown.reporter.phone = PhoneMasking.mask(ticket.reporter.phone)
+            // Email, device and account have no useful partial form: not shown at all.
+            shown.reporter.email = nil
+            shown.reporter.deviceID = nil
+            shown.reporter.accountID = nil
+        }
         return TicketView(ticket: shown, attachments: attachments, isPhoneMasked: !full)
     }
 }

@@ -22,7 +22,9 @@ public struct TicketWorkflow: Sendable {
         let description = report.description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !description.isEmpty else { throw .invalidInput("description is empty") }
         guard description.count <= 10_000 else { throw .invalidInput("description exceeds 10000 characters") }
-        guard !report.reporter.name.isEmpty, report.reporter.name.count <= 100 else { throw .invalidInput("reporter name must be 1–100 characters") }
+        // Empty: the resident stays anonymous (Open311 allows it).
+        guard report.reporter.name.count <= 100 else { throw .invalidInput("reporter name must be at most 100 characters") }
+        try Self.validateOpen311Fields(report)
         guard report.reporter.phone.count <= 32, report.reporter.phone.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == " " }) else {
             throw .invalidInput("reporter phone must be up to 32 digits")
         }
@@ -37,7 +39,7 @@ public struct TicketWorkflow: Sendable {
             description: description, priority: report.priority, status: .submitted, outcome: nil, ownerUserID: nil,
             handlingLevel: nil, departmentID: nil, duplicateOf: nil, rejectionReason: nil, resultNote: nil, dueAt: nil,
             escalationLevel: 0, satisfied: nil, reopenCount: 0, createdAt: now, updatedAt: now, respondedAt: nil,
-            repliedAt: nil, closedAt: nil)
+            repliedAt: nil, closedAt: nil, mediaURL: report.mediaURL, addressID: report.addressID, zipcode: report.zipcode)
         var details = ["channel": report.channel.rawValue, "village": report.villageID]
         if let g = report.gridID { details["grid"] = g }
         if let c = report.categoryID { details["category"] = c }

@@ -32,9 +32,7 @@ extension IntakeService {
         guard !s.place.villageID.value.isEmpty else {
             throw ServiceError.invalidArgument(field: "submission.place.village_id", "is required")
         }
-        guard request.hasReporter, !request.reporter.name.isEmpty else {
-            throw ServiceError.invalidArgument(field: "reporter.name", "is required")
-        }
+        // An empty name is an anonymous report (intake.proto's Reporter), as Open311 allows.
         for (i, id) in s.attachmentIds.enumerated() {
             try WireIDs.validate(id.value, field: "submission.attachment_ids[\(i)]")
         }
@@ -44,7 +42,9 @@ extension IntakeService {
         let reporterUser = principal.role == .resident ? principal.userID : nil
         return NewTicket(
             channel: channel,
-            reporter: Reporter(name: request.reporter.name, phone: request.reporter.phone, userID: reporterUser),
+            reporter: Reporter(
+                name: request.reporter.name, phone: request.reporter.phone, userID: reporterUser,
+                email: nonEmpty(request.reporter.email), deviceID: nonEmpty(request.reporter.deviceID), accountID: nonEmpty(request.reporter.accountID)),
             villageID: s.place.villageID.value,
             gridID: s.place.gridID.value.isEmpty ? nil : s.place.gridID.value,
             location: location,
@@ -52,6 +52,9 @@ extension IntakeService {
             categoryID: s.categoryID.value.isEmpty ? nil : s.categoryID.value,
             description: s.problemDescription,
             priority: ProtoEnums.priority(s.priority) ?? .normal,
-            attachmentIDs: s.attachmentIds.map(\.value))
+            attachmentIDs: s.attachmentIds.map(\.value),
+            mediaURL: nonEmpty(s.mediaURL), addressID: nonEmpty(s.addressID), zipcode: nonEmpty(s.zipcode))
     }
+
+    private static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
 }

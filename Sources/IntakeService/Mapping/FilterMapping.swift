@@ -27,6 +27,16 @@ enum FilterMapping {
         }
         f.ownerUserID = w.ownerIds.first?.value
         f.channels = Set(w.channels.compactMap(ProtoEnums.channel))
+        guard w.ticketIds.count <= maxListedValues else {
+            throw ServiceError.invalidArgument(field: "filter.ticket_ids", "at most \(maxListedValues) values")
+        }
+        // A well-formed id that is none of ours selects nothing (as the field's comment says).
+        var unknownID = false
+        for (i, wire) in w.ticketIds.enumerated() {
+            try WireIDs.validate(wire.value, field: "filter.ticket_ids[\(i)]")
+            if let id = TicketID(wire.value), id > 0, String(id) == wire.value { f.ticketIDs.insert(id) } else { unknownID = true }
+        }
+        if unknownID && f.ticketIDs.isEmpty { f.ticketIDs = [0] }  // ids start at 1: matches nothing
         f.onlyOverdue = w.hasOverdue && w.overdue
         if w.hasCreated { try TimeRangeMapping.apply(w.created, field: "filter.created", to: &f) }
         let query = w.query.trimmingCharacters(in: .whitespacesAndNewlines)

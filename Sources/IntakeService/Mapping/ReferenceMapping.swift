@@ -13,6 +13,7 @@ enum ReferenceMapping {
     static func village(_ v: IntakeCore.Village) -> Township_Intake_V1_Village {
         var w = Township_Intake_V1_Village()
         w.id.value = v.id; w.name = text(v.name); w.kind = v.kind == .community ? .community : .village; w.active = true
+        if let c = v.center { w.center.latitude = c.latitude; w.center.longitude = c.longitude }
         return w
     }
 

@@ -33,6 +33,15 @@ enum TicketMapping {
         w.reporter.name = view.isPhoneMasked ? maskName(t.reporter.name) : t.reporter.name
         w.reporter.phone = t.reporter.phone
         w.reporter.masked = view.isPhoneMasked
+        // Contact and origin are shown only to those who see the full phone; no partial mask helps here.
+        if !view.isPhoneMasked {
+            if let e = t.reporter.email { w.reporter.email = e }
+            if let d = t.reporter.deviceID { w.reporter.deviceID = d }
+            if let a = t.reporter.accountID { w.reporter.accountID = a }
+        }
+        if let m = t.mediaURL { w.submission.mediaURL = m }
+        if let a = t.addressID { w.submission.addressID = a }
+        if let z = t.zipcode { w.submission.zipcode = z }
         w.submission.channel = ProtoEnums.channel(t.channel)
         w.submission.place.villageID.value = t.villageID
         if let g = t.gridID { w.submission.place.gridID.value = g }

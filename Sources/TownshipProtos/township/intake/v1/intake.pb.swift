@@ -1206,6 +1206,18 @@ public nonisolated struct Township_Intake_V1_Reporter: Sendable {
   /// unset) in requests.
   public var masked: Bool = false
 
+  /// Email address for the reply, at most 254 characters; empty when none was given (e.g.
+  /// Open311's `email`). Masked like `name` (cleared for callers not accountable).
+  public var email: String = String()
+
+  /// The reporting device's id as a client application gives it, at most 128 characters
+  /// (Open311's `device_id`). Cleared like `email`.
+  public var deviceID: String = String()
+
+  /// The reporter's account at the client application, at most 128 characters (Open311's
+  /// `account_id`). Cleared like `email`.
+  public var accountID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1323,6 +1335,17 @@ public nonisolated struct Township_Intake_V1_Submission: Sendable {
   public var hasReportedAt: Bool {self._reportedAt != nil}
   /// Clears the value of `reportedAt`. Subsequent reads from it will return its default value.
   public mutating func clearReportedAt() {self._reportedAt = nil}
+
+  /// A URL of a photo or video of the problem kept elsewhere (Open311's `media_url`), at most
+  /// 2048 characters, http or https; empty when none.
+  public var mediaURL: String = String()
+
+  /// The address's id in the township's address register (Open311's `address_id`), at most
+  /// 64 characters; empty when none.
+  public var addressID: String = String()
+
+  /// The postal code (Open311's `zipcode`), at most 16 characters; empty when none.
+  public var zipcode: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2859,7 +2882,8 @@ public nonisolated struct Township_Intake_V1_TicketFilter: Sendable {
   /// In one of these grids.
   public var gridIds: [Township_Common_V1_GridId] = []
 
-  /// Classified into one of these categories or their descendants.
+  /// Classified into one of these categories or their descendants. An empty value selects
+  /// the tickets not classified yet (no category).
   public var categoryIds: [Township_Common_V1_CategoryId] = []
 
   /// Dispatched to one of these departments.
@@ -2907,6 +2931,10 @@ public nonisolated struct Township_Intake_V1_TicketFilter: Sendable {
 
   /// Latest reply's outcome among these.
   public var outcomes: [Township_Intake_V1_Outcome] = []
+
+  /// One of these tickets (Open311's `service_request_id` list). Ids that do not exist or
+  /// that the caller may not see select nothing.
+  public var ticketIds: [Township_Common_V1_TicketId] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -4173,7 +4201,7 @@ nonisolated extension Township_Intake_V1_WorkingCalendar: SwiftProtobuf.Message,
 
 nonisolated extension Township_Intake_V1_Reporter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Reporter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}phone\0\u{1}masked\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}phone\0\u{1}masked\0\u{1}email\0\u{3}device_id\0\u{3}account_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4184,6 +4212,9 @@ nonisolated extension Township_Intake_V1_Reporter: SwiftProtobuf.Message, SwiftP
       case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.phone) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.masked) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.email) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.accountID) }()
       default: break
       }
     }
@@ -4199,6 +4230,15 @@ nonisolated extension Township_Intake_V1_Reporter: SwiftProtobuf.Message, SwiftP
     if self.masked != false {
       try visitor.visitSingularBoolField(value: self.masked, fieldNumber: 3)
     }
+    if !self.email.isEmpty {
+      try visitor.visitSingularStringField(value: self.email, fieldNumber: 4)
+    }
+    if !self.deviceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.deviceID, fieldNumber: 5)
+    }
+    if !self.accountID.isEmpty {
+      try visitor.visitSingularStringField(value: self.accountID, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4206,6 +4246,9 @@ nonisolated extension Township_Intake_V1_Reporter: SwiftProtobuf.Message, SwiftP
     if lhs.name != rhs.name {return false}
     if lhs.phone != rhs.phone {return false}
     if lhs.masked != rhs.masked {return false}
+    if lhs.email != rhs.email {return false}
+    if lhs.deviceID != rhs.deviceID {return false}
+    if lhs.accountID != rhs.accountID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4277,7 +4320,7 @@ nonisolated extension Township_Intake_V1_AttachmentInfo: SwiftProtobuf.Message, 
 
 nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Submission"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channel\0\u{1}place\0\u{3}category_id\0\u{3}problem_description\0\u{1}priority\0\u{3}attachment_ids\0\u{3}reported_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}channel\0\u{1}place\0\u{3}category_id\0\u{3}problem_description\0\u{1}priority\0\u{3}attachment_ids\0\u{3}reported_at\0\u{3}media_url\0\u{3}address_id\0\u{1}zipcode\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4292,6 +4335,9 @@ nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, Swif
       case 5: try { try decoder.decodeSingularEnumField(value: &self.priority) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.attachmentIds) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._reportedAt) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.mediaURL) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.addressID) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.zipcode) }()
       default: break
       }
     }
@@ -4323,6 +4369,15 @@ nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, Swif
     try { if let v = self._reportedAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    if !self.mediaURL.isEmpty {
+      try visitor.visitSingularStringField(value: self.mediaURL, fieldNumber: 8)
+    }
+    if !self.addressID.isEmpty {
+      try visitor.visitSingularStringField(value: self.addressID, fieldNumber: 9)
+    }
+    if !self.zipcode.isEmpty {
+      try visitor.visitSingularStringField(value: self.zipcode, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4334,6 +4389,9 @@ nonisolated extension Township_Intake_V1_Submission: SwiftProtobuf.Message, Swif
     if lhs.priority != rhs.priority {return false}
     if lhs.attachmentIds != rhs.attachmentIds {return false}
     if lhs._reportedAt != rhs._reportedAt {return false}
+    if lhs.mediaURL != rhs.mediaURL {return false}
+    if lhs.addressID != rhs.addressID {return false}
+    if lhs.zipcode != rhs.zipcode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -6238,7 +6296,7 @@ nonisolated extension Township_Intake_V1_CloseTicketRequest: SwiftProtobuf.Messa
 
 nonisolated extension Township_Intake_V1_TicketFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TicketFilter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}statuses\0\u{3}village_ids\0\u{3}grid_ids\0\u{3}category_ids\0\u{3}department_ids\0\u{3}owner_ids\0\u{1}overdue\0\u{1}escalated\0\u{1}channels\0\u{1}created\0\u{1}query\0\u{1}outcomes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}statuses\0\u{3}village_ids\0\u{3}grid_ids\0\u{3}category_ids\0\u{3}department_ids\0\u{3}owner_ids\0\u{1}overdue\0\u{1}escalated\0\u{1}channels\0\u{1}created\0\u{1}query\0\u{1}outcomes\0\u{3}ticket_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -6258,6 +6316,7 @@ nonisolated extension Township_Intake_V1_TicketFilter: SwiftProtobuf.Message, Sw
       case 10: try { try decoder.decodeSingularMessageField(value: &self._created) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.query) }()
       case 12: try { try decoder.decodeRepeatedEnumField(value: &self.outcomes) }()
+      case 13: try { try decoder.decodeRepeatedMessageField(value: &self.ticketIds) }()
       default: break
       }
     }
@@ -6304,6 +6363,9 @@ nonisolated extension Township_Intake_V1_TicketFilter: SwiftProtobuf.Message, Sw
     if !self.outcomes.isEmpty {
       try visitor.visitPackedEnumField(value: self.outcomes, fieldNumber: 12)
     }
+    if !self.ticketIds.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.ticketIds, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -6320,6 +6382,7 @@ nonisolated extension Township_Intake_V1_TicketFilter: SwiftProtobuf.Message, Sw
     if lhs._created != rhs._created {return false}
     if lhs.query != rhs.query {return false}
     if lhs.outcomes != rhs.outcomes {return false}
+    if lhs.ticketIds != rhs.ticketIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
