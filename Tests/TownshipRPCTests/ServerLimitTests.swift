@@ -84,7 +84,9 @@ import TownshipWire
             admitted.append(raw)
         }
         let third = try await RawTLSConnection.open(port: harness.address.port!, pki: .shared)
-        try await third.send([RawTLSConnection.hello])
+        // The server may have sent its GOAWAY and closed before this HELLO goes out (it does
+        // not wait for one): the send can then fail, and the GOAWAY is still what was read.
+        try? await third.send([RawTLSConnection.hello])
         let goAway = try await third.awaitFrame { $0.type == .goAway || $0.type == .hello }
         guard case .goAway(let body)? = goAway else {
             Issue.record("the third connection got \(String(describing: goAway?.type)), not GOAWAY")
