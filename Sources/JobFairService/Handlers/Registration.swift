@@ -1,0 +1,21 @@
+import SwiftProtobuf
+import TownshipProtos
+import TownshipRPC
+
+extension JobFairService {
+    /// Registers a unary method by its generated descriptor; the body runs behind the gate.
+    func handle<Req: SwiftProtobuf.Message, Resp: SwiftProtobuf.Message>(
+        _ router: inout RPCRouter, _ method: MethodDescriptor<Req, Resp>,
+        _ body: @escaping @Sendable (Req, Access) async throws -> Resp
+    ) {
+        router.unary(method.path, Req.self, Resp.self) { request, context in
+            try await serve(context) { access in try await body(request, access) }
+        }
+    }
+
+    /// A client request id: 1 to 64 characters.
+    static func clientRequestID(_ value: String) throws -> String {
+        guard !value.isEmpty, value.count <= 64 else { throw JobFairError.invalid(field: "client_request_id", "1 to 64 characters") }
+        return value
+    }
+}
