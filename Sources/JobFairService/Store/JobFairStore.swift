@@ -47,7 +47,7 @@ public final class JobFairStore: Sendable {
         let (fairs, seekers) = try await pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fairs")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM seekers")!)
         }
-        return fairs + seekers == 0 ? nil : "\(fairs) fairs and \(seekers) seekers"
+        return fairs + seekers == 0 ? nil : "\(fairs) fair(s) and \(seekers) seeker profile(s)"
     }
 
     // MARK: JSON columns
