@@ -7,7 +7,7 @@ import TownshipServiceRuntime
 struct JobFairSettings: Sendable {
     static let keys: [String: ConfigurationValueKind] = [
         "jobFair.maxTextLength": .integer, "jobFair.maxListEntries": .integer,
-        "jobFair.maxRankingLength": .integer, "jobFair.maxHeadcount": .integer,
+        "jobFair.maxRankingLength": .integer, "jobFair.maxHeadcount": .integer, "jobFair.maxPositionsPerEnterprise": .integer,
     ]
 
     var limits = JobFairLimits()
@@ -17,6 +17,7 @@ struct JobFairSettings: Sendable {
         limits.maxListEntries = try Self.int(config, "jobFair.maxListEntries", limits.maxListEntries, 1...1000)
         limits.maxRankingLength = try Self.int(config, "jobFair.maxRankingLength", limits.maxRankingLength, 1...1_000_000)
         limits.maxHeadcount = try Self.int(config, "jobFair.maxHeadcount", limits.maxHeadcount, 1...1_000_000)
+        limits.maxPositionsPerEnterprise = try Self.int(config, "jobFair.maxPositionsPerEnterprise", limits.maxPositionsPerEnterprise, 1...100_000)
     }
 
     static func int(_ config: ConfigReader, _ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {

@@ -115,4 +115,24 @@ struct BadInputOverRPCTests {
         } catch { await live.stop(); throw error }
         await live.stop()
     }
+
+    /// Positions per enterprise and fair are bounded; a client request id is scoped to its user.
+    @Test func positionsPerEnterpriseAreBoundedAndRequestIDsArePerUser() async throws {
+        let live = try await LiveJobFair(limits: { var l = JobFairLimits(); l.maxPositionsPerEnterprise = 2; return l }())
+        do {
+            let fair = try await live.createFair()
+            let enterprise = try await live.registerEnterprise(1, employers: ["emp-a"])
+            let request = live.positionRequest(fair: fair, enterprise: enterprise, title: "普工", headcount: 2, requestID: "same")
+            let byEmployer = try await live.call(JF.createPosition, request, as: Who.employerA).position.id.value
+            #expect(try await live.call(JF.createPosition, request, as: Who.employerA).position.id.value == byEmployer)
+            let byAdmin = try await live.call(JF.createPosition, request, as: Who.admin).position.id.value
+            #expect(byAdmin != byEmployer)
+            var third = request
+            third.clientRequestID = "third"
+            let refused = await failure { _ = try await live.call(JF.createPosition, third, as: Who.employerA) }
+            #expect(refused?.status == .resourceExhausted && refused?.message.contains("jobFair.maxPositionsPerEnterprise") == true)
+            #expect(try await live.store.positions(fairID: Int(fair)!).count == 2)
+        } catch { await live.stop(); throw error }
+        await live.stop()
+    }
 }

@@ -21,6 +21,8 @@ public enum JobFairError: Error, Sendable, Equatable {
     /// A RunMatch while another one runs.
     case matchAlreadyRunning
     case cursorMismatch(String)
+    /// A count limit of the configuration reached (RESOURCE_EXHAUSTED).
+    case tooMany(String)
 
     static func invalid(field: String, _ message: String) -> JobFairError { .invalid([ValidationError(field: field, message: message)]) }
 }
@@ -45,6 +47,8 @@ extension JobFairError: RPCErrorConvertible {
         case .matchAlreadyRunning:
             return ServiceError.failedPrecondition(reason: "MATCH_ALREADY_RUNNING",
                                                    "a match is already running; this one was refused (not queued): run it again when that one has finished")
+        case .tooMany(let message):
+            return ServiceError.make(.resourceExhausted, reason: "RESOURCE_EXHAUSTED", message)
         case .cursorMismatch(let message):
             return ServiceError.make(.invalidArgument, reason: "CURSOR_MISMATCH", message, violations: [(field: "page.cursor", description: message)])
         }

@@ -8,7 +8,7 @@ extension JobFairService {
         let m = Township_Jobfair_V1_JobFair.self
         handle(&router, m.createFair) { req, access in
             try access.requireAdmin("create fairs")
-            let requestID = try Self.clientRequestID(req.clientRequestID)
+            let requestID = try Self.clientRequestID(req.clientRequestID, of: access)
             var r = Township_Jobfair_V1_FairResponse()
             r.fair = EntityMapping.fair(try await store.createFair(try mapping.fair(req.fair), clientRequestID: requestID))
             return r
@@ -21,7 +21,7 @@ extension JobFairService {
         }
         handle(&router, m.registerEnterprise) { req, access in
             try access.requireAdmin("register enterprises")
-            let requestID = try Self.clientRequestID(req.clientRequestID)
+            let requestID = try Self.clientRequestID(req.clientRequestID, of: access)
             var r = Township_Jobfair_V1_EnterpriseResponse()
             r.enterprise = EntityMapping.enterprise(try await store.registerEnterprise(try mapping.enterprise(req.enterprise), clientRequestID: requestID))
             return r
@@ -35,7 +35,7 @@ extension JobFairService {
             return r
         }
         handle(&router, m.createPosition) { req, access in
-            let requestID = try Self.clientRequestID(req.clientRequestID)
+            let requestID = try Self.clientRequestID(req.clientRequestID, of: access)
             let fairID = try WireIDs.required(req.position.fairID.value, field: "position.fair_id", entity: "fair")
             let enterpriseID = try WireIDs.required(req.position.enterpriseID.value, field: "position.enterprise_id", entity: "enterprise")
             try await access.requireManager(of: enterpriseID, "add positions")

@@ -13,9 +13,10 @@ extension JobFairService {
         }
     }
 
-    /// A client request id: 1 to 64 characters.
-    static func clientRequestID(_ value: String) throws -> String {
+    /// A client request id (1 to 64 characters), stored with the caller's user id, so that
+    /// two users choosing the same id never get each other's entity back.
+    static func clientRequestID(_ value: String, of access: Access) throws -> String {
         guard !value.isEmpty, value.count <= 64 else { throw JobFairError.invalid(field: "client_request_id", "1 to 64 characters") }
-        return value
+        return "\(access.principal.userID)/\(value)"
     }
 }

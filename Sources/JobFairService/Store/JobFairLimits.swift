@@ -8,6 +8,8 @@ public struct JobFairLimits: Sendable, Hashable {
     public var maxRankingLength = 5000
     /// Places of one position.
     public var maxHeadcount = 10_000
+    /// Positions one enterprise may offer at one fair.
+    public var maxPositionsPerEnterprise = 500
 
     public init() {}
 }

@@ -84,13 +84,21 @@ extension JobFairStore {
 
     // MARK: Positions
 
+    /// Adds a position; RESOURCE_EXHAUSTED when its enterprise already offers
+    /// `maxPositionsPerEnterprise` at the fair.
     public func createPosition(_ record: PositionRecord, clientRequestID: String) async throws -> PositionRecord {
-        try await pool.write { db in
+        let limit = limits.maxPositionsPerEnterprise
+        return try await pool.write { db in
             if let id = try Int.fetchOne(db, sql: "SELECT id FROM positions WHERE client_request_id = ?", arguments: [clientRequestID]) {
                 return try Self.position(db, id)
             }
             _ = try Self.fair(db, record.fairID)
             _ = try Self.enterprise(db, record.position.enterpriseID)
+            let offered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM positions WHERE fair_id = ? AND enterprise_id = ?",
+                                           arguments: [record.fairID, record.position.enterpriseID])!
+            guard offered < limit else {
+                throw JobFairError.tooMany("enterprise \(record.position.enterpriseID) already offers \(offered) positions at fair \(record.fairID), the most allowed (jobFair.maxPositionsPerEnterprise)")
+            }
             let p = record.position
             try db.execute(sql: """
                 INSERT INTO positions (id, fair_id, enterprise_id, title, headcount, requirements, salary_min_yuan, salary_max_yuan, work_location, client_request_id)

@@ -50,7 +50,12 @@
 /// LIMITS (documented defaults, configurable in deploy/job-fair.example.md): text fields at
 /// most 200 characters, skills/certificates/languages at most 32 entries, a seeker's list at
 /// most 10 positions, an enterprise ranking at most `jobFair.maxRankingLength` (5000) seekers,
-/// `employer_user_ids` at most 16, page size default 50, at most 500.
+/// `employer_user_ids` at most 16, positions of one enterprise at one fair at most
+/// `jobFair.maxPositionsPerEnterprise` (500; one more is RESOURCE_EXHAUSTED), page size default
+/// 50, at most 500.
+///
+/// A `client_request_id` is remembered per calling user: the same id from the same user returns
+/// the first entity; another user's same id makes a new one.
 ///
 /// Reasons specific to this service: FAIR_NOT_FOUND, ENTERPRISE_NOT_FOUND, POSITION_NOT_FOUND,
 /// SEEKER_NOT_FOUND, ROUND_NOT_FOUND, CREDIT_CODE_TAKEN, SEEKER_PROFILE_TAKEN,
