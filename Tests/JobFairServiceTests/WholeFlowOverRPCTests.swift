@@ -75,6 +75,11 @@ struct WholeFlowOverRPCTests {
             #expect(figures.enterprises.map(\.figures.hires) == [1, 0])
             #expect(figures.sectors.map(\.sector) == [.manufacturing] && figures.sectors[0].figures.hires == 1)
 
+            // A later round keeps the hire in the figures (each seeker's latest step counts).
+            #expect(try await live.runMatch(fair: f.fair).number == 3)
+            let later = try await live.figures(fair: f.fair)
+            #expect(later.latestRound == 3 && later.totals.hires == 1 && later.enterprises.map(\.figures.hires) == [1, 0])
+
             // Stored rounds are immutable, whoever tries.
             let dbQueue = try DatabaseQueue(path: live.databasePath)
             #expect(throws: DatabaseError.self) { try dbQueue.write { try $0.execute(sql: "UPDATE rounds SET matched = 0") } }

@@ -1,7 +1,8 @@
 import GRDB
 import JobFairCore
 
-/// The figures leaders see, from the latest round and the offers recorded after it.
+/// The figures leaders see: matches from the latest round; offers, acceptances, refusals and
+/// hires from each seeker's latest recorded step, whichever round it followed.
 extension JobFairStore {
     public func figures(fairID: Int) async throws -> FairFigures {
         try await pool.read { db in
@@ -13,10 +14,12 @@ extension JobFairStore {
             let lists = try Self.lists(db, fairID: fairID)
             let latest = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM rounds WHERE fair_id = ?", arguments: [fairID]) ?? 0
             let assignments = try Self.assignments(db, fairID: fairID, round: latest)
-            var states: [Int: OfferState] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT seeker_id, state FROM outcomes WHERE fair_id = ? AND round = ?", arguments: [fairID, latest]) {
-                states[row["seeker_id"]] = OfferState(rawValue: row["state"])
-            }
+            // Each seeker's latest recorded step, whichever round it followed: a hire stays a
+            // hire when a later round is run.
+            let steps = try Row.fetchAll(db, sql: """
+                SELECT o.seeker_id, o.position_id, o.state FROM outcomes o
+                WHERE o.fair_id = ? AND o.round = (SELECT MAX(round) FROM outcomes l WHERE l.fair_id = o.fair_id AND l.seeker_id = o.seeker_id)
+                """, arguments: [fairID])
 
             var totals = FigureCounts()
             var byEnterprise: [Int: FigureCounts] = [:]
@@ -37,11 +40,11 @@ extension JobFairStore {
                 }
             }
             for choices in lists.values { for position in choices { add(position) { $0.applications += 1 } } }
-            for (seeker, position) in assignments {
-                let state = states[seeker]
-                add(position) {
-                    $0.matched += 1
-                    if state != nil { $0.offers += 1 }
+            for position in assignments.values { add(position) { $0.matched += 1 } }
+            for row in steps {
+                let state = OfferState(rawValue: row["state"])
+                add(row["position_id"]) {
+                    $0.offers += 1
                     if state == .accepted || state == .hired { $0.acceptances += 1 }
                     if state == .refused { $0.refusals += 1 }
                     if state == .hired { $0.hires += 1 }

@@ -42,7 +42,8 @@
 /// seeker the position (OFFERED), the seeker accepts (ACCEPTED) or refuses (REFUSED), the
 /// employer records the hire of one who accepted (HIRED). Any other move is
 /// FAILED_PRECONDITION, "INVALID_TRANSITION". Hires per fair and per enterprise are the figures
-/// leaders see (GetFairFigures).
+/// leaders see (GetFairFigures); a hire stays counted when a later round is run. A later round
+/// does not yet take hired seekers or filled places out of the matching: run it before offers.
 ///
 /// PERSONAL DATA. A seeker's phone is stored in full and shown masked ("138****5678") in every
 /// read, to everyone.
@@ -1854,6 +1855,9 @@ public nonisolated struct Township_Jobfair_V1_Figures: Sendable {
   /// Fair rows only: seekers of the latest round without a position.
   public var unmatched: Int32 = 0
 
+  /// Offers, acceptances (accepted or hired), refusals and hires counted from each seeker's
+  /// latest recorded step, whichever round it followed: a hire stays counted when a later
+  /// round is run. Counted at the position of that step.
   public var offers: Int32 = 0
 
   public var acceptances: Int32 = 0
