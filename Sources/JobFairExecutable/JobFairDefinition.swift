@@ -62,6 +62,11 @@ struct JobFairDefinition: TownshipServiceDefinition {
     static func seed(_ environment: ServiceEnvironment<Self>, options: SeedOptions, progress: Bool) async throws -> String {
         let started = Date()
         let store = try openStore(environment)
+        // The demo fair keeps the generator's ids (fair 1, enterprises 1…82, positions from
+        // 1000), so a second one cannot be added beside it: say so rather than fail on a key.
+        if let existing = try await store.contentSummary() {
+            throw ValidationError("\(environment.settings.stateDirectory) already holds \(existing); the demo fair has fixed ids and cannot be added twice (remove \(environment.entry.databaseFile) to seed again)")
+        }
         var generator = DemoFairGenerator(seed: options.seed)
         generator.seekerCount = options.seekers
         let instance = generator.generate()
