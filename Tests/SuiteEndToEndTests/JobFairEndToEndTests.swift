@@ -65,5 +65,8 @@ import Testing
         #expect(summary["blockingPairs"] == nil || summary["blockingPairs"] as? Int == 0)
         let (diffStatus, diff) = try await http.request("GET", "/api/job-fair/fairs/1/rounds/latest/diff", token: leader)
         #expect(diffStatus == 200 && diff["round"] as? Int == 2, "\(diff)")
+        // The hires recorded after round 1 still count.
+        let (_, after) = try await http.request("GET", "/api/job-fair/fairs/1/figures", token: leader)
+        #expect((after["totals"] as? [String: Any])?["hires"] as? Int == 560 && after["latestRound"] as? Int == 2, "\(after["totals"] ?? "")")
     }
 }
