@@ -75,10 +75,17 @@ struct WholeFlowOverRPCTests {
             #expect(figures.enterprises.map(\.figures.hires) == [1, 0])
             #expect(figures.sectors.map(\.sector) == [.manufacturing] && figures.sectors[0].figures.hires == 1)
 
-            // A later round keeps the hire in the figures (each seeker's latest step counts).
-            #expect(try await live.runMatch(fair: f.fair).number == 3)
+            // A later round leaves the hired seeker out and the welder's only place taken; the
+            // hire stays in the figures (each seeker's latest step counts).
+            let round3 = try await live.runMatch(fair: f.fair)
+            #expect(round3.number == 3 && round3.seekers == 2 && round3.places == 2 && round3.matched == 2 && round3.changedFromPrevious == 1)
+            let third3 = try await live.result(fair: f.fair, as: Who.seeker1)
+            #expect(third3.positionID.value == f.packer && third3.outcomes.first?.kind == .alreadyFilled, "\(third3)")
+            #expect(third3.explanation.contains("had no place left this round"), "\(third3.explanation)")
+            #expect(await failure { _ = try await live.result(fair: f.fair, as: Who.seeker3) }?.reason == "SEEKER_NOT_FOUND")
             let later = try await live.figures(fair: f.fair)
             #expect(later.latestRound == 3 && later.totals.hires == 1 && later.enterprises.map(\.figures.hires) == [1, 0])
+            #expect(later.totals.matched == 2 && later.totals.unfilledPositions == 0)
 
             // Stored rounds are immutable, whoever tries.
             let dbQueue = try DatabaseQueue(path: live.databasePath)

@@ -51,6 +51,7 @@ enum EnumMapping {
         case .notRanked: .notRanked
         case .filledByHigherRanked: .filledByHigherRanked
         case .notNeeded: .notNeeded
+        case .alreadyFilled: .alreadyFilled
         }
     }
 }

@@ -16,10 +16,7 @@ extension JobFairStore {
             let assignments = try Self.assignments(db, fairID: fairID, round: latest)
             // Each seeker's latest recorded step, whichever round it followed: a hire stays a
             // hire when a later round is run.
-            let steps = try Row.fetchAll(db, sql: """
-                SELECT o.seeker_id, o.position_id, o.state FROM outcomes o
-                WHERE o.fair_id = ? AND o.round = (SELECT MAX(round) FROM outcomes l WHERE l.fair_id = o.fair_id AND l.seeker_id = o.seeker_id)
-                """, arguments: [fairID])
+            let steps = try Self.latestSteps(db, fairID: fairID)
 
             var totals = FigureCounts()
             var byEnterprise: [Int: FigureCounts] = [:]
@@ -30,8 +27,11 @@ extension JobFairStore {
                 change(&byEnterprise[enterprise, default: FigureCounts()])
                 change(&bySector[sectorOf[enterprise]!, default: FigureCounts()])
             }
+            // Places held: the latest round's matches, and the hires of earlier rounds (whose
+            // seekers the latest round left out).
             var heldPlaces: [Int: Int] = [:]
             for position in assignments.values { heldPlaces[position, default: 0] += 1 }
+            for step in steps where step.state == .hired && step.round < latest { heldPlaces[step.positionID, default: 0] += 1 }
             for position in positions {
                 add(position.id) {
                     $0.positions += 1
@@ -41,9 +41,9 @@ extension JobFairStore {
             }
             for choices in lists.values { for position in choices { add(position) { $0.applications += 1 } } }
             for position in assignments.values { add(position) { $0.matched += 1 } }
-            for row in steps {
-                let state = OfferState(rawValue: row["state"])
-                add(row["position_id"]) {
+            for step in steps {
+                let state = step.state
+                add(step.positionID) {
                     $0.offers += 1
                     if state == .accepted || state == .hired { $0.acceptances += 1 }
                     if state == .refused { $0.refusals += 1 }

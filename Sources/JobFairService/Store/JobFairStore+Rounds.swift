@@ -42,7 +42,7 @@ extension JobFairStore {
             let previous = try Self.assignments(db, fairID: fairID, round: number - 1)
             let summary = RoundSummary(
                 fairID: fairID, number: number, createdAt: now, seekers: instance.seekers.count, positions: instance.positions.count,
-                places: instance.positions.reduce(0) { $0 + $1.headcount }, matched: assignments.count,
+                places: round.ranked.problem.capacities.reduce(0) { $0 + Int($1) }, matched: assignments.count,
                 unmatched: instance.seekers.count - assignments.count, blockingPairs: blocking,
                 changedFromPrevious: RoundDiff.changes(from: previous, to: assignments).count, proposals: round.result.proposals)
             try db.execute(sql: """
@@ -68,14 +68,39 @@ extension JobFairStore {
         let fair = try fair(db, fairID)
         let positions = try positions(db, fairID: fairID).map(\.position)
         let enterprises = try Set(positions.map(\.enterpriseID)).sorted().map { try enterprise(db, $0).enterprise }
-        let lists = try lists(db, fairID: fairID)
+        // Seekers hired after an earlier round are out of the pool, and their places are taken.
+        let hired = try hires(db, fairID: fairID)
+        var lists = try lists(db, fairID: fairID)
+        var placesTaken: [Int: Int] = [:]
+        for (seeker, position) in hired {
+            lists[seeker] = nil
+            placesTaken[position, default: 0] += 1
+        }
         let seekers = try lists.keys.sorted().map { id in
             var seeker = try seeker(db, id).seeker
             seeker.choices = lists[id]!
             return seeker
         }
         return FairInstance(fair: fair, enterprises: enterprises, positions: positions, seekers: seekers,
-                            employerRankings: try rankings(db, fairID: fairID, lists: lists))
+                            employerRankings: try rankings(db, fairID: fairID, lists: lists), placesTaken: placesTaken)
+    }
+
+    /// Each hired seeker's position: the seekers whose latest recorded step is HIRED.
+    static func hires(_ db: Database, fairID: Int) throws -> [Int: Int] {
+        var hired: [Int: Int] = [:]
+        for step in try latestSteps(db, fairID: fairID) where step.state == .hired { hired[step.seekerID] = step.positionID }
+        return hired
+    }
+
+    /// Each seeker's latest recorded step after a round of the fair, whichever round it followed.
+    static func latestSteps(_ db: Database, fairID: Int) throws -> [(seekerID: Int, positionID: Int, round: Int, state: OfferState?)] {
+        try Row.fetchAll(db, sql: """
+            SELECT o.seeker_id, o.position_id, o.round, o.state FROM outcomes o
+            WHERE o.fair_id = ? AND o.round = (SELECT MAX(round) FROM outcomes l WHERE l.fair_id = o.fair_id AND l.seeker_id = o.seeker_id)
+            ORDER BY o.seeker_id
+            """, arguments: [fairID]).map { row in
+            (seekerID: row["seeker_id"], positionID: row["position_id"], round: row["round"], state: OfferState(rawValue: row["state"]))
+        }
     }
 
     /// The matched pairs of a stored round (empty for round 0).
@@ -125,7 +150,7 @@ extension JobFairStore {
             _ = try Self.seeker(db, seekerID)
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM round_results WHERE fair_id = ? AND round = ? AND seeker_id = ?",
                                              arguments: [fairID, number, seekerID]) else {
-                throw JobFairError.notFound(reason: "SEEKER_NOT_FOUND", "seeker \(seekerID) had no list at fair \(fairID) when round \(number) ran")
+                throw JobFairError.notFound(reason: "SEEKER_NOT_FOUND", "seeker \(seekerID) was not in round \(number) of fair \(fairID) (no list at the fair then, or hired after an earlier round)")
             }
             let state = try Int.fetchOne(db, sql: "SELECT state FROM outcomes WHERE fair_id = ? AND round = ? AND seeker_id = ?", arguments: [fairID, number, seekerID])
             return SeekerResult(round: number, seekerID: seekerID, positionID: row["position_id"], choiceNumber: row["choice_number"],

@@ -53,7 +53,7 @@ public struct RoundSummary: Sendable, Hashable {
 
 /// One choice's outcome as stored with a round (the core's `ChoiceOutcome`, flattened).
 public struct StoredChoice: Sendable, Hashable, Codable {
-    public enum Kind: Int, Sendable, Codable { case matched = 1, notRanked, filledByHigherRanked, notNeeded }
+    public enum Kind: Int, Sendable, Codable { case matched = 1, notRanked, filledByHigherRanked, notNeeded, alreadyFilled }
     public var choiceNumber: Int
     public var positionID: Int
     public var kind: Kind
@@ -68,6 +68,7 @@ public struct StoredChoice: Sendable, Hashable, Codable {
         switch outcome {
         case .matched(let p): positionID = p; kind = .matched
         case .notNeeded(let p): positionID = p; kind = .notNeeded
+        case .alreadyFilled(let p): positionID = p; kind = .alreadyFilled
         case .notRanked(let p, let reason):
             positionID = p; kind = .notRanked; notRankedReason = ExplanationWriter.describe(reason)
         case .filledByHigherRanked(let p, let places, let yourPlace, let lastAdmittedPlace, let rankedCount):

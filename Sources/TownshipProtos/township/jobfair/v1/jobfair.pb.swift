@@ -43,7 +43,8 @@
 /// employer records the hire of one who accepted (HIRED). Any other move is
 /// FAILED_PRECONDITION, "INVALID_TRANSITION". Hires per fair and per enterprise are the figures
 /// leaders see (GetFairFigures); a hire stays counted when a later round is run. A later round
-/// does not yet take hired seekers or filled places out of the matching: run it before offers.
+/// leaves hired seekers out and offers only the places hires have not filled (a position with
+/// none left takes nobody: CHOICE_OUTCOME_KIND_ALREADY_FILLED).
 ///
 /// PERSONAL DATA. A seeker's phone is stored in full and shown masked ("138****5678") in every
 /// read, to everyone.
@@ -277,6 +278,9 @@ public nonisolated enum Township_Jobfair_V1_ChoiceOutcomeKind: SwiftProtobuf.Enu
 
   /// Not reached: the seeker holds a place they want more.
   case notNeeded // = 4
+
+  /// The position had no place left this round: hires after earlier rounds filled them.
+  case alreadyFilled // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -290,6 +294,7 @@ public nonisolated enum Township_Jobfair_V1_ChoiceOutcomeKind: SwiftProtobuf.Enu
     case 2: self = .notRanked
     case 3: self = .filledByHigherRanked
     case 4: self = .notNeeded
+    case 5: self = .alreadyFilled
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -301,6 +306,7 @@ public nonisolated enum Township_Jobfair_V1_ChoiceOutcomeKind: SwiftProtobuf.Enu
     case .notRanked: return 2
     case .filledByHigherRanked: return 3
     case .notNeeded: return 4
+    case .alreadyFilled: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -312,6 +318,7 @@ public nonisolated enum Township_Jobfair_V1_ChoiceOutcomeKind: SwiftProtobuf.Enu
     .notRanked,
     .filledByHigherRanked,
     .notNeeded,
+    .alreadyFilled,
   ]
 
 }
@@ -1996,7 +2003,7 @@ nonisolated extension Township_Jobfair_V1_OutcomeState: SwiftProtobuf._ProtoName
 }
 
 nonisolated extension Township_Jobfair_V1_ChoiceOutcomeKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHOICE_OUTCOME_KIND_UNSPECIFIED\0\u{1}CHOICE_OUTCOME_KIND_MATCHED\0\u{1}CHOICE_OUTCOME_KIND_NOT_RANKED\0\u{1}CHOICE_OUTCOME_KIND_FILLED_BY_HIGHER_RANKED\0\u{1}CHOICE_OUTCOME_KIND_NOT_NEEDED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHOICE_OUTCOME_KIND_UNSPECIFIED\0\u{1}CHOICE_OUTCOME_KIND_MATCHED\0\u{1}CHOICE_OUTCOME_KIND_NOT_RANKED\0\u{1}CHOICE_OUTCOME_KIND_FILLED_BY_HIGHER_RANKED\0\u{1}CHOICE_OUTCOME_KIND_NOT_NEEDED\0\u{1}CHOICE_OUTCOME_KIND_ALREADY_FILLED\0")
 }
 
 nonisolated extension Township_Jobfair_V1_FairId: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
