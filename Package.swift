@@ -224,6 +224,40 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The job-fair service (issue #13): its SQLite store (versioned rounds), handlers,
+        // proto mapping and authorization; `job-fair`: serve, seed, check-config.
+        .target(
+            name: "JobFairService",
+            dependencies: [
+                "JobFairCore", "TownshipRPC", "TownshipProtos", "TownshipRoles", "TownshipServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "job-fair",
+            dependencies: [
+                "JobFairService", "JobFairCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/JobFairExecutable",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JobFairServiceTests",
+            dependencies: [
+                "JobFairService", "JobFairCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipServiceKit", "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+
         // `township`: certificates, calls, running the suite locally.
         .executableTarget(
             name: "township",

@@ -52,7 +52,7 @@ public enum ServiceCatalogue {
         CatalogueService(name: "canteen-meals", rpcPort: 7102, metricsPort: 9102,
                          protoService: "township.canteen.v1.CanteenMeals", databaseFile: "canteen-meals.sqlite", status: .planned),
         CatalogueService(name: "job-fair", rpcPort: 7103, metricsPort: 9103,
-                         protoService: "township.jobfair.v1.JobFair", databaseFile: "job-fair.sqlite", status: .planned),
+                         protoService: "township.jobfair.v1.JobFair", databaseFile: "job-fair.sqlite", status: .built),
         CatalogueService(name: "enterprise-liaison", rpcPort: 7104, metricsPort: 9104,
                          protoService: "township.liaison.v1.EnterpriseLiaison", databaseFile: "enterprise-liaison.sqlite", status: .planned),
     ]

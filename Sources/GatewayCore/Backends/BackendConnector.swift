@@ -57,5 +57,6 @@ public enum BackendCatalog {
 
     public static let factories: [String: Factory] = [
         "intake": { IntakeBackend(client: $0) },
+        "job-fair": { JobFairBackend(client: $0) },
     ]
 }

@@ -35,6 +35,11 @@ public enum ExplanationWriter {
                 continue
             }
             let places = Int(problem.capacities[position])
+            if places == 0 {
+                outcomes.append(.alreadyFilled(positionID: positionID))
+                sentences.append("Your \(ordinal(number)) choice, \(name(ranked, position)), had no place left this round: hires after an earlier round filled them.")
+                continue
+            }
             let yourPlace = Int(ranked.placeInRanking[edge]) + 1
             let rankedCount = ranked.rankedSeekers(ofPosition: position).count
             guard let worstKey = result.worstAdmittedKey(ofPosition: position),

@@ -9,6 +9,8 @@ public enum ChoiceOutcome: Sendable, Hashable {
     case filledByHigherRanked(positionID: Int, places: Int, yourPlace: Int, lastAdmittedPlace: Int, rankedCount: Int)
     /// Not reached: the seeker holds a place they want more.
     case notNeeded(positionID: Int)
+    /// The position had no place left this round: hires after earlier rounds filled them.
+    case alreadyFilled(positionID: Int)
 }
 
 /// A seeker's result and why, choice by choice, with the text a person reads.

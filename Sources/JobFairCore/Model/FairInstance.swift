@@ -18,12 +18,18 @@ public struct FairInstance: Sendable, Hashable, Codable {
     public var positions: [Position]
     public var seekers: [Seeker]
     public var employerRankings: [EmployerRanking]
+    /// Places of a position (by id) already filled by hires after earlier rounds: the round
+    /// matches only the rest (a position with none left takes nobody, and its applicants are
+    /// told so). Empty for a first round.
+    public var placesTaken: [Int: Int]
 
-    public init(fair: Fair, enterprises: [Enterprise], positions: [Position], seekers: [Seeker], employerRankings: [EmployerRanking] = []) {
+    public init(fair: Fair, enterprises: [Enterprise], positions: [Position], seekers: [Seeker], employerRankings: [EmployerRanking] = [],
+                placesTaken: [Int: Int] = [:]) {
         self.fair = fair
         self.enterprises = enterprises
         self.positions = positions
         self.seekers = seekers
         self.employerRankings = employerRankings
+        self.placesTaken = placesTaken
     }
 }

@@ -47,7 +47,8 @@ public enum FairRanker {
             choiceOffsets.append(Int32(choicePositions.count))
         }
 
-        let capacities = instance.positions.map { Int32(clamping: $0.headcount) }
+        // Places already filled by hires after earlier rounds are not offered again.
+        let capacities = instance.positions.map { Int32(clamping: max(0, $0.headcount - (instance.placesTaken[$0.id] ?? 0))) }
         let problem: MatchingProblem
         do {
             problem = try MatchingProblem(capacities: capacities, choiceOffsets: choiceOffsets, choicePositions: choicePositions, edgeRanks: edgeRanks)

@@ -31,6 +31,14 @@ public enum FairValidator {
             if !seekerIDs.insert(seeker.id).inserted { errors.append(.init(field: "seekers[\(index)].id", message: "id \(seeker.id) is used twice")) }
         }
 
+        for (positionID, taken) in instance.placesTaken.sorted(by: { $0.key < $1.key }) {
+            if !positionIDs.contains(positionID) {
+                errors.append(.init(field: "placesTaken[\(positionID)]", message: "no position \(positionID)"))
+            } else if taken < 0 {
+                errors.append(.init(field: "placesTaken[\(positionID)]", message: "must not be negative"))
+            }
+        }
+
         var applicants: [Int: Set<Int>] = [:]
         for seeker in instance.seekers { for choice in seeker.choices { applicants[choice, default: []].insert(seeker.id) } }
         var rankedPositions = Set<Int>()
