@@ -203,7 +203,7 @@ let package = Package(
         // demo data. Standard library only, so the matcher stays small and fast to build.
         .target(
             name: "JobFairCore",
-            dependencies: ["TownshipRandom"],
+            dependencies: ["TownshipRandom", "TownshipCreditCode"],
             exclude: ["Ranking/README.md"],
             swiftSettings: strict
         ),
@@ -231,6 +231,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // enterprise-liaison (issue #14). The unified social credit code check, shared with
+        // job-fair; the liaison domain (liaisons, visits, help, the half-monthly problem list),
+        // standard library only, clock injected.
+        .target(name: "TownshipCreditCode", swiftSettings: strict),
+        .target(name: "LiaisonCore", dependencies: ["TownshipCreditCode", "TownshipRandom"], swiftSettings: strict),
+        .testTarget(name: "TownshipCreditCodeTests", dependencies: ["TownshipCreditCode"], swiftSettings: strict),
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"], swiftSettings: strict),
         .testTarget(
             name: "TownshipWireTests",
             dependencies: [
