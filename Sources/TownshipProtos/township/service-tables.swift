@@ -5,5 +5,6 @@
 public enum TownshipServiceTables {
     public static let methodsByService: [String: [MethodDescriptorInfo]] = [
         Township_Intake_V1_Intake.serviceName: Township_Intake_V1_Intake.allMethods,
+        Township_Liaison_V1_EnterpriseLiaison.serviceName: Township_Liaison_V1_EnterpriseLiaison.allMethods,
     ]
 }
