@@ -238,6 +238,30 @@ let package = Package(
         .target(name: "LiaisonCore", dependencies: ["TownshipCreditCode", "TownshipRandom"], swiftSettings: strict),
         .testTarget(name: "TownshipCreditCodeTests", dependencies: ["TownshipCreditCode"], swiftSettings: strict),
         .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"], swiftSettings: strict),
+        // enterprise-liaison on the wire: GRDB store, handlers, proto mapping, deadline pass.
+        .target(
+            name: "LiaisonService",
+            dependencies: [
+                "LiaisonCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles", "TownshipServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LiaisonServiceTests",
+            dependencies: [
+                "LiaisonService", "LiaisonCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "TownshipWireTests",
             dependencies: [

@@ -1,0 +1,78 @@
+import Foundation
+import LiaisonCore
+import Logging
+import TownshipProtos
+import TownshipRPC
+import TownshipRoles
+import TownshipServiceKit
+
+/// enterprise-liaison on TWP/1: the methods of `township.liaison.v1.EnterpriseLiaison` over a
+/// `LiaisonStore`. The kit's `CallGate` checks the caller and resolves the principal; the
+/// principal's role then names who acts (`ProblemActor`), and the core's rules decide.
+public struct LiaisonService: Sendable {
+    public let store: LiaisonStore
+    let clock: any LiaisonClock
+    let gate: CallGate
+
+    public init(store: LiaisonStore, callerPolicy: CallerPolicy, clock: any LiaisonClock = SystemLiaisonClock()) {
+        self.store = store
+        self.clock = clock
+        self.gate = CallGate(serviceName: "enterprise-liaison", policy: callerPolicy)
+    }
+
+    /// Every method, registered by its generated descriptor.
+    public func makeRouter() -> RPCRouter {
+        var router = RPCRouter()
+        registerRegistry(&router)
+        registerFieldWork(&router)
+        registerProblemList(&router)
+        registerFigures(&router)
+        return router
+    }
+
+    /// Runs `body` as the call's actor; whatever it throws reaches the caller as an RPC error.
+    func serve<T>(_ context: RPCContext, _ body: (ProblemActor) async throws -> T) async throws -> T {
+        try await gate.run(context) { principal in try await body(try Self.actor(for: principal)) }
+    }
+
+    /// Who acts for a principal: a liaison as themself, department staff for their
+    /// department, leaders and administrators as the zone office. Every other role may do nothing here.
+    static func actor(for principal: ServicePrincipal) throws -> ProblemActor {
+        switch principal.role {
+        case .liaison:
+            return .liaison(principal.userID)
+        case .departmentStaff:
+            guard let department = principal.departmentID else {
+                throw ServiceError.permissionDenied("department staff without a department in their principal may not act on the problem list")
+            }
+            return .department(department, user: principal.userID)
+        case .leader, .admin:
+            return .office(principal.userID)
+        default:
+            throw ServiceError.permissionDenied("the \(principal.role.rawValue) role may not use enterprise-liaison")
+        }
+    }
+
+    static func requireOffice(_ actor: ProblemActor, _ what: String) throws {
+        guard case .office = actor else { throw ServiceError.permissionDenied("only the zone office may \(what)") }
+    }
+
+    static func requireLiaison(_ actor: ProblemActor, _ what: String) throws -> String {
+        guard case .liaison(let id) = actor else { throw ServiceError.permissionDenied("only liaisons \(what)") }
+        return id
+    }
+
+    /// 1 to 64 printable characters: the key a retry is recognised by.
+    static func requestID(_ value: String) throws -> String {
+        guard (1...64).contains(value.count), value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ServiceError.invalidArgument(field: "client_request_id", "1 to 64 printable ASCII characters")
+        }
+        return value
+    }
+}
+
+/// The system clock in whole seconds.
+public struct SystemLiaisonClock: LiaisonClock {
+    public init() {}
+    public func now() -> Instant { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+}
