@@ -251,6 +251,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `enterprise-liaison`: serve, seed, check-config.
+        .executableTarget(
+            name: "enterprise-liaison",
+            dependencies: [
+                "LiaisonService", "LiaisonCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/LiaisonExecutable",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "LiaisonServiceTests",
             dependencies: [

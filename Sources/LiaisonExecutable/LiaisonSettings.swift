@@ -1,0 +1,30 @@
+import Configuration
+import LiaisonCore
+import TownshipServiceKit
+import TownshipServiceRuntime
+
+/// enterprise-liaison's own settings, with their defaults (documented in
+/// deploy/enterprise-liaison.example.md).
+struct LiaisonSettings: Sendable {
+    static let keys: [String: ConfigurationValueKind] = [
+        "liaison.solutionDays": .integer, "liaison.reminderHoursBefore": .integer,
+        "liaison.claimWindowDays": .integer, "liaison.progressIntervalDays": .integer,
+        "liaison.deadlinePassSeconds": .integer,
+    ]
+
+    var policy = DeadlinePolicy.standard
+    /// How often the deadline pass runs.
+    var deadlinePassSeconds = 60
+
+    init(config: ConfigReader) throws {
+        policy.solutionDays = config.int(forKey: "liaison.solutionDays", default: policy.solutionDays)
+        policy.reminderHoursBefore = config.int(forKey: "liaison.reminderHoursBefore", default: policy.reminderHoursBefore)
+        policy.claimWindowDays = config.int(forKey: "liaison.claimWindowDays", default: policy.claimWindowDays)
+        policy.progressIntervalDays = config.int(forKey: "liaison.progressIntervalDays", default: policy.progressIntervalDays)
+        if let problem = policy.problem { throw ServiceSettings.Invalid(description: "liaison.\(problem)") }
+        deadlinePassSeconds = config.int(forKey: "liaison.deadlinePassSeconds", default: deadlinePassSeconds)
+        guard (1...3600).contains(deadlinePassSeconds) else {
+            throw ServiceSettings.Invalid(description: "liaison.deadlinePassSeconds must be within 1...3600, not \(deadlinePassSeconds)")
+        }
+    }
+}
