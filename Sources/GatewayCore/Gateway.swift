@@ -86,7 +86,7 @@ public final class Gateway: Sendable {
             backend.addRoutes(to: table)
             if let intake = backend as? IntakeBackend { Open311Routes(intake: intake).add(to: table) }
         }
-        try StaticRoutes().add(to: table)
+        try StaticRoutes(wiredBackends: Set(backends.map(\.name))).add(to: table)
         responder = router.buildResponder()
         routes = table.routes
     }
