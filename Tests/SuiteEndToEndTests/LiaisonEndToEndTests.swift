@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 import TownshipCatalogue
+import TownshipCertificates
 
 /// enterprise-liaison as its own process (seeded with the demo zone by its kit's `seed`),
 /// driven through the gateway's HTTP API: a liaison files a problem at one of their
@@ -70,5 +71,37 @@ import TownshipCatalogue
                 throw GatewayHTTP.Failure(description: "\(overview)")
             }
         }
+    }
+}
+
+/// `enterprise-liaison check-config` names a deadline setting out of range and an unknown key.
+@Suite struct LiaisonCheckConfigTests {
+    @Test(arguments: [
+        (#"{"liaison": {"solutionDays": 0}}"#, "liaison.solutionDays must be 1 to 90, not 0"),
+        (#"{"liaison": {"reminderHoursBefore": 168}}"#, "liaison.reminderHoursBefore must be 0 to 167"),
+        (#"{"liaison": {"deadlinePassSeconds": 0}}"#, "liaison.deadlinePassSeconds must be within 1...3600"),
+        (#"{"liaison": {"solutionDay": 7}}"#, "unknown key 'liaison.solutionDay'"),
+    ])
+    func aBadSettingIsNamed(_ json: String, _ expected: String) throws {
+        guard ServiceCatalogue.service(named: "enterprise-liaison")?.isBuilt == true else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The example's certificate paths, so the check reaches the service's own keys.
+        _ = try DevelopmentCertificateSet.ensure(in: folder.appendingPathComponent("state/certs"), identities: [try .service("enterprise-liaison")])
+        let file = folder.appendingPathComponent("enterprise-liaison.json")
+        try Data(json.utf8).write(to: file)
+        let process = Process()
+        process.executableURL = try SuiteProcesses.binary("enterprise-liaison")
+        process.arguments = ["check-config", "--config", file.path]
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains(expected), "\(output)")
     }
 }
