@@ -40,7 +40,7 @@ struct LiaisonDefinition: TownshipServiceDefinition {
     static func makeServer(_ environment: ServiceEnvironment<Self>, logger: Logger) async throws -> ServedService {
         let store = try openStore(environment)
         let clock = SystemLiaisonClock()
-        let service = LiaisonService(store: store, callerPolicy: environment.settings.callerPolicy, clock: clock)
+        let service = LiaisonService(store: store, callerPolicy: environment.settings.callerPolicy, clock: clock, limits: environment.own.limits)
         return ServedService(router: service.makeRouter(), domainServices: [
             DeadlinePassService(store: store, clock: clock, interval: .seconds(environment.own.deadlinePassSeconds),
                                 logger: Logger(label: "enterprise-liaison.deadlines")),

@@ -1,5 +1,6 @@
 import Configuration
 import LiaisonCore
+import LiaisonService
 import TownshipServiceKit
 import TownshipServiceRuntime
 
@@ -9,12 +10,13 @@ struct LiaisonSettings: Sendable {
     static let keys: [String: ConfigurationValueKind] = [
         "liaison.solutionDays": .integer, "liaison.reminderHoursBefore": .integer,
         "liaison.claimWindowDays": .integer, "liaison.progressIntervalDays": .integer,
-        "liaison.deadlinePassSeconds": .integer,
+        "liaison.deadlinePassSeconds": .integer, "liaison.maxPageSize": .integer,
     ]
 
     var policy = DeadlinePolicy.standard
     /// How often the deadline pass runs.
     var deadlinePassSeconds = 60
+    var limits = LiaisonLimits()
 
     init(config: ConfigReader) throws {
         policy.solutionDays = config.int(forKey: "liaison.solutionDays", default: policy.solutionDays)
@@ -25,6 +27,10 @@ struct LiaisonSettings: Sendable {
         deadlinePassSeconds = config.int(forKey: "liaison.deadlinePassSeconds", default: deadlinePassSeconds)
         guard (1...3600).contains(deadlinePassSeconds) else {
             throw ServiceSettings.Invalid(description: "liaison.deadlinePassSeconds must be within 1...3600, not \(deadlinePassSeconds)")
+        }
+        limits.maxPageSize = config.int(forKey: "liaison.maxPageSize", default: limits.maxPageSize)
+        guard (1...10_000).contains(limits.maxPageSize) else {
+            throw ServiceSettings.Invalid(description: "liaison.maxPageSize must be within 1...10000, not \(limits.maxPageSize)")
         }
     }
 }

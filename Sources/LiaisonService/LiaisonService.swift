@@ -13,10 +13,13 @@ public struct LiaisonService: Sendable {
     public let store: LiaisonStore
     let clock: any LiaisonClock
     let gate: CallGate
+    let limits: LiaisonLimits
 
-    public init(store: LiaisonStore, callerPolicy: CallerPolicy, clock: any LiaisonClock = SystemLiaisonClock()) {
+    public init(store: LiaisonStore, callerPolicy: CallerPolicy, clock: any LiaisonClock = SystemLiaisonClock(),
+                limits: LiaisonLimits = LiaisonLimits()) {
         self.store = store
         self.clock = clock
+        self.limits = limits
         self.gate = CallGate(serviceName: "enterprise-liaison", policy: callerPolicy)
     }
 
@@ -68,6 +71,20 @@ public struct LiaisonService: Sendable {
             throw ServiceError.invalidArgument(field: "client_request_id", "1 to 64 printable ASCII characters")
         }
         return value
+    }
+}
+
+/// What one answer may hold (`liaison.maxPageSize`): lists are paged, a caller asking for
+/// more gets this many and a cursor.
+public struct LiaisonLimits: Sendable {
+    /// Largest page of any list. Default 500.
+    public var maxPageSize: Int
+    /// Page size when the caller names none. Default 100.
+    public var defaultPageSize: Int
+
+    public init(maxPageSize: Int = 500, defaultPageSize: Int = 100) {
+        self.maxPageSize = maxPageSize
+        self.defaultPageSize = defaultPageSize
     }
 }
 

@@ -134,3 +134,26 @@ import Testing
         await live.stop()
     }
 }
+
+/// Lists are paged at `liaison.maxPageSize`: a caller asking for more gets that many and a cursor.
+@Suite(.serialized) struct PagingOverRPCTests {
+    @Test func pagesAreCappedAndCursorsChecked() async throws {
+        let live = try await LiveLiaison(limits: LiaisonLimits(maxPageSize: 2, defaultPageSize: 100))
+        do {
+            var request = Township_Liaison_V1_ListOrganisationsRequest()
+            request.page.pageSize = 10
+            let first = try await live.call(M.listOrganisations, request, as: As.admin)
+            #expect(first.organisations.map(\.organisationID) == ["org-1", "org-2"] && first.page.nextCursor == "2" && first.page.totalSize == 3)
+            request.page.cursor = first.page.nextCursor
+            let second = try await live.call(M.listOrganisations, request, as: As.admin)
+            #expect(second.organisations.map(\.organisationID) == ["org-3"] && second.page.nextCursor.isEmpty)
+            #expect(try await live.call(M.listOrganisations, .init(), as: As.admin).organisations.count == 2, "no size asked: the default, capped")
+            request.page.cursor = "99"
+            #expect(await refusal { _ = try await live.call(M.listOrganisations, request, as: As.admin) }?.status == .invalidArgument)
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+}

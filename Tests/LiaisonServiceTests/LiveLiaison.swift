@@ -68,13 +68,13 @@ final class LiveLiaison: Sendable {
     static let start = LocalDate(year: 2026, month: 3, day: 2)!.start.adding(seconds: 9 * 3600)
     static let codes = ["91350100M000100Y43", "91110000802100433B", "91440300708461136T"]
 
-    init() async throws {
+    init(limits: LiaisonLimits = LiaisonLimits()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("liaison-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualClock(Self.start.adding(days: -30))
         store = try LiaisonStore(path: directory.appendingPathComponent("enterprise-liaison.sqlite").path)
         let service = LiaisonService(store: store, callerPolicy: CallerPolicy(
-            allowedCallers: ["spiffe://township.local/service/gateway", "spiffe://township.local/admin/*"]), clock: clock)
+            allowedCallers: ["spiffe://township.local/service/gateway", "spiffe://township.local/admin/*"]), clock: clock, limits: limits)
         let pki = LiaisonPKI.shared
         let contexts = try ReloadableTLSContext(configuration: .server(
             certificateChainPath: pki.liaison.certificatePath, privateKeyPath: pki.liaison.privateKeyPath, trustedCAPath: pki.ca.certificatePath))

@@ -24,7 +24,7 @@ extension LiaisonService {
                 var liaisonID: String?
                 if case .liaison(let id) = actor { liaisonID = id }
                 let visits = try store.visits(liaisonID: liaisonID, organisationID: req.organisationID.isEmpty ? nil : req.organisationID)
-                let (page, response) = try ProtoMapping.page(visits, req.page)
+                let (page, response) = try ProtoMapping.page(limits: limits, visits, req.page)
                 var r = Township_Liaison_V1_ListVisitsResponse()
                 r.visits = page.map(ProtoMapping.visit); r.page = response
                 return r

@@ -99,7 +99,7 @@ extension LiaisonService {
                     let (ao, bo) = (a.isOverdue(at: now), b.isOverdue(at: now))
                     return ao != bo ? ao : a.id < b.id
                 }
-                let (page, response) = try ProtoMapping.page(items, req.page)
+                let (page, response) = try ProtoMapping.page(limits: limits, items, req.page)
                 var r = Township_Liaison_V1_ListProblemsResponse()
                 r.items = page.map { ProtoMapping.item($0, now: now) }; r.page = response
                 return r

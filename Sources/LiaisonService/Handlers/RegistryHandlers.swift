@@ -19,7 +19,7 @@ extension LiaisonService {
             try await serve(ctx) { actor in
                 var liaisons = try store.liaisons()
                 if case .liaison(let id) = actor { liaisons = liaisons.filter { $0.id == id } }
-                let (page, response) = try ProtoMapping.page(liaisons, req.page)
+                let (page, response) = try ProtoMapping.page(limits: limits, liaisons, req.page)
                 var r = Township_Liaison_V1_ListLiaisonsResponse()
                 r.liaisons = page.map(ProtoMapping.liaison); r.page = response
                 return r
@@ -38,7 +38,7 @@ extension LiaisonService {
             try await serve(ctx) { actor in
                 var liaisonID: String?
                 if case .liaison(let id) = actor { liaisonID = id }
-                let (page, response) = try ProtoMapping.page(try store.organisations(assignedTo: liaisonID), req.page)
+                let (page, response) = try ProtoMapping.page(limits: limits, try store.organisations(assignedTo: liaisonID), req.page)
                 var r = Township_Liaison_V1_ListOrganisationsResponse()
                 r.organisations = page.map { ProtoMapping.organisation($0.0, liaison: $0.currentLiaison) }; r.page = response
                 return r

@@ -203,10 +203,11 @@ enum ProtoMapping {
         text.isEmpty ? nil : try ProblemPeriod.parse(text)
     }
 
-    /// A page of an in-memory list: size 1 to 500 (default 100); the cursor is the offset.
-    static func page<T>(_ items: [T], _ request: Township_Common_V1_PageRequest) throws -> ([T], Township_Common_V1_PageResponse) {
+    /// A page of an in-memory list: size 1 to `limits.maxPageSize` (larger asks get that many;
+    /// 0 gets the default); the cursor is the offset.
+    static func page<T>(limits: LiaisonLimits, _ items: [T], _ request: Township_Common_V1_PageRequest) throws -> ([T], Township_Common_V1_PageResponse) {
         guard request.pageSize >= 0 else { throw ServiceError.invalidArgument(field: "page.page_size", "must not be negative") }
-        let size = request.pageSize == 0 ? defaultPageSize : min(Int(request.pageSize), maxPageSize)
+        let size = request.pageSize == 0 ? min(limits.defaultPageSize, limits.maxPageSize) : min(Int(request.pageSize), limits.maxPageSize)
         var start = 0
         if !request.cursor.isEmpty {
             guard let n = Int(request.cursor), n >= 0, n <= items.count else {
@@ -220,7 +221,4 @@ enum ProtoMapping {
         if end < items.count { response.nextCursor = String(end) }
         return (Array(items[start..<end]), response)
     }
-
-    static let defaultPageSize = 100
-    static let maxPageSize = 500
 }

@@ -1056,7 +1056,8 @@ public nonisolated struct Township_Liaison_V1_ListLiaisonsRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Page size 1 to 500 (default 100).
+  /// Page size: 0 gives 100; more than the service allows (liaison.maxPageSize, default 500)
+  /// gives that many, with a cursor for the rest.
   public var page: Township_Common_V1_PageRequest {
     get {_page ?? Township_Common_V1_PageRequest()}
     set {_page = newValue}
@@ -1599,7 +1600,8 @@ public nonisolated struct Township_Liaison_V1_ListProblemsRequest: Sendable {
   /// Clears the value of `departmentID`. Subsequent reads from it will return its default value.
   public mutating func clearDepartmentID() {self._departmentID = nil}
 
-  /// Page size 1 to 500 (default 100).
+  /// Page size: 0 gives 100; more than the service allows (liaison.maxPageSize, default 500)
+  /// gives that many, with a cursor for the rest.
   public var page: Township_Common_V1_PageRequest {
     get {_page ?? Township_Common_V1_PageRequest()}
     set {_page = newValue}
