@@ -76,9 +76,10 @@ extension LiaisonService {
         router.unary(methods.confirmProblem.path, Township_Liaison_V1_ConfirmProblemRequest.self, Response.self) { req, ctx in
             try await serve(ctx) { actor in
                 let now = clock.now()
-                let store = self.store
-                let item = try await store.change(item: req.itemID) { item, workflow, _ in
-                    try workflow.confirm(item, note: req.note, by: actor, assignments: try store.histories(of: item.organisationIDs), now: now)
+                let item = try await store.change(item: req.itemID) { item, workflow, db in
+                    // The assignments as they are inside this transaction.
+                    let histories = try item.organisationIDs.map { try LiaisonStore.history(db, $0) }
+                    return try workflow.confirm(item, note: req.note, by: actor, assignments: histories, now: now)
                 }
                 return Self.response(item, now: now)
             }

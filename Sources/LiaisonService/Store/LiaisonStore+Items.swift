@@ -141,25 +141,24 @@ extension LiaisonStore {
         }
     }
 
-    /// Every organisation's history, for the rules that look at several (confirmation).
-    public func histories(of organisationIDs: [String]) throws -> [AssignmentHistory] {
-        try pool.read { db in try organisationIDs.map { try Self.history(db, $0) } }
-    }
-
     // MARK: Demo data
 
-    /// Loads demo data in one transaction.
+    /// Loads demo data in one transaction. Over existing data (`seed --force`) liaisons and
+    /// organisations already registered, and their assignments, are kept as they are; visits,
+    /// help and problem items are added.
     public func load(_ data: DemoLiaisonData) async throws {
         try await pool.write { db in
             for l in data.liaisons {
-                try db.execute(sql: "INSERT INTO liaison (id, name, origin, department_id) VALUES (?, ?, ?, ?)",
+                try db.execute(sql: "INSERT OR IGNORE INTO liaison (id, name, origin, department_id) VALUES (?, ?, ?, ?)",
                                arguments: [l.id, l.name, l.origin.rawValue, l.departmentID])
             }
+            var added = Set<String>()
             for o in data.organisations {
-                try db.execute(sql: "INSERT INTO organisation (id, name, kind, credit_code) VALUES (?, ?, ?, ?)",
+                try db.execute(sql: "INSERT OR IGNORE INTO organisation (id, name, kind, credit_code) VALUES (?, ?, ?, ?)",
                                arguments: [o.id, o.name, o.kind.rawValue, o.creditCode])
+                if db.changesCount > 0 { added.insert(o.id) }
             }
-            for history in data.assignments {
+            for history in data.assignments where added.contains(history.organisationID) {
                 for a in history.assignments {
                     try db.execute(sql: "INSERT INTO assignment (organisation_id, liaison_id, from_s, until_s) VALUES (?, ?, ?, ?)",
                                    arguments: [a.organisationID, a.liaisonID, a.from.secondsSinceEpoch, a.until?.secondsSinceEpoch])
