@@ -43,6 +43,7 @@ struct LiaisonDefinition: TownshipServiceDefinition {
         let service = LiaisonService(store: store, callerPolicy: environment.settings.callerPolicy, clock: clock, limits: environment.own.limits)
         return ServedService(router: service.makeRouter(), domainServices: [
             DeadlinePassService(store: store, clock: clock, interval: .seconds(environment.own.deadlinePassSeconds),
+                                idempotencyKeyHours: environment.own.idempotencyKeyHours,
                                 logger: Logger(label: "enterprise-liaison.deadlines")),
         ])
     }

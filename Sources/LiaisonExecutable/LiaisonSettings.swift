@@ -11,12 +11,15 @@ struct LiaisonSettings: Sendable {
         "liaison.solutionDays": .integer, "liaison.reminderHoursBefore": .integer,
         "liaison.claimWindowDays": .integer, "liaison.progressIntervalDays": .integer,
         "liaison.deadlinePassSeconds": .integer, "liaison.maxPageSize": .integer,
+        "liaison.idempotencyKeyHours": .integer,
     ]
 
     var policy = DeadlinePolicy.standard
     /// How often the deadline pass runs.
     var deadlinePassSeconds = 60
     var limits = LiaisonLimits()
+    /// How long a completed call's idempotency key is remembered (spec §6 promises 24 hours).
+    var idempotencyKeyHours = 24
 
     init(config: ConfigReader) throws {
         policy.solutionDays = config.int(forKey: "liaison.solutionDays", default: policy.solutionDays)
@@ -31,6 +34,10 @@ struct LiaisonSettings: Sendable {
         limits.maxPageSize = config.int(forKey: "liaison.maxPageSize", default: limits.maxPageSize)
         guard (1...10_000).contains(limits.maxPageSize) else {
             throw ServiceSettings.Invalid(description: "liaison.maxPageSize must be within 1...10000, not \(limits.maxPageSize)")
+        }
+        idempotencyKeyHours = config.int(forKey: "liaison.idempotencyKeyHours", default: idempotencyKeyHours)
+        guard (24...24 * 365).contains(idempotencyKeyHours) else {
+            throw ServiceSettings.Invalid(description: "liaison.idempotencyKeyHours must be within 24...8760 (proto-spec §6 promises 24 hours), not \(idempotencyKeyHours)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LiaisonCore
 import Logging
+import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
 import TownshipRoles
@@ -36,6 +37,30 @@ public struct LiaisonService: Sendable {
     /// Runs `body` as the call's actor; whatever it throws reaches the caller as an RPC error.
     func serve<T>(_ context: RPCContext, _ body: (ProblemActor) async throws -> T) async throws -> T {
         try await gate.run(context) { principal in try await body(try Self.actor(for: principal)) }
+    }
+
+    /// `serve` for a mutating method, honouring the call's idempotency key (spec §6): the key,
+    /// scoped to the caller's identity, the actor and the method, answers a retry with the first
+    /// reply byte for byte without doing the work again; the same key with another request is
+    /// INVALID_ARGUMENT. Without a key it is `serve`.
+    func serve<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ context: RPCContext, keyed request: Request, _ body: (ProblemActor) async throws -> Response
+    ) async throws -> Response {
+        try await serve(context) { actor in
+            guard let key = context.idempotencyKey, !key.isEmpty else { return try await body(actor) }
+            let scope = "\(context.peerIdentity ?? "-") \(actor)"
+            let requestBytes: [UInt8] = try request.serializedBytes()
+            if let stored = try store.storedReply(scope: scope, method: context.method, key: key) {
+                guard stored.request == requestBytes else {
+                    throw ServiceError.invalidArgument(field: "idempotency-key", "idempotency key reused with a different request")
+                }
+                return try Response(serializedBytes: stored.response)
+            }
+            let response = try await body(actor)
+            let first = try await store.storeReply(scope: scope, method: context.method, key: key, request: requestBytes,
+                                                   response: try response.serializedBytes(), now: clock.now())
+            return try Response(serializedBytes: first)
+        }
     }
 
     /// Who acts for a principal: a liaison as themself, department staff for their

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import LiaisonCore
 import LiaisonService
 import TownshipProtos
@@ -150,6 +151,40 @@ import Testing
             #expect(try await live.call(M.listOrganisations, .init(), as: As.admin).organisations.count == 2, "no size asked: the default, capped")
             request.page.cursor = "99"
             #expect(await refusal { _ = try await live.call(M.listOrganisations, request, as: As.admin) }?.status == .invalidArgument)
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+}
+
+/// Spec §6: a call with an idempotency key is answered once; a retry gets the first reply,
+/// byte for byte, without the work being done again; the key with another request is refused.
+@Suite(.serialized) struct IdempotencyKeyOverRPCTests {
+    func retype(_ live: LiveLiaison, _ id: Int64, _ type: Township_Liaison_V1_ProblemType, key: String?) async throws -> ByteBuffer {
+        var request = Township_Liaison_V1_RetypeProblemRequest(); request.itemID = id; request.type = type
+        var options = CallOptions(timeout: .seconds(20), idempotencyKey: key)
+        options.principal = ByteBuffer(bytes: try As.admin.serializedBytes() as [UInt8])
+        return try await live.gateway.unary(M.retypeProblem.path, ByteBuffer(bytes: try request.serializedBytes() as [UInt8]), options: options)
+    }
+
+    @Test func aKeyedRetryGetsTheFirstReplyAndChangesNothing() async throws {
+        let live = try await LiveLiaison()
+        do {
+            let item = try await live.file("org-1", by: As.alice).itemID
+            let first = try await retype(live, item, .difficult, key: "k-1")
+            // Someone changes the item back; the retry must not redo the first call's work.
+            _ = try await retype(live, item, .individual, key: nil)
+            let retry = try await retype(live, item, .difficult, key: "k-1")
+            #expect(retry == first)
+            #expect(try Township_Liaison_V1_ProblemResponse(serializedBytes: Array(retry.readableBytesView)).item.type == .difficult)
+            #expect(try await live.get(item).type == .individual)
+            let reused = await refusal { _ = try await retype(live, item, .common, key: "k-1") }
+            #expect(reused?.status == .invalidArgument)
+            #expect(try await live.get(item).type == .individual)
+            // Keys are forgotten after their hours.
+            #expect(try await live.store.forgetIdempotencyKeys(olderThan: 24, now: live.clock.now().adding(days: 2)) == 1)
         } catch {
             await live.stop()
             throw error

@@ -8,7 +8,7 @@ extension LiaisonService {
     func registerFieldWork(_ router: inout RPCRouter) {
         let methods = Township_Liaison_V1_EnterpriseLiaison.self
         router.unary(methods.recordVisit.path, Township_Liaison_V1_RecordVisitRequest.self, Township_Liaison_V1_RecordVisitResponse.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 let liaisonID = try Self.requireLiaison(actor, "record visits")
                 let requestID = try Self.requestID(req.clientRequestID)
                 let visit = Visit(id: 0, liaisonID: liaisonID, organisationID: req.visit.organisationID,
@@ -31,7 +31,7 @@ extension LiaisonService {
             }
         }
         router.unary(methods.recordHelp.path, Township_Liaison_V1_RecordHelpRequest.self, Township_Liaison_V1_RecordHelpResponse.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 let liaisonID = try Self.requireLiaison(actor, "record help")
                 let requestID = try Self.requestID(req.clientRequestID)
                 let kind = try ProtoMapping.core(req.help.kind, ProtoMapping.helpKinds, field: "help.kind")

@@ -14,7 +14,7 @@ extension LiaisonService {
         func step<Req: SwiftProtobuf.Message>(_ path: String, _ type: Req.Type, itemID: @escaping @Sendable (Req) -> Int64,
                                              _ rule: @escaping @Sendable (Req, ProblemActor, Instant, ProblemItem, ProblemWorkflow) throws -> ProblemItem) {
             router.unary(path, Req.self, Response.self) { req, ctx in
-                try await serve(ctx) { actor in
+                try await serve(ctx, keyed: req) { actor in
                     let now = clock.now()
                     let item = try await store.change(item: itemID(req)) { item, workflow, _ in try rule(req, actor, now, item, workflow) }
                     return Self.response(item, now: now)
@@ -23,7 +23,7 @@ extension LiaisonService {
         }
 
         router.unary(methods.fileProblem.path, Township_Liaison_V1_FileProblemRequest.self, Response.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 _ = try Self.requireLiaison(actor, "file problems")
                 let requestID = try Self.requestID(req.clientRequestID)
                 let type = try ProtoMapping.core(req.type, ProtoMapping.types, field: "type")
@@ -37,7 +37,7 @@ extension LiaisonService {
             try workflow.retype(item, to: try ProtoMapping.core(req.type, ProtoMapping.types, field: "type"), by: actor, now: now)
         }
         router.unary(methods.mergeProblems.path, Township_Liaison_V1_MergeProblemsRequest.self, Response.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 try Self.requireOffice(actor, "merge items")
                 let requestID = try Self.requestID(req.clientRequestID)
                 let now = clock.now()
@@ -47,7 +47,7 @@ extension LiaisonService {
             }
         }
         router.unary(methods.publishList.path, Township_Liaison_V1_PublishListRequest.self, Township_Liaison_V1_PublishListResponse.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 try Self.requireOffice(actor, "publish the list")
                 let period = try ProblemPeriod.parse(req.period)
                 let now = clock.now()
@@ -66,7 +66,7 @@ extension LiaisonService {
             try workflow.answer(item, solution: req.solution, by: actor, now: now)
         }
         router.unary(methods.reportProgress.path, Township_Liaison_V1_ReportProgressRequest.self, Response.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 let requestID = try Self.requestID(req.clientRequestID)
                 let now = clock.now()
                 let item = try await store.reportProgress(item: req.itemID, note: req.note, by: actor, requestID: requestID, now: now)
@@ -74,7 +74,7 @@ extension LiaisonService {
             }
         }
         router.unary(methods.confirmProblem.path, Township_Liaison_V1_ConfirmProblemRequest.self, Response.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 let now = clock.now()
                 let item = try await store.change(item: req.itemID) { item, workflow, db in
                     // The assignments as they are inside this transaction.

@@ -8,7 +8,7 @@ extension LiaisonService {
     func registerRegistry(_ router: inout RPCRouter) {
         let methods = Township_Liaison_V1_EnterpriseLiaison.self
         router.unary(methods.registerLiaison.path, Township_Liaison_V1_RegisterLiaisonRequest.self, Township_Liaison_V1_RegisterLiaisonResponse.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 try Self.requireOffice(actor, "register liaisons")
                 var r = Township_Liaison_V1_RegisterLiaisonResponse()
                 r.liaison = ProtoMapping.liaison(try await store.register(try ProtoMapping.liaison(req.liaison)))
@@ -26,7 +26,7 @@ extension LiaisonService {
             }
         }
         router.unary(methods.registerOrganisation.path, Township_Liaison_V1_RegisterOrganisationRequest.self, Township_Liaison_V1_RegisterOrganisationResponse.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 try Self.requireOffice(actor, "register organisations")
                 let organisation = try await store.register(try ProtoMapping.organisation(req.organisation))
                 var r = Township_Liaison_V1_RegisterOrganisationResponse()
@@ -45,7 +45,7 @@ extension LiaisonService {
             }
         }
         router.unary(methods.assignLiaison.path, Township_Liaison_V1_AssignLiaisonRequest.self, Township_Liaison_V1_AssignLiaisonResponse.self) { req, ctx in
-            try await serve(ctx) { actor in
+            try await serve(ctx, keyed: req) { actor in
                 try Self.requireOffice(actor, "assign liaisons")
                 let history = try await store.assign(liaisonID: req.liaisonID.value, to: req.organisationID, now: clock.now())
                 var r = Township_Liaison_V1_AssignLiaisonResponse()

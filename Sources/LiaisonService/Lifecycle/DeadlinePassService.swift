@@ -9,12 +9,14 @@ public struct DeadlinePassService: Service {
     let store: LiaisonStore
     let clock: any LiaisonClock
     let interval: Duration
+    let idempotencyKeyHours: Int
     let logger: Logger
 
-    public init(store: LiaisonStore, clock: any LiaisonClock, interval: Duration, logger: Logger) {
+    public init(store: LiaisonStore, clock: any LiaisonClock, interval: Duration, idempotencyKeyHours: Int = 24, logger: Logger) {
         self.store = store
         self.clock = clock
         self.interval = interval
+        self.idempotencyKeyHours = idempotencyKeyHours
         self.logger = logger
     }
 
@@ -23,6 +25,7 @@ public struct DeadlinePassService: Service {
             while !Task.isCancelled {
                 do {
                     let changed = try await store.sweep(now: clock.now())
+                    try await store.forgetIdempotencyKeys(olderThan: idempotencyKeyHours, now: clock.now())
                     if changed > 0 { logger.info("deadline pass", metadata: ["items": "\(changed)"]) }
                 } catch {
                     // The next pass retries; nothing is half-written (one transaction per pass).

@@ -75,6 +75,22 @@ enum LiaisonSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-idempotency-keys") { db in
+            // Spec §6: a completed call's reply by (caller and principal, method, key), with its
+            // request, kept for liaison.idempotencyKeyHours.
+            try db.execute(sql: """
+                CREATE TABLE idempotency_key (
+                    scope TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    request BLOB NOT NULL,
+                    response BLOB NOT NULL,
+                    at_s INTEGER NOT NULL,
+                    PRIMARY KEY (scope, method, key)
+                );
+                CREATE INDEX idempotency_key_by_age ON idempotency_key(at_s);
+                """)
+        }
         return migrator
     }
 }
