@@ -219,7 +219,7 @@ let package = Package(
         // demo data. Standard library only, so the matcher stays small and fast to build.
         .target(
             name: "JobFairCore",
-            dependencies: ["TownshipRandom"],
+            dependencies: ["TownshipRandom", "TownshipCreditCode"],
             exclude: ["Ranking/README.md"],
             swiftSettings: strict
         ),
@@ -278,6 +278,50 @@ let package = Package(
         .target(
             name: "CanteenCore",
             dependencies: ["TownshipRandom", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // enterprise-liaison (issue #14). The unified social credit code check, shared with
+        // job-fair; the liaison domain (liaisons, visits, help, the half-monthly problem list),
+        // standard library only, clock injected.
+        .target(name: "TownshipCreditCode", swiftSettings: strict),
+        .target(name: "LiaisonCore", dependencies: ["TownshipCreditCode", "TownshipRandom"], swiftSettings: strict),
+        .testTarget(name: "TownshipCreditCodeTests", dependencies: ["TownshipCreditCode"], swiftSettings: strict),
+        .testTarget(name: "LiaisonCoreTests", dependencies: ["LiaisonCore"], swiftSettings: strict),
+        // enterprise-liaison on the wire: GRDB store, handlers, proto mapping, deadline pass.
+        .target(
+            name: "LiaisonService",
+            dependencies: [
+                "LiaisonCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles", "TownshipServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // `enterprise-liaison`: serve, seed, check-config.
+        .executableTarget(
+            name: "enterprise-liaison",
+            dependencies: [
+                "LiaisonService", "LiaisonCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/LiaisonExecutable",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LiaisonServiceTests",
+            dependencies: [
+                "LiaisonService", "LiaisonCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
 

@@ -93,7 +93,7 @@ public final class Gateway: Sendable {
                     .add(to: table)
             }
         }
-        try StaticRoutes().add(to: table)
+        try StaticRoutes(wiredBackends: Set(backends.map(\.name))).add(to: table)
         responder = router.buildResponder()
         routes = table.routes
     }

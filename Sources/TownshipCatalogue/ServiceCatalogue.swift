@@ -54,7 +54,7 @@ public enum ServiceCatalogue {
         CatalogueService(name: "job-fair", rpcPort: 7103, metricsPort: 9103,
                          protoService: "township.jobfair.v1.JobFair", databaseFile: "job-fair.sqlite", status: .built),
         CatalogueService(name: "enterprise-liaison", rpcPort: 7104, metricsPort: 9104,
-                         protoService: "township.liaison.v1.EnterpriseLiaison", databaseFile: "enterprise-liaison.sqlite", status: .planned),
+                         protoService: "township.liaison.v1.EnterpriseLiaison", databaseFile: "enterprise-liaison.sqlite", status: .built),
     ]
 
     /// The services that have an executable: what `township up` starts and the gateway wires.

@@ -58,5 +58,6 @@ public enum BackendCatalog {
     public static let factories: [String: Factory] = [
         "intake": { IntakeBackend(client: $0) },
         "job-fair": { JobFairBackend(client: $0) },
+        "enterprise-liaison": { LiaisonBackend(client: $0) },
     ]
 }

@@ -175,6 +175,8 @@ function render(overview) {
   barChart($("chart-department"), figureRows(stats.byDepartment, "departmentId", "department"));
   const open = intake.openTickets || [];
   $("open-events").replaceChildren(...(open.length ? open.map(eventItem) : [el("li", { class: "meta" }, t("none"))]));
+  // Each service's own panel script (cockpit-<service>.js) draws its part from the same overview.
+  document.dispatchEvent(new CustomEvent("cockpit:overview", { detail: overview }));
   document.body.dataset.rendered = "true";
 }
 

@@ -6,5 +6,6 @@ public enum TownshipServiceTables {
     public static let methodsByService: [String: [MethodDescriptorInfo]] = [
         Township_Intake_V1_Intake.serviceName: Township_Intake_V1_Intake.allMethods,
         Township_Jobfair_V1_JobFair.serviceName: Township_Jobfair_V1_JobFair.allMethods,
+        Township_Liaison_V1_EnterpriseLiaison.serviceName: Township_Liaison_V1_EnterpriseLiaison.allMethods,
     ]
 }

@@ -1,0 +1,7 @@
+import ArgumentParser
+import TownshipServiceKit
+
+@main
+struct EnterpriseLiaison: AsyncParsableCommand {
+    static let configuration = ServiceCommands<LiaisonDefinition>.configuration
+}
