@@ -321,6 +321,41 @@ let package = Package(
             dependencies: ["CanteenCore", "TownshipRandom", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+
+        // canteen-meals (issue #12): the store, the handlers and the role checks on TWP/1, its
+        // executable on the service kit, and its tests over TLS.
+        .target(
+            name: "CanteenService",
+            dependencies: [
+                "CanteenCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles", "TownshipServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "canteen-meals",
+            dependencies: [
+                "CanteenService", "CanteenCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/CanteenExecutable",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CanteenServiceTests",
+            dependencies: [
+                "CanteenService", "CanteenCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )
 
