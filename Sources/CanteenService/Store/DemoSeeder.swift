@@ -25,7 +25,7 @@ public enum DemoSeeder {
         let started = Date()
         let today = store.today
         let district = DemoDistrict(seed: seed, scale: scale, referenceDay: today)
-        progress?("district generated: \(district.elders.count) elders")
+        progress?(String(format: "%.1f s: district generated: %d elders", Date().timeIntervalSince(started), district.elders.count))
         let registeredAt = store.clock.now().timeIntervalSince1970
         let communityIDs = Dictionary(uniqueKeysWithValues: district.communities.enumerated().map { ($1.name, String(format: "C%02d", $0 + 1)) })
         try store.pool.write { db in
@@ -35,12 +35,12 @@ public enum DemoSeeder {
                                                 home: district.plane.unproject(elder.position), address: "\(elder.community)\(n % 50 + 1)号",
                                                 flags: elder.eligibility.flags, clientRequestID: nil)
                 try CanteenStore.insertElder(db, protected: store.protector.protect(id), new: new, registeredAt: registeredAt)
-                try db.execute(sql: "INSERT INTO cards (card_number, qr_token, elder_id, revoked, issued_at) VALUES (?, ?, ?, 0, ?)",
-                               arguments: [String(format: "C%012d", n + 1), CanteenStore.randomToken(), db.lastInsertedRowID, registeredAt])
+                try db.cachedStatement(sql: "INSERT INTO cards (card_number, qr_token, elder_id, revoked, issued_at) VALUES (?, ?, ?, 0, ?)")
+                    .execute(arguments: [String(format: "C%012d", n + 1), CanteenStore.randomToken(), db.lastInsertedRowID, registeredAt])
             }
             try db.execute(sql: "INSERT OR IGNORE INTO family_members (elder_id, user_id) VALUES (1, 'family-1'), (1, 'u-resident')")
         }
-        progress?("elders and cards stored")
+        progress?(String(format: "%.1f s: elders and cards stored", Date().timeIntervalSince(started)))
         let lunch = SittingRecord(name: "lunch", startMinute: 11 * 60, endMinute: 13 * 60)
         let supper = SittingRecord(name: "supper", startMinute: 17 * 60, endMinute: 18 * 60 + 30)
         var canteens: [CanteenRecord] = []
@@ -74,20 +74,21 @@ public enum DemoSeeder {
                         let index = pool[Int.random(in: 0..<pool.count, using: &rng)]
                         let elder = district.elders[index]
                         guard let priced = try? table.price(menuPrice: price, eligibility: elder.eligibility, on: day) else { continue }
-                        try db.execute(sql: "INSERT OR IGNORE INTO subsidised_days (elder_id, day) VALUES (?, ?)", arguments: [index + 1, day.description])
+                        try db.cachedStatement(sql: "INSERT OR IGNORE INTO subsidised_days (elder_id, day) VALUES (?, ?)")
+                            .execute(arguments: [index + 1, day.description])
                         let subsidy = db.changesCount == 1 ? priced.subsidy : 0
                         let servedAt = store.instant(day, minute: 11 * 60 + Int.random(in: 0..<90, using: &rng)).timeIntervalSince1970
-                        try db.execute(sql: """
+                        try db.cachedStatement(sql: """
                             INSERT INTO meals (elder_id, canteen_id, operator_id, day, served_at, tier, menu_price_fen, subsidy_fen, full_price)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """, arguments: [index + 1, canteen.id, canteen.operatorID, day.description, servedAt, priced.tier.rawValue, price,
+                            """).execute(arguments: [index + 1, canteen.id, canteen.operatorID, day.description, servedAt, priced.tier.rawValue, price,
                                              subsidy, subsidy == 0 && priced.subsidy > 0])
                         meals += 1
                     }
                 }
             }
         }
-        progress?("\(meals) meals over \(days) days stored")
+        progress?(String(format: "%.1f s: %d meals over %d days stored", Date().timeIntervalSince(started), meals, days))
         return Report(elders: district.elders.count, canteens: canteens.count, stations: district.stations.count, meals: meals,
                       seconds: Date().timeIntervalSince(started))
     }

@@ -52,11 +52,12 @@ extension CanteenStore {
     }
 
     static func insertElder(_ db: Database, protected: ProtectedResidentID, new: NewElder, registeredAt: Double) throws {
-        try db.execute(sql: """
+        // Cached: seeding inserts thousands.
+        try db.cachedStatement(sql: """
             INSERT INTO elders (lookup_digest, masked, name, birth_date, community, latitude, longitude, address, flags,
                                 client_request_id, registered_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [protected.lookupDigest, protected.masked, new.name, protected.birthDate.description, new.community,
+            """).execute(arguments: [protected.lookupDigest, protected.masked, new.name, protected.birthDate.description, new.community,
                              new.home.latitude, new.home.longitude, new.address, flagsText(new.flags), new.clientRequestID, registeredAt])
     }
 
