@@ -97,7 +97,7 @@ import TownshipCertificates
     private static func workingDirectoryWithCertificates() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deploy-\(UUID().uuidString)")
         _ = try DevelopmentCertificateSet.ensure(in: folder.appendingPathComponent("state/certs"),
-                                                 identities: [.service("gateway"), .service("intake")])
+                                                 identities: try CatalogueFiles.programs.map { try .service($0) })
         return folder
     }
 }

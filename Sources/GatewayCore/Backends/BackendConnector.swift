@@ -57,5 +57,6 @@ public enum BackendCatalog {
 
     public static let factories: [String: Factory] = [
         "intake": { IntakeBackend(client: $0) },
+        "canteen-meals": { CanteenBackend(client: $0) },
     ]
 }

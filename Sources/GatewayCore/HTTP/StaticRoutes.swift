@@ -18,6 +18,7 @@ struct StaticRoutes {
         ("/", "cockpit.html", "text/html; charset=utf-8"),
         ("/cockpit.js", "cockpit.js", "text/javascript; charset=utf-8"),
         ("/cockpit.css", "cockpit.css", "text/css; charset=utf-8"),
+        ("/cockpit-canteen.js", "cockpit-canteen.js", "text/javascript; charset=utf-8"),
         ("/openapi.json", "openapi.json", "application/json; charset=utf-8"),
     ]
 

@@ -175,6 +175,8 @@ function render(overview) {
   barChart($("chart-department"), figureRows(stats.byDepartment, "departmentId", "department"));
   const open = intake.openTickets || [];
   $("open-events").replaceChildren(...(open.length ? open.map(eventItem) : [el("li", { class: "meta" }, t("none"))]));
+  // Each service's own panel (cockpit-<service>.js) draws its section.
+  for (const drawPanel of window.cockpitPanels || []) drawPanel(sections);
   document.body.dataset.rendered = "true";
 }
 
