@@ -20,6 +20,9 @@ struct ElderRegistrationTests {
             // Looked up by the number typed at a counter.
             var get = Township_Canteen_V1_GetElderRequest(); get.idNumber = number
             #expect(try await live.call(API.getElder, get, as: Fixture.leader).elder.elderID == elder.elderID)
+            // A resident may not probe whether an ID number is registered, even their own elder's.
+            try await live.addFamily(elder.elderID)
+            #expect(await rpcFailure { _ = try await live.call(API.getElder, get, as: Fixture.family) }?.status == .permissionDenied)
             // Neither the database nor its WAL holds the whole number or its birth-date run.
             for path in [live.databasePath, live.databasePath + "-wal"] {
                 let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()

@@ -30,6 +30,9 @@ extension CanteenService {
                 try CanteenAccess.requireMayRead(p, elderID: key, store: store)
                 elder = try await blocking { try store.elder(id: key) }
             case .idNumber(let number):
+                // Residents read their own elder by id only: a look-up by number would tell
+                // them whether anyone's ID number is registered.
+                guard p.role != .resident else { throw CanteenAccess.denied(p, "look elders up by ID number") }
                 guard number.count <= 32 else { throw ResidentIDError.wrongLength(number.count) }
                 elder = try await blocking { try store.elder(idNumber: number) }
                 try CanteenAccess.requireMayRead(p, elderID: elder.id, store: store)
