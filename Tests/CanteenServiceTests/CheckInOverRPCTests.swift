@@ -59,6 +59,42 @@ struct CheckInOverRPCTests {
         }
     }
 
+    @Test("check-ins that share a commit fail alone: ten elders served at K1 while ten at a canteen without a menu are refused")
+    func groupCommitIsolation() async throws {
+        try await LiveCanteen.with { live in
+            try await live.putCanteen("K1", staff: ["op-k1"])
+            try await live.putCanteen("K2", staff: ["op-k2"], operatorID: "OP2")
+            try await live.putMenu("K1")   // K2 has no menu today: MENU_NOT_FOUND
+            var cards: [String] = []
+            for n in 1...10 {
+                let elder = try await live.register(sequence: n)
+                cards.append(try await live.issueCard(elder.elderID).cardNumber)
+            }
+            let outcomes = await withTaskGroup(of: (canteen: String, ok: Bool, reason: String?).self) { group in
+                for card in cards {
+                    for canteen in ["K1", "K2"] {
+                        group.addTask {
+                            do {
+                                _ = try await live.checkIn(card: card, at: canteen)
+                                return (canteen, true, nil)
+                            } catch {
+                                return (canteen, false, await rpcFailure { throw error }?.reason)
+                            }
+                        }
+                    }
+                }
+                var all: [(canteen: String, ok: Bool, reason: String?)] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.filter { $0.canteen == "K1" }.allSatisfy { $0.ok })
+            #expect(outcomes.filter { $0.canteen == "K2" }.allSatisfy { !$0.ok && $0.reason == "MENU_NOT_FOUND" })
+            #expect(try live.count("SELECT COUNT(*) FROM meals WHERE canteen_id = 'K1' AND subsidy_fen > 0") == 10)
+            #expect(try live.count("SELECT COUNT(*) FROM meals WHERE canteen_id = 'K2'") == 0)
+            #expect(try live.count("SELECT COUNT(*) FROM refused_claims") == 0)
+        }
+    }
+
     @Test("a retried check-in (same client request id) records one meal")
     func idempotentCheckIn() async throws {
         try await LiveCanteen.with { live in

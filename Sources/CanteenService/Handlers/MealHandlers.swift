@@ -63,10 +63,10 @@ extension CanteenService {
             let requestID = try RequestValidation.optionalRequestID(req.clientRequestID)
             let canteen = try await blocking { try store.canteen(id: canteenID) }
             try CanteenAccess.requireOperator(p, of: canteen, "check elders in")
-            let meal = try await blocking {
-                try store.checkIn(CanteenStore.CheckInRequest(canteenID: canteenID, credential: credential, reservationID: reservationID,
-                                                              acceptFullPrice: req.acceptFullPrice, clientRequestID: requestID))
-            }
+            // Group-committed with concurrent check-ins (CheckInGroupCommit), off the cooperative pool.
+            let meal = try await store.checkIn(CanteenStore.CheckInRequest(
+                canteenID: canteenID, credential: credential, reservationID: reservationID,
+                acceptFullPrice: req.acceptFullPrice, clientRequestID: requestID))
             var r = Township_Canteen_V1_CheckInResponse()
             r.meal = ProtoMapping.meal(meal)
             return r

@@ -56,6 +56,11 @@ public struct CanteenRecord: Sendable, Hashable {
 public struct DishRecord: Sendable, Hashable, Codable {
     public var name: String
     public var priceFen: Int
+
+    public init(name: String, priceFen: Int) {
+        self.name = name
+        self.priceFen = priceFen
+    }
 }
 
 public struct MenuRecord: Sendable, Hashable {
@@ -63,6 +68,13 @@ public struct MenuRecord: Sendable, Hashable {
     public var day: CivilDate
     public var dishes: [DishRecord]
     public var mealPriceFen: Int
+
+    public init(canteenID: String, day: CivilDate, dishes: [DishRecord], mealPriceFen: Int) {
+        self.canteenID = canteenID
+        self.day = day
+        self.dishes = dishes
+        self.mealPriceFen = mealPriceFen
+    }
 }
 
 public enum MealModeRecord: String, Sendable { case dineIn = "dine_in", delivery }

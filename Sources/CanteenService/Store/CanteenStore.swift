@@ -12,6 +12,8 @@ public final class CanteenStore: Sendable {
     let protector: ResidentIDProtector
     public let configuration: CanteenConfiguration
     let clock: any CanteenClock
+    /// Check-ins waiting for the writer, committed together.
+    let checkIns = CheckInGroupCommit()
 
     public struct OpenFailed: Error, CustomStringConvertible {
         public let path: String

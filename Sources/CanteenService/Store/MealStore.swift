@@ -143,22 +143,29 @@ extension CanteenStore {
         }
     }
 
-    /// What a check-in transaction decided: a meal, or a refusal recorded as a claim.
-    private enum CheckInOutcome {
+    /// What a check-in decided: a meal, or a refusal recorded as a claim.
+    enum CheckInOutcome: Sendable {
         case served(MealRecord)
         case refused(CanteenRefusal)
     }
 
-    /// Records a meal served now. Everything is one write transaction: the card, the elder's
-    /// eligibility today, the reservation, the menu price and the subsidy, and the insert into
-    /// `subsidised_days` whose primary key (elder, day) lets exactly one of concurrent
-    /// check-ins for an elder take the day's subsidy. A refused claim is committed (for the
+    /// Records a meal served now (see `CheckInGroupCommit`: concurrent check-ins share one
+    /// durable commit, each in its own savepoint). A refused claim is committed (for the
     /// settlement's reconciliation) and then thrown.
-    public func checkIn(_ request: CheckInRequest) throws -> MealRecord {
-        let now = clock.now()
-        let day = today
+    public func checkIn(_ request: CheckInRequest) async throws -> MealRecord {
+        switch try await checkIns.submit(request, apply: { [self] batch in applyCheckIns(batch) }) {
+        case .served(let meal): return meal
+        case .refused(let refusal): throw refusal
+        }
+    }
+
+    /// One check-in inside the caller's transaction: the card, the elder's eligibility today,
+    /// the reservation, the menu price and the subsidy, and the insert into `subsidised_days`
+    /// whose primary key (elder, day) lets exactly one of concurrent check-ins for an elder
+    /// take the day's subsidy (check-ins are applied one after the other by the one writer).
+    func checkIn(_ request: CheckInRequest, in db: Database, now: Date, day: CivilDate) throws -> CheckInOutcome {
         let table = configuration.subsidyTable
-        let outcome: CheckInOutcome = try pool.write { db in
+        do {
             if let key = request.clientRequestID,
                let mealID = try Int64.fetchOne(db, sql: "SELECT id FROM meals WHERE client_request_id = ?", arguments: [key]) {
                 return .served(try Self.meal(db, id: mealID)!)
@@ -191,7 +198,7 @@ extension CanteenStore {
             let tier: AgeTier
             do {
                 tier = try elder.eligibility.tier(on: day)
-            } catch let error as EligibilityError {
+            } catch {
                 if case .ended(let reason, let from) = error {
                     return try refuse(.ended(reason), masked: elder.masked, subsidy: nil, CanteenRefusal.precondition(
                         "ELIGIBILITY_ENDED", "card: the elder's eligibility ended from \(from) (\(reason.rawValue))"))
@@ -238,10 +245,6 @@ extension CanteenStore {
                                  menu.mealPriceFen, subsidy, fullPrice, request.reservationID, request.clientRequestID])
             return .served(MealRecord(id: db.lastInsertedRowID, elderID: elder.id, masked: elder.masked, canteenID: canteen.id, day: day,
                                       servedAt: now, tier: tier, menuPriceFen: menu.mealPriceFen, subsidyFen: subsidy, fullPrice: fullPrice))
-        }
-        switch outcome {
-        case .served(let meal): return meal
-        case .refused(let refusal): throw refusal
         }
     }
 
