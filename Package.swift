@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "CanteenCore", targets: ["CanteenCore"]),
         // For Benchmarks/JobFairMatchBench.
         .library(name: "JobFairCore", targets: ["JobFairCore"]),
+        // For Benchmarks/CanteenCheckInBench.
+        .library(name: "CanteenService", targets: ["CanteenService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

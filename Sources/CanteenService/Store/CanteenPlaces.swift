@@ -33,7 +33,7 @@ extension CanteenStore {
     }
 
     static func canteen(_ db: Database, id: String) throws -> CanteenRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM canteens WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM canteens WHERE id = ?"), arguments: [id]) else {
             throw CanteenRefusal.canteenNotFound(id)
         }
         return canteenRecord(row)
@@ -49,7 +49,7 @@ extension CanteenStore {
 
     public func putStation(name: String, community: String, location: GeoPoint) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO stations (name, community, latitude, longitude) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO stations (name, community, latitude, longitude) VALUES (?, ?, ?, ?)").execute(
                            arguments: [name, community, location.latitude, location.longitude])
         }
     }
@@ -66,14 +66,14 @@ extension CanteenStore {
         let dishes = String(decoding: try JSONEncoder().encode(menu.dishes), as: UTF8.self)
         try pool.write { db in
             _ = try Self.canteen(db, id: menu.canteenID)
-            try db.execute(sql: "INSERT OR REPLACE INTO menus (canteen_id, day, dishes, meal_price_fen) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO menus (canteen_id, day, dishes, meal_price_fen) VALUES (?, ?, ?, ?)").execute(
                            arguments: [menu.canteenID, menu.day.description, dishes, menu.mealPriceFen])
         }
         return menu
     }
 
     static func menu(_ db: Database, canteenID: String, day: CivilDate) throws -> MenuRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM menus WHERE canteen_id = ? AND day = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM menus WHERE canteen_id = ? AND day = ?"),
                                          arguments: [canteenID, day.description]) else { return nil }
         let dishes = (try? JSONDecoder().decode([DishRecord].self, from: Data((row["dishes"] as String).utf8))) ?? []
         return MenuRecord(canteenID: canteenID, day: day, dishes: dishes, mealPriceFen: row["meal_price_fen"])

@@ -35,14 +35,14 @@ extension CanteenStore {
         let registeredAt = clock.now().timeIntervalSince1970
         return try pool.write { db in
             if let request = new.clientRequestID,
-               let row = try Row.fetchOne(db, sql: "SELECT id, lookup_digest FROM elders WHERE client_request_id = ?", arguments: [request]) {
+               let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, lookup_digest FROM elders WHERE client_request_id = ?"), arguments: [request]) {
                 let digest: String = row["lookup_digest"]
                 guard digest == protected.lookupDigest else {
                     throw CanteenRefusal.invalid("client_request_id", "was already used for another registration")
                 }
                 return try Self.elder(db, id: row["id"])!
             }
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM elders WHERE lookup_digest = ?", arguments: [protected.lookupDigest]) {
+            if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM elders WHERE lookup_digest = ?"), arguments: [protected.lookupDigest]) {
                 throw CanteenRefusal(.alreadyExists, "ELDER_ALREADY_REGISTERED",
                                      "id_number: this ID number is already registered as elder \(WireIDs.elder(existing))")
             }
@@ -65,10 +65,10 @@ extension CanteenStore {
     static func flags(_ text: String) -> Set<SubsidyFlag> { Set(text.split(separator: ",").compactMap { SubsidyFlag(rawValue: String($0)) }) }
 
     static func elder(_ db: Database, id: Int64) throws -> ElderRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM elders WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM elders WHERE id = ?"), arguments: [id]) else { return nil }
         var elder = elderRecord(row)
-        elder.cardNumber = try String.fetchOne(db, sql: "SELECT card_number FROM cards WHERE elder_id = ? AND revoked = 0", arguments: [id])
-        elder.familyUserIDs = try String.fetchAll(db, sql: "SELECT user_id FROM family_members WHERE elder_id = ? ORDER BY user_id", arguments: [id])
+        elder.cardNumber = try String.fetchOne(db.cachedStatement(sql: "SELECT card_number FROM cards WHERE elder_id = ? AND revoked = 0"), arguments: [id])
+        elder.familyUserIDs = try String.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM family_members WHERE elder_id = ? ORDER BY user_id"), arguments: [id])
         return elder
     }
 
@@ -92,7 +92,7 @@ extension CanteenStore {
         let id = try ResidentIDNumber(idNumber, today: today)
         let digest = protector.lookupDigest(of: id)
         guard let elder = try pool.read({ db -> ElderRecord? in
-            guard let key = try Int64.fetchOne(db, sql: "SELECT id FROM elders WHERE lookup_digest = ?", arguments: [digest]) else { return nil }
+            guard let key = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM elders WHERE lookup_digest = ?"), arguments: [digest]) else { return nil }
             return try Self.elder(db, id: key)
         }) else { throw CanteenRefusal.notFound("ELDER_NOT_FOUND", "id_number: no elder is registered with this ID number") }
         return elder
@@ -123,7 +123,7 @@ extension CanteenStore {
 
     public func setFlags(elderID: Int64, flags: Set<SubsidyFlag>) throws -> ElderRecord {
         try pool.write { db in
-            try db.execute(sql: "UPDATE elders SET flags = ? WHERE id = ?", arguments: [Self.flagsText(flags), elderID])
+            try db.cachedStatement(sql: "UPDATE elders SET flags = ? WHERE id = ?").execute( arguments: [Self.flagsText(flags), elderID])
             guard db.changesCount == 1 else { throw CanteenRefusal.elderNotFound(WireIDs.elder(elderID)) }
             return try Self.elder(db, id: elderID)!
         }
@@ -140,9 +140,9 @@ extension CanteenStore {
                 }
                 return elder
             }
-            try db.execute(sql: "UPDATE elders SET end_reason = ?, end_from = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE elders SET end_reason = ?, end_from = ? WHERE id = ?").execute(
                            arguments: [end.reason.rawValue, end.from.description, elderID])
-            try db.execute(sql: "UPDATE cards SET revoked = 1, revoke_reason = 'eligibility ended' WHERE elder_id = ? AND revoked = 0",
+            try db.cachedStatement(sql: "UPDATE cards SET revoked = 1, revoke_reason = 'eligibility ended' WHERE elder_id = ? AND revoked = 0").execute(
                            arguments: [elderID])
             return try Self.elder(db, id: elderID)!
         }
@@ -154,7 +154,7 @@ extension CanteenStore {
         let token = Self.randomToken()
         return try pool.write { db in
             if let request = clientRequestID,
-               let row = try Row.fetchOne(db, sql: "SELECT * FROM cards WHERE client_request_id = ?", arguments: [request]) {
+               let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE client_request_id = ?"), arguments: [request]) {
                 guard (row["elder_id"] as Int64) == elderID else {
                     throw CanteenRefusal.invalid("client_request_id", "was already used for another elder's card")
                 }
@@ -162,7 +162,7 @@ extension CanteenStore {
             }
             guard let elder = try Self.elder(db, id: elderID) else { throw CanteenRefusal.elderNotFound(WireIDs.elder(elderID)) }
             if let end = elder.end { throw EligibilityError.ended(reason: end.reason, from: end.from) }
-            try db.execute(sql: "UPDATE cards SET revoked = 1, revoke_reason = 'reissued' WHERE elder_id = ? AND revoked = 0",
+            try db.cachedStatement(sql: "UPDATE cards SET revoked = 1, revoke_reason = 'reissued' WHERE elder_id = ? AND revoked = 0").execute(
                            arguments: [elderID])
             let serial = (try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM cards")!) + 1
             let number = String(format: "C%012lld", serial)
@@ -187,11 +187,11 @@ extension CanteenStore {
 
     public func revokeCard(number: String, reason: String) throws -> CardRecord {
         try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cards WHERE card_number = ?", arguments: [number]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE card_number = ?"), arguments: [number]) else {
                 throw CanteenRefusal.notFound("CARD_NOT_FOUND", "card_number: no card \(number)")
             }
             if (row["revoked"] as Int) == 0 {
-                try db.execute(sql: "UPDATE cards SET revoked = 1, revoke_reason = ? WHERE card_number = ?", arguments: [reason, number])
+                try db.cachedStatement(sql: "UPDATE cards SET revoked = 1, revoke_reason = ? WHERE card_number = ?").execute( arguments: [reason, number])
             }
             var card = Self.card(row, withToken: false)
             card.revoked = true
@@ -207,14 +207,14 @@ extension CanteenStore {
             guard elder.familyUserIDs.count < limit else {
                 throw CanteenRefusal(.resourceExhausted, "TOO_MANY_FAMILY_MEMBERS", "user_id: the elder already has \(limit) family members")
             }
-            try db.execute(sql: "INSERT INTO family_members (elder_id, user_id) VALUES (?, ?)", arguments: [elderID, userID])
+            try db.cachedStatement(sql: "INSERT INTO family_members (elder_id, user_id) VALUES (?, ?)").execute( arguments: [elderID, userID])
             return try Self.elder(db, id: elderID)!
         }
     }
 
     public func isFamilyMember(userID: String, elderID: Int64) throws -> Bool {
         try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM family_members WHERE elder_id = ? AND user_id = ?", arguments: [elderID, userID]) ?? false
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM family_members WHERE elder_id = ? AND user_id = ?"), arguments: [elderID, userID]) ?? false
         }
     }
 }

@@ -36,7 +36,7 @@ extension CanteenStore {
         let now = clock.now()
         return try pool.write { db in
             if let request = new.clientRequestID,
-               let row = try Row.fetchOne(db, sql: "SELECT * FROM reservations WHERE client_request_id = ?", arguments: [request]) {
+               let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM reservations WHERE client_request_id = ?"), arguments: [request]) {
                 let existing = Self.reservation(row)
                 guard existing.elderID == new.elderID, existing.canteenID == new.canteenID, existing.day == new.day else {
                     throw CanteenRefusal.invalid("client_request_id", "was already used for another reservation")
@@ -66,10 +66,10 @@ extension CanteenStore {
                                   arguments: [new.elderID, new.day.description, sitting.name]) != nil {
                 throw CanteenRefusal.precondition("ALREADY_RESERVED", "sitting: the elder already has a reservation for \(new.day) \(sitting.name)")
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO reservations (elder_id, canteen_id, day, sitting, mode, status, reserved_by, client_request_id)
                 VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
-                """, arguments: [new.elderID, canteen.id, new.day.description, sitting.name, new.mode.rawValue, new.reservedBy,
+                """).execute(arguments: [new.elderID, canteen.id, new.day.description, sitting.name, new.mode.rawValue, new.reservedBy,
                                  new.clientRequestID])
             return ReservationRecord(id: db.lastInsertedRowID, elderID: new.elderID, canteenID: canteen.id, day: new.day,
                                      sitting: sitting.name, mode: new.mode, status: .active, reservedBy: new.reservedBy)
@@ -83,7 +83,7 @@ extension CanteenStore {
     }
 
     public func reservation(id: Int64) throws -> ReservationRecord {
-        guard let row = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM reservations WHERE id = ?", arguments: [id]) }) else {
+        guard let row = try pool.read({ db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM reservations WHERE id = ?"), arguments: [id]) }) else {
             throw CanteenRefusal.notFound("RESERVATION_NOT_FOUND", "reservation_id: no reservation \(WireIDs.reservation(id))")
         }
         return Self.reservation(row)
@@ -93,7 +93,7 @@ extension CanteenStore {
     public func cancelReservation(id: Int64) throws -> ReservationRecord {
         let now = clock.now()
         return try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM reservations WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM reservations WHERE id = ?"), arguments: [id]) else {
                 throw CanteenRefusal.notFound("RESERVATION_NOT_FOUND", "reservation_id: no reservation \(WireIDs.reservation(id))")
             }
             var reservation = Self.reservation(row)
@@ -108,7 +108,7 @@ extension CanteenStore {
                 throw CanteenRefusal.precondition("RESERVATION_CUTOFF_PASSED",
                                                   "reservation_id: cancellations for \(reservation.day) \(sitting.name) closed at the cut-off")
             }
-            try db.execute(sql: "UPDATE reservations SET status = 'cancelled' WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE reservations SET status = 'cancelled' WHERE id = ?").execute( arguments: [id])
             reservation.status = .cancelled
             return reservation
         }
@@ -167,7 +167,7 @@ extension CanteenStore {
         let table = configuration.subsidyTable
         do {
             if let key = request.clientRequestID,
-               let mealID = try Int64.fetchOne(db, sql: "SELECT id FROM meals WHERE client_request_id = ?", arguments: [key]) {
+               let mealID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM meals WHERE client_request_id = ?"), arguments: [key]) {
                 return .served(try Self.meal(db, id: mealID)!)
             }
             let canteen = try Self.canteen(db, id: request.canteenID)
@@ -178,16 +178,16 @@ extension CanteenStore {
                 throw CanteenRefusal.notFound("MENU_NOT_FOUND", "canteen_id: \(canteen.id) has no menu for \(day): set it first")
             }
             func refuse(_ kind: RefusalKind, masked: String?, subsidy: Int?, _ refusal: CanteenRefusal) throws -> CheckInOutcome {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO refused_claims (canteen_id, operator_id, day, reason, masked, subsidy_fen, client_request_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [canteen.id, canteen.operatorID, day.description, kind.rawValue, masked, subsidy, request.clientRequestID])
+                    """).execute(arguments: [canteen.id, canteen.operatorID, day.description, kind.rawValue, masked, subsidy, request.clientRequestID])
                 return .refused(refusal)
             }
             let cardRow: Row?
             switch request.credential {
-            case .cardNumber(let number): cardRow = try Row.fetchOne(db, sql: "SELECT * FROM cards WHERE card_number = ?", arguments: [number])
-            case .qrToken(let token): cardRow = try Row.fetchOne(db, sql: "SELECT * FROM cards WHERE qr_token = ?", arguments: [token])
+            case .cardNumber(let number): cardRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE card_number = ?"), arguments: [number])
+            case .qrToken(let token): cardRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cards WHERE qr_token = ?"), arguments: [token])
             }
             guard let cardRow else {
                 return try refuse(.unknownCard, masked: nil, subsidy: nil,
@@ -210,7 +210,7 @@ extension CanteenStore {
                                   CanteenRefusal.precondition("CARD_REVOKED", "card: card \(card.cardNumber) is revoked"))
             }
             if let reservationID = request.reservationID {
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM reservations WHERE id = ?", arguments: [reservationID]),
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM reservations WHERE id = ?"), arguments: [reservationID]),
                       case let reservation = Self.reservation(row), reservation.elderID == elder.id, reservation.canteenID == canteen.id,
                       reservation.day == day else {
                     throw CanteenRefusal.notFound("RESERVATION_NOT_FOUND",
@@ -220,13 +220,13 @@ extension CanteenStore {
                     return try refuse(.mealAfterCancellation, masked: elder.masked, subsidy: nil, CanteenRefusal.precondition(
                         "RESERVATION_CANCELLED", "reservation_id: \(WireIDs.reservation(reservationID)) was cancelled"))
                 }
-                try db.execute(sql: "UPDATE reservations SET status = 'served' WHERE id = ?", arguments: [reservationID])
+                try db.cachedStatement(sql: "UPDATE reservations SET status = 'served' WHERE id = ?").execute( arguments: [reservationID])
             }
             let price = try table.price(menuPrice: menu.mealPriceFen, eligibility: elder.eligibility, on: day)
             // The once-a-day rule, decided by the primary key of subsidised_days.
             var subsidy = price.subsidy
             if subsidy > 0 {
-                try db.execute(sql: "INSERT OR IGNORE INTO subsidised_days (elder_id, day) VALUES (?, ?)", arguments: [elder.id, day.description])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO subsidised_days (elder_id, day) VALUES (?, ?)").execute( arguments: [elder.id, day.description])
                 if db.changesCount == 0 {
                     guard request.acceptFullPrice else {
                         return try refuse(.secondSubsidisedMeal, masked: elder.masked, subsidy: price.subsidy, CanteenRefusal.precondition(
@@ -237,11 +237,11 @@ extension CanteenStore {
                 }
             }
             let fullPrice = subsidy == 0 && price.subsidy > 0
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO meals (elder_id, canteen_id, operator_id, day, served_at, tier, menu_price_fen, subsidy_fen, full_price,
                                    reservation_id, client_request_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [elder.id, canteen.id, canteen.operatorID, day.description, now.timeIntervalSince1970, tier.rawValue,
+                """).execute(arguments: [elder.id, canteen.id, canteen.operatorID, day.description, now.timeIntervalSince1970, tier.rawValue,
                                  menu.mealPriceFen, subsidy, fullPrice, request.reservationID, request.clientRequestID])
             return .served(MealRecord(id: db.lastInsertedRowID, elderID: elder.id, masked: elder.masked, canteenID: canteen.id, day: day,
                                       servedAt: now, tier: tier, menuPriceFen: menu.mealPriceFen, subsidyFen: subsidy, fullPrice: fullPrice))
@@ -263,7 +263,7 @@ extension CanteenStore {
         guard day < today else { throw CanteenRefusal.invalid("day", "\(day) has not ended yet") }
         return try pool.write { db in
             _ = try Self.canteen(db, id: canteenID)
-            try db.execute(sql: "UPDATE reservations SET status = 'no_show' WHERE canteen_id = ? AND day = ? AND status = 'active'",
+            try db.cachedStatement(sql: "UPDATE reservations SET status = 'no_show' WHERE canteen_id = ? AND day = ? AND status = 'active'").execute(
                            arguments: [canteenID, day.description])
             return db.changesCount
         }
