@@ -14,7 +14,7 @@ struct CanteenSettings: Sendable {
         "canteen.subsidy.tier60to69Fen": .integer, "canteen.subsidy.tier70to79Fen": .integer, "canteen.subsidy.tier80plusFen": .integer,
         "canteen.subsidy.lowIncomeFen": .integer, "canteen.subsidy.livingAloneFen": .integer, "canteen.subsidy.disabledFen": .integer,
         "canteen.subsidy.maximumPerMealFen": .integer,
-        "canteen.siting.maxCandidates": .integer, "canteen.siting.maxK": .integer, "canteen.siting.maxCoverageEntries": .integer,
+        "canteen.checkInQueueLimit": .integer, "canteen.siting.maxCandidates": .integer, "canteen.siting.maxK": .integer, "canteen.siting.maxCoverageEntries": .integer,
     ]
 
     /// The HMAC key of the ID-number digests, apart from the database: beside the
@@ -39,6 +39,7 @@ struct CanteenSettings: Sendable {
         configuration.timeZone = timeZone
         configuration.reservationCutoffMinutes = try int("canteen.reservationCutoffMinutes", 120, 0...2880)
         configuration.maximumFamilyMembers = try int("canteen.maxFamilyMembers", 10, 1...100)
+        configuration.checkInQueueLimit = try int("canteen.checkInQueueLimit", configuration.checkInQueueLimit, 1...1_000_000)
         let standard = WalkingReach.standard
         configuration.reach = WalkingReach(
             minutes: Double(try int("canteen.reach.minutes", Int(standard.minutes), 1...120)),

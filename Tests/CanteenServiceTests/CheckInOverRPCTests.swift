@@ -1,4 +1,5 @@
 import CanteenCore
+import CanteenService
 import Foundation
 import Testing
 import TownshipProtos
@@ -92,6 +93,18 @@ struct CheckInOverRPCTests {
             #expect(try live.count("SELECT COUNT(*) FROM meals WHERE canteen_id = 'K1' AND subsidy_fen > 0") == 10)
             #expect(try live.count("SELECT COUNT(*) FROM meals WHERE canteen_id = 'K2'") == 0)
             #expect(try live.count("SELECT COUNT(*) FROM refused_claims") == 0)
+        }
+    }
+
+    @Test("beyond the queue limit a check-in is refused at once with RESOURCE_EXHAUSTED and nothing is stored")
+    func queueLimit() async throws {
+        var configuration = CanteenConfiguration()
+        configuration.checkInQueueLimit = 0
+        try await LiveCanteen.with(configuration: configuration) { live in
+            let (_, card) = try await live.standardSetup()
+            let refused = await rpcFailure { _ = try await live.checkIn(card: card.cardNumber, at: "K1") }
+            #expect(refused?.status == .resourceExhausted)
+            #expect(try live.count("SELECT (SELECT COUNT(*) FROM meals) + (SELECT COUNT(*) FROM refused_claims)") == 0)
         }
     }
 

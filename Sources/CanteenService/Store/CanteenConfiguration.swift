@@ -16,6 +16,9 @@ public struct CanteenConfiguration: Sendable {
     public var maximumK = 500
     /// Most (candidate, elder) pairs a siting may hold in memory (8 bytes each).
     public var maximumSitingCoverageEntries = 5_000_000
+    /// Check-ins that may wait for the next group commit; one more is refused at once with
+    /// RESOURCE_EXHAUSTED (the counter retries) instead of queueing without bound.
+    public var checkInQueueLimit = 4096
     public var defaultPageSize = 50
     public var maximumPageSize = 500
 

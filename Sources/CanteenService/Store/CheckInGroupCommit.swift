@@ -28,13 +28,19 @@ final class CheckInGroupCommit: Sendable {
 
     /// Queues `request`; `apply` runs a batch in one transaction and returns one result per
     /// request, in order (the store passes the same function on every call).
-    func submit(_ request: CanteenStore.CheckInRequest, apply: @escaping Apply) async throws -> CanteenStore.CheckInOutcome {
+    func submit(_ request: CanteenStore.CheckInRequest, limit: Int, apply: @escaping Apply) async throws -> CanteenStore.CheckInOutcome {
         try await withCheckedThrowingContinuation { continuation in
-            let startDrain = state.withLock { s -> Bool in
+            let startDrain = state.withLock { s -> Bool? in
+                guard s.queue.count < limit else { return nil }
                 s.queue.append(Waiting(request: request, continuation: continuation))
                 if s.draining { return false }
                 s.draining = true
                 return true
+            }
+            guard let startDrain else {
+                continuation.resume(throwing: CanteenRefusal(
+                    .resourceExhausted, "RESOURCE_EXHAUSTED", "\(limit) check-ins are already waiting to be stored; retry shortly"))
+                return
             }
             if startDrain { DispatchQueue.global().async { self.drain(apply) } }
         }

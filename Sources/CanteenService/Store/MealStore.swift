@@ -153,7 +153,7 @@ extension CanteenStore {
     /// durable commit, each in its own savepoint). A refused claim is committed (for the
     /// settlement's reconciliation) and then thrown.
     public func checkIn(_ request: CheckInRequest) async throws -> MealRecord {
-        switch try await checkIns.submit(request, apply: { [self] batch in applyCheckIns(batch) }) {
+        switch try await checkIns.submit(request, limit: configuration.checkInQueueLimit, apply: { [self] batch in applyCheckIns(batch) }) {
         case .served(let meal): return meal
         case .refused(let refusal): throw refusal
         }
