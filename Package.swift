@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "CanteenCore", targets: ["CanteenCore"]),
         // For Benchmarks/JobFairMatchBench.
         .library(name: "JobFairCore", targets: ["JobFairCore"]),
+        // For Benchmarks/CanteenCheckInBench.
+        .library(name: "CanteenService", targets: ["CanteenService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -413,6 +415,41 @@ let package = Package(
         .testTarget(
             name: "CanteenCoreTests",
             dependencies: ["CanteenCore", "TownshipRandom", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // canteen-meals (issue #12): the store, the handlers and the role checks on TWP/1, its
+        // executable on the service kit, and its tests over TLS.
+        .target(
+            name: "CanteenService",
+            dependencies: [
+                "CanteenCore", "TownshipRPC", "TownshipProtos", "TownshipWire", "TownshipRoles", "TownshipServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "canteen-meals",
+            dependencies: [
+                "CanteenService", "CanteenCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/CanteenExecutable",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CanteenServiceTests",
+            dependencies: [
+                "CanteenService", "CanteenCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
     ]

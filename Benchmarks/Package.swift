@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // CanteenCheckInBench: the bare SQLite loop and the throwaway ID-number key.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .executableTarget(
@@ -51,6 +54,24 @@ let package = Package(
             name: "CanteenSitingBench",
             dependencies: [.product(name: "CanteenCore", package: "Township")],
             path: "CanteenSitingBench",
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
+        // A plain executable: durable canteen check-ins per second over TWP/1 against a bare
+        // SQLite loop with synchronous FULL, in one run.
+        .executableTarget(
+            name: "CanteenCheckInBench",
+            dependencies: [
+                .product(name: "CanteenService", package: "Township"),
+                .product(name: "TownshipRPC", package: "Township"),
+                .product(name: "TownshipTLS", package: "Township"),
+                .product(name: "TownshipProtos", package: "Township"),
+                .product(name: "TownshipCertificates", package: "Township"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "CanteenCheckInBench",
             swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
         ),
         // A plain executable: times JobFairCore's matcher on scaled instances; run next to

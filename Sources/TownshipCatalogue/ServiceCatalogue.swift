@@ -50,7 +50,7 @@ public enum ServiceCatalogue {
         CatalogueService(name: "intake", rpcPort: 7101, metricsPort: 9101,
                          protoService: "township.intake.v1.Intake", databaseFile: "intake.sqlite", status: .built),
         CatalogueService(name: "canteen-meals", rpcPort: 7102, metricsPort: 9102,
-                         protoService: "township.canteen.v1.CanteenMeals", databaseFile: "canteen-meals.sqlite", status: .planned),
+                         protoService: "township.canteen.v1.CanteenMeals", databaseFile: "canteen-meals.sqlite", status: .built),
         CatalogueService(name: "job-fair", rpcPort: 7103, metricsPort: 9103,
                          protoService: "township.jobfair.v1.JobFair", databaseFile: "job-fair.sqlite", status: .built),
         CatalogueService(name: "enterprise-liaison", rpcPort: 7104, metricsPort: 9104,

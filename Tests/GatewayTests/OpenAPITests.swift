@@ -6,16 +6,19 @@ import Testing
 extension GatewaySuites {
     /// The OpenAPI document and the router describe the same API.
     @Suite struct OpenAPITests {
-        @Test func everyRouteIsDocumentedAndEveryDocumentedRouteIsServed() async throws {
-            // Every backend of the catalogue adds its routes (never called here, so an
-            // unreachable endpoint will do); the harness wires intake itself.
+        /// Every backend of `BackendCatalog` besides intake (which the harness wires), on a
+        /// client that is never called: only their routes are compared.
+        static func otherBackends() throws -> [any Backend] {
             let pki = GatewayTestPKI.shared
             let connector = BackendConnector(certificatePath: pki.gateway.certificatePath, privateKeyPath: pki.gateway.privateKeyPath,
-                                             caPath: pki.ca.certificatePath, logger: GatewayHarness.logger("openapi"))
-            let others = try BackendCatalog.factories.filter { $0.key != "intake" }.map { name, factory in
-                factory(try connector.client(for: name, endpoints: [RPCEndpoint(host: "127.0.0.1", port: 9)]).0)
+                                             caPath: pki.ca.certificatePath, logger: GatewayHarness.logger("gateway.rpc"))
+            return try BackendCatalog.factories.filter { $0.key != "intake" }.sorted { $0.key < $1.key }.map { name, factory in
+                factory(try connector.client(for: name, endpoints: [RPCEndpoint(host: "127.0.0.1", port: 1)]).0)
             }
-            try await withGateway(extraBackends: others) { harness in
+        }
+
+        @Test func everyRouteIsDocumentedAndEveryDocumentedRouteIsServed() async throws {
+            try await withGateway(extraBackends: try Self.otherBackends()) { harness in
                 let response = try await harness.client.request("GET", "/openapi.json")
                 #expect(response.status == 200)
                 let document = try #require(response.object["paths"] as? [String: [String: Any]])

@@ -57,6 +57,7 @@ public enum BackendCatalog {
 
     public static let factories: [String: Factory] = [
         "intake": { IntakeBackend(client: $0) },
+        "canteen-meals": { CanteenBackend(client: $0) },
         "job-fair": { JobFairBackend(client: $0) },
         "enterprise-liaison": { LiaisonBackend(client: $0) },
     ]

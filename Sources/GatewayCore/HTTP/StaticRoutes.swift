@@ -20,6 +20,7 @@ struct StaticRoutes {
         ("/cockpit.js", "cockpit.js", "text/javascript; charset=utf-8"),
         ("/cockpit-enterprise-liaison.js", "cockpit-enterprise-liaison.js", "text/javascript; charset=utf-8"),
         ("/cockpit.css", "cockpit.css", "text/css; charset=utf-8"),
+        ("/cockpit-canteen.js", "cockpit-canteen.js", "text/javascript; charset=utf-8"),
         ("/cockpit-job-fair.js", "cockpit-job-fair.js", "text/javascript; charset=utf-8"),
         ("/openapi.json", "openapi.json", "application/json; charset=utf-8"),
     ]

@@ -1,8 +1,8 @@
 // The cockpit's job-fair panel, apart from cockpit.js so that each service's panel lives in
 // its own file: it draws the "job-fair" section of the overview (the newest fair's figures:
 // positions, applicants, matched, hired, unfilled, and the latest round's matched/unmatched;
-// hires per sector and per enterprise). It wraps cockpit.js's global render() so that it
-// redraws whenever the overview does, and stays hidden when the backend is not wired.
+// hires per sector and per enterprise). It listens for cockpit.js's "cockpit:overview"
+// event so that it redraws whenever the overview does, and stays hidden when the backend is not wired.
 "use strict";
 
 const JOB_FAIR_TEXT = {
@@ -46,8 +46,5 @@ function renderJobFairPanel(overview) {
   panel.hidden = false;
 }
 
-// cockpit.js's render is a global function binding: wrapping it keeps cockpit.js untouched.
-{
-  const renderOverview = render;
-  render = function (overview) { renderOverview(overview); renderJobFairPanel(overview); };
-}
+// cockpit.js announces every overview it draws (the "cockpit:overview" event).
+document.addEventListener("cockpit:overview", (event) => renderJobFairPanel(event.detail));

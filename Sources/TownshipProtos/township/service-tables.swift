@@ -4,6 +4,7 @@
 /// the service catalogue (TownshipCatalogue) is checked against and tools look methods up in.
 public enum TownshipServiceTables {
     public static let methodsByService: [String: [MethodDescriptorInfo]] = [
+        Township_Canteen_V1_CanteenMeals.serviceName: Township_Canteen_V1_CanteenMeals.allMethods,
         Township_Intake_V1_Intake.serviceName: Township_Intake_V1_Intake.allMethods,
         Township_Jobfair_V1_JobFair.serviceName: Township_Jobfair_V1_JobFair.allMethods,
         Township_Liaison_V1_EnterpriseLiaison.serviceName: Township_Liaison_V1_EnterpriseLiaison.allMethods,

@@ -1,0 +1,7 @@
+import ArgumentParser
+import TownshipServiceKit
+
+@main
+struct CanteenMeals: AsyncParsableCommand {
+    static let configuration = ServiceCommands<CanteenDefinition>.configuration
+}
