@@ -5,7 +5,9 @@ import LiaisonCore
 import LiaisonService
 import Logging
 import TownshipCatalogue
+import TownshipRPC
 import TownshipServiceKit
+import TownshipTLS
 
 /// enterprise-liaison on the service kit: its settings, its store, its handlers and deadline
 /// pass, and its demo data. Everything else (`serve`, `seed`, `check-config`, TLS, metrics, the
@@ -45,7 +47,24 @@ struct LiaisonDefinition: TownshipServiceDefinition {
             DeadlinePassService(store: store, clock: clock, interval: .seconds(environment.own.deadlinePassSeconds),
                                 idempotencyKeyHours: environment.own.idempotencyKeyHours,
                                 logger: Logger(label: "enterprise-liaison.deadlines")),
+            IntakeReferralService(store: store, client: try intakeClient(environment), clock: clock, settings: environment.own.referral,
+                                  logger: Logger(label: "enterprise-liaison.referrals")),
         ])
+    }
+
+    /// The TWP/1 client of intake: mutual TLS with this service's own certificate (it calls
+    /// acting as itself, proto-spec §6), intake's identity checked on every endpoint.
+    static func intakeClient(_ environment: ServiceEnvironment<Self>) throws -> RPCClient {
+        let settings = environment.settings
+        let intakeIdentity = ServiceCatalogue.serviceIdentity("intake")
+        let contexts = try ReloadableTLSContext(configuration: .client(
+            certificateChainPath: settings.certificatePath, privateKeyPath: settings.privateKeyPath,
+            trustedCAPath: settings.caPath, expectedServerIdentity: intakeIdentity))
+        let logger = Logger(label: "enterprise-liaison.intake-client")
+        return RPCClient(
+            configuration: RPCClientConfiguration(endpoints: environment.own.intakeEndpoints, serverIdentity: intakeIdentity,
+                                                  maxAttempts: environment.own.intakeMaxAttempts, logger: logger),
+            security: TLSClientTransport(contexts: contexts, logger: logger))
     }
 
     static func hasData(_ environment: ServiceEnvironment<Self>) async throws -> String? {

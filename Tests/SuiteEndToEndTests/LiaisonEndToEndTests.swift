@@ -74,13 +74,16 @@ import TownshipCertificates
     }
 }
 
-/// `enterprise-liaison check-config` names a deadline setting out of range and an unknown key.
+/// `enterprise-liaison check-config` names a deadline or intake setting out of range and an unknown key.
 @Suite struct LiaisonCheckConfigTests {
     @Test(arguments: [
         (#"{"liaison": {"solutionDays": 0}}"#, "liaison.solutionDays must be 1 to 90, not 0"),
         (#"{"liaison": {"reminderHoursBefore": 168}}"#, "liaison.reminderHoursBefore must be 0 to 167"),
         (#"{"liaison": {"deadlinePassSeconds": 0}}"#, "liaison.deadlinePassSeconds must be within 1...3600"),
         (#"{"liaison": {"solutionDay": 7}}"#, "unknown key 'liaison.solutionDay'"),
+        (#"{"intake": {"endpoints": ["intake-without-port"]}}"#, "intake.endpoints: 'intake-without-port' is not host:port"),
+        (#"{"intake": {"maxAttempts": 0}}"#, "intake.maxAttempts must be within 1...10, not 0"),
+        (#"{"intake": {"callTimeoutMilliseconds": 50}}"#, "intake.callTimeoutMilliseconds must be within 100...120000"),
     ])
     func aBadSettingIsNamed(_ json: String, _ expected: String) throws {
         guard ServiceCatalogue.service(named: "enterprise-liaison")?.isBuilt == true else { return }

@@ -29,6 +29,11 @@ struct SuiteLayout: Sendable {
             if !callers.isEmpty {
                 keys["callers"] = .object(["services": .array(callers.map { ServiceCatalogue.serviceIdentity($0.caller) })])
             }
+            // The caller finds its callee at `<callee>.endpoints` (enterprise-liaison: `intake.endpoints`).
+            for call in Self.serviceCalls where call.caller == service.name {
+                guard let callee = ServiceCatalogue.service(named: call.callee), callee.isBuilt else { continue }
+                keys[callee.name] = .object(["endpoints": .array(["127.0.0.1:\(callee.rpcPort)"])])
+            }
             return SuiteProgram(name: service.name, arguments: ["serve", "--config", configuration(of: service.name).path],
                                 configuration: .object(keys), readinessPort: service.rpcPort)
         }
