@@ -307,7 +307,7 @@ let package = Package(
         .executableTarget(
             name: "enterprise-liaison",
             dependencies: [
-                "LiaisonService", "LiaisonCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                "LiaisonService", "LiaisonCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue", "TownshipRPC", "TownshipTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -319,6 +319,8 @@ let package = Package(
             name: "LiaisonServiceTests",
             dependencies: [
                 "LiaisonService", "LiaisonCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
+                // A real intake for the referral tests (#14).
+                "IntakeService", "IntakeCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -391,6 +393,17 @@ let package = Package(
         .testTarget(
             name: "SuiteEndToEndTests",
             dependencies: ["TownshipCertificates", "GatewayCore", "TownshipCatalogue", "TownshipProtos"],
+            swiftSettings: strict
+        ),
+        // The kit's call gate: principal resolution, services acting as themselves.
+        .testTarget(
+            name: "TownshipServiceKitTests",
+            dependencies: [
+                "TownshipServiceKit", "TownshipRPC", "TownshipProtos", "TownshipRoles", "TownshipWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

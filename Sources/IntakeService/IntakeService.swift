@@ -20,9 +20,17 @@ public struct IntakeService: Sendable {
         self.store = store
         self.attachments = attachments
         self.clock = clock
-        self.gate = CallGate(serviceName: "intake", policy: callerPolicy)
+        self.gate = CallGate(serviceName: "intake", policy: callerPolicy, serviceMethods: Self.serviceMethods)
         self.logger = logger
     }
+
+    /// What a service of `callers.services` may call acting as itself (proto-spec §6):
+    /// enterprise-liaison files a difficult problem as a ticket and follows it. It holds the
+    /// kit's service role (`resident`), so it files as its own reporter and reads only the
+    /// tickets it filed; every other method is PERMISSION_DENIED for it.
+    public static let serviceMethods: Set<String> = [
+        Township_Intake_V1_Intake.submitTicket.path, Township_Intake_V1_Intake.getTicket.path,
+    ]
 
     /// Every method of the service, registered by its generated descriptor.
     public func makeRouter() -> RPCRouter {

@@ -5,7 +5,10 @@ import LiaisonCore
 import LiaisonService
 import Logging
 import TownshipCatalogue
+import TownshipRPC
 import TownshipServiceKit
+import TownshipServiceRuntime
+import TownshipTLS
 
 /// enterprise-liaison on the service kit: its settings, its store, its handlers and deadline
 /// pass, and its demo data. Everything else (`serve`, `seed`, `check-config`, TLS, metrics, the
@@ -41,11 +44,34 @@ struct LiaisonDefinition: TownshipServiceDefinition {
         let store = try openStore(environment)
         let clock = SystemLiaisonClock()
         let service = LiaisonService(store: store, callerPolicy: environment.settings.callerPolicy, clock: clock, limits: environment.own.limits)
+        let intake = try intakeClient(environment)
         return ServedService(router: service.makeRouter(), domainServices: [
             DeadlinePassService(store: store, clock: clock, interval: .seconds(environment.own.deadlinePassSeconds),
                                 idempotencyKeyHours: environment.own.idempotencyKeyHours,
                                 logger: Logger(label: "enterprise-liaison.deadlines")),
+            IntakeReferralService(store: store, client: intake.client, clock: clock, settings: environment.own.referral,
+                                  logger: Logger(label: "enterprise-liaison.referrals")),
+            // The kit reloads the server's certificate on SIGHUP; the client's is the same
+            // file, so it is reloaded with it, or renewed certificates would reach intake only
+            // after a restart.
+            CertificateReloader(contexts: [intake.contexts], logger: Logger(label: "enterprise-liaison.intake-client")),
         ])
+    }
+
+    /// The TWP/1 client of intake: mutual TLS with this service's own certificate (it calls
+    /// acting as itself, proto-spec §6), intake's identity checked on every endpoint.
+    static func intakeClient(_ environment: ServiceEnvironment<Self>) throws -> (client: RPCClient, contexts: ReloadableTLSContext) {
+        let settings = environment.settings
+        let intakeIdentity = ServiceCatalogue.serviceIdentity("intake")
+        let contexts = try ReloadableTLSContext(configuration: .client(
+            certificateChainPath: settings.certificatePath, privateKeyPath: settings.privateKeyPath,
+            trustedCAPath: settings.caPath, expectedServerIdentity: intakeIdentity))
+        let logger = Logger(label: "enterprise-liaison.intake-client")
+        let client = RPCClient(
+            configuration: RPCClientConfiguration(endpoints: environment.own.intakeEndpoints, serverIdentity: intakeIdentity,
+                                                  maxAttempts: environment.own.intakeMaxAttempts, logger: logger),
+            security: TLSClientTransport(contexts: contexts, logger: logger))
+        return (client, contexts)
     }
 
     static func hasData(_ environment: ServiceEnvironment<Self>) async throws -> String? {

@@ -21,7 +21,7 @@ extension GatewaySuites {
                 let response = try await harness.client.request("GET", "/openapi.json")
                 let document = try #require(response.object["paths"] as? [String: [String: Any]])
                 let served = harness.gateway.routes.filter { $0.path.hasPrefix("/api/enterprise-liaison/") }
-                #expect(served.count == 23)
+                #expect(served.count == 24)
                 for route in served {
                     let operation = document[route.path]?[route.method.lowercased()] as? [String: Any]
                     #expect(operation != nil, "\(route) is not documented")
@@ -50,6 +50,9 @@ extension GatewaySuites {
                 // A liaison files; the office publishes; a department claims; nobody else.
                 #expect(try await harness.client.request("POST", "/api/enterprise-liaison/lists/2026-03-1/publish", token: liaison, body: "{}").status == 403)
                 #expect(try await harness.client.request("POST", "/api/enterprise-liaison/problems/1/claim", token: liaison, body: "{}").status == 403)
+                // Only the office refers an item to intake.
+                #expect(try await harness.client.request("POST", "/api/enterprise-liaison/problems/1/refer", token: liaison, body: "{}").status == 403)
+                #expect(try await harness.client.request("POST", "/api/enterprise-liaison/problems/1/refer", token: try await harness.login("dept"), body: "{}").status == 403)
                 let badID = try await harness.client.request("POST", "/api/enterprise-liaison/problems/abc/claim", token: try await harness.login("dept"), body: "{}")
                 #expect(badID.status == 400)
                 // The service is down: the call fails as unavailable, and the overview is partial.

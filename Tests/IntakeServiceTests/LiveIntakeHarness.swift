@@ -12,7 +12,8 @@ import TownshipTLS
 import TownshipWire
 
 /// Certificates for the live tests: the CA, intake (server), the gateway (the caller that may
-/// forward principals), an admin tool (allowed to call, not to forward), and job-fair (not allowed).
+/// forward principals), an admin tool (allowed to call, not to forward), job-fair (not allowed),
+/// and enterprise-liaison (a service acting as itself when listed in `callers.services`).
 struct IntakePKI: Sendable {
     static let intakeIdentity = "spiffe://township.local/service/intake"
     let directory: URL
@@ -21,6 +22,7 @@ struct IntakePKI: Sendable {
     let gateway: CertificateFiles
     let admin: CertificateFiles
     let jobFair: CertificateFiles
+    let enterpriseLiaison: CertificateFiles
 
     static let shared: IntakePKI = try! IntakePKI.make()
 
@@ -34,7 +36,8 @@ struct IntakePKI: Sendable {
             intake: try ca.issue(identity: .service("intake")).write(to: directory),
             gateway: try ca.issue(identity: .service("gateway")).write(to: directory),
             admin: try ca.issue(identity: .admin("ops")).write(to: directory),
-            jobFair: try ca.issue(identity: .service("job-fair")).write(to: directory))
+            jobFair: try ca.issue(identity: .service("job-fair")).write(to: directory),
+            enterpriseLiaison: try ca.issue(identity: .service("enterprise-liaison")).write(to: directory))
     }
 }
 
@@ -95,7 +98,8 @@ final class LiveIntake: Sendable {
     var databasePath: String { directory.appendingPathComponent("intake.sqlite").path }
     var attachmentsDirectory: URL { directory.appendingPathComponent("attachments") }
 
-    init(start: Date = Fixture.monday) async throws {
+    /// `serviceCallers`: intake's `callers.services`.
+    init(start: Date = Fixture.monday, serviceCallers: Set<String> = []) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("intake-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = ManualClock(start)
@@ -108,7 +112,8 @@ final class LiveIntake: Sendable {
         attachments = try AttachmentService(store: store, directory: directory.appendingPathComponent("attachments"),
                                             limits: AttachmentLimits(maxFileSize: 1_000_000, maxChunkSize: 64 * 1024), clock: clock)
         let service = IntakeService(store: store, attachments: attachments, callerPolicy: CallerPolicy(
-            allowedCallers: ["spiffe://township.local/service/gateway", "spiffe://township.local/admin/*"]), clock: clock)
+            allowedCallers: ["spiffe://township.local/service/gateway", "spiffe://township.local/admin/*"],
+            serviceCallers: serviceCallers), clock: clock)
         let pki = IntakePKI.shared
         let contexts = try ReloadableTLSContext(configuration: .server(
             certificateChainPath: pki.intake.certificatePath, privateKeyPath: pki.intake.privateKeyPath, trustedCAPath: pki.ca.certificatePath))

@@ -10,7 +10,8 @@ import TownshipTLS
 import TownshipWire
 
 /// Certificates for the live tests: the CA, enterprise-liaison (server), the gateway (may
-/// forward principals), an admin tool (may call, not forward), and job-fair (not allowed).
+/// forward principals), an admin tool (may call, not forward), job-fair (not allowed), and
+/// intake (the referral tests' intake).
 struct LiaisonPKI: Sendable {
     static let identity = "spiffe://township.local/service/enterprise-liaison"
     let ca: CertificateFiles
@@ -18,6 +19,7 @@ struct LiaisonPKI: Sendable {
     let gateway: CertificateFiles
     let admin: CertificateFiles
     let jobFair: CertificateFiles
+    let intake: CertificateFiles
 
     static let shared: LiaisonPKI = try! LiaisonPKI.make()
 
@@ -30,7 +32,8 @@ struct LiaisonPKI: Sendable {
             liaison: try ca.issue(identity: .service("enterprise-liaison")).write(to: directory),
             gateway: try ca.issue(identity: .service("gateway")).write(to: directory),
             admin: try ca.issue(identity: .admin("ops")).write(to: directory),
-            jobFair: try ca.issue(identity: .service("job-fair")).write(to: directory))
+            jobFair: try ca.issue(identity: .service("job-fair")).write(to: directory),
+            intake: try ca.issue(identity: .service("intake")).write(to: directory))
     }
 }
 

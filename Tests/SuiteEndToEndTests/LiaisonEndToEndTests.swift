@@ -74,13 +74,87 @@ import TownshipCertificates
     }
 }
 
-/// `enterprise-liaison check-config` names a deadline setting out of range and an unknown key.
+/// A difficult item referred to intake, both separate processes on mutual TLS (#14): with
+/// intake stopped the referral waits on the item (attempts, last error); once intake is back
+/// it is filed exactly once and the item shows the ticket's number.
+@Suite(.serialized) struct LiaisonReferralEndToEndTests {
+    static let liaisonIdentity = "spiffe://township.local/service/enterprise-liaison"
+
+    @Test func aReferralWaitsForIntakeAndIsFiledOnce() async throws {
+        guard ServiceCatalogue.service(named: "enterprise-liaison")?.isBuilt == true else { return }
+        let suite = try SuiteProcesses()
+        defer { suite.stopAll() }
+        let http = try await suite.startAll()
+        let liaison = try await http.login("liaison")
+        let admin = try await http.login("admin")
+
+        let (_, organisations) = try await http.request("GET", "/api/enterprise-liaison/organisations", token: liaison)
+        let organisation = try #require((organisations["organisations"] as? [[String: Any]])?.first?["organisationId"] as? String)
+        let filed = try await http.post("/api/enterprise-liaison/problems", as: liaison, """
+            {"clientRequestId": "e2e-refer-1", "organisationId": "\(organisation)", "type": "PROBLEM_TYPE_DIFFICULT",
+             "title": "排污管网未接通", "description": "园区东片排污管网三年未接通，企业无法扩产"}
+            """)
+        let item = try #require(filed["item"] as? [String: Any])
+        let id = try #require(item["itemId"] as? String)
+        let period = try #require(item["period"] as? String)
+        _ = try await http.post("/api/enterprise-liaison/lists/\(period)/publish", as: admin, "{}")
+        let (_, villages) = try await http.request("GET", "/api/intake/villages", token: admin)
+        let village = try #require(((villages["villages"] as? [[String: Any]])?.first?["id"] as? [String: Any])?["value"] as? String)
+
+        // Intake is down when the office refers the item: the call succeeds, the referral waits.
+        suite.stopIntake()
+        let referred = try await http.post("/api/enterprise-liaison/problems/\(id)/refer", as: admin, #"{"villageId": {"value": "\#(village)"}}"#)
+        #expect(((referred["item"] as? [String: Any])?["referral"] as? [String: Any])?["state"] as? String == "REFERRAL_STATE_PENDING")
+        let waiting = try await eventually("a failed attempt is recorded on the item") {
+            let referral = try await Self.referral(http, id, token: admin)
+            guard (referral["attempts"] as? Int ?? 0) >= 1 else { throw GatewayHTTP.Failure(description: "no attempt yet: \(referral)") }
+            return referral
+        }
+        #expect(waiting["state"] as? String == "REFERRAL_STATE_PENDING")
+        #expect((waiting["lastError"] as? String)?.hasPrefix("UNAVAILABLE") == true, "\(waiting)")
+
+        // Intake is back: the next pass files the ticket.
+        try suite.startIntake()
+        try await PortReadiness.waitUntilListening("intake", process: suite.intake, port: suite.intakePort)
+        let submitted = try await eventually("the ticket is filed") {
+            let referral = try await Self.referral(http, id, token: admin)
+            guard referral["state"] as? String == "REFERRAL_STATE_SUBMITTED" else { throw GatewayHTTP.Failure(description: "\(referral)") }
+            return referral
+        }
+        let number = try #require(submitted["ticketNumber"] as? String)
+        // Exactly one ticket from enterprise-liaison, the one the item names.
+        let tickets = try await eventually("intake answers through the gateway") {
+            let (status, list) = try await http.request("GET", "/api/intake/tickets?page_size=100", token: admin)
+            guard status == 200, let tickets = list["tickets"] as? [[String: Any]] else { throw GatewayHTTP.Failure(description: "\(status) \(list)") }
+            return tickets
+        }
+        let fromLiaison = tickets.filter { ($0["submittedBy"] as? [String: Any]).flatMap { ($0["userId"] as? [String: Any])?["value"] as? String } == Self.liaisonIdentity }
+        #expect(fromLiaison.count == 1)
+        #expect(fromLiaison.first?["number"] as? String == number)
+        let (_, shown) = try await http.request("GET", "/api/enterprise-liaison/problems/\(id)", token: admin)
+        let timeline = ((shown["item"] as? [String: Any])?["timeline"] as? [[String: Any]]) ?? []
+        #expect(timeline.contains { $0["kind"] as? String == "TIMELINE_KIND_TICKET_CREATED" && ($0["note"] as? String)?.contains(number) == true })
+    }
+
+    static func referral(_ http: GatewayHTTP, _ id: String, token: String) async throws -> [String: Any] {
+        let (status, body) = try await http.request("GET", "/api/enterprise-liaison/problems/\(id)", token: token)
+        guard status == 200, let referral = (body["item"] as? [String: Any])?["referral"] as? [String: Any] else {
+            throw GatewayHTTP.Failure(description: "\(status) \(body)")
+        }
+        return referral
+    }
+}
+
+/// `enterprise-liaison check-config` names a deadline or intake setting out of range and an unknown key.
 @Suite struct LiaisonCheckConfigTests {
     @Test(arguments: [
         (#"{"liaison": {"solutionDays": 0}}"#, "liaison.solutionDays must be 1 to 90, not 0"),
         (#"{"liaison": {"reminderHoursBefore": 168}}"#, "liaison.reminderHoursBefore must be 0 to 167"),
         (#"{"liaison": {"deadlinePassSeconds": 0}}"#, "liaison.deadlinePassSeconds must be within 1...3600"),
         (#"{"liaison": {"solutionDay": 7}}"#, "unknown key 'liaison.solutionDay'"),
+        (#"{"intake": {"endpoints": ["intake-without-port"]}}"#, "intake.endpoints: 'intake-without-port' is not host:port"),
+        (#"{"intake": {"maxAttempts": 0}}"#, "intake.maxAttempts must be within 1...10, not 0"),
+        (#"{"intake": {"callTimeoutMilliseconds": 50}}"#, "intake.callTimeoutMilliseconds must be within 100...120000"),
     ])
     func aBadSettingIsNamed(_ json: String, _ expected: String) throws {
         guard ServiceCatalogue.service(named: "enterprise-liaison")?.isBuilt == true else { return }

@@ -34,18 +34,23 @@ final class SuiteProcesses: @unchecked Sendable {
         let names = ["intake", "gateway"] + ports.keys.sorted()
         _ = try DevelopmentCertificateSet.ensure(in: certs, identities: try names.map { try .service($0) } + [.admin("township")])
         for (name, port) in ports {
+            // enterprise-liaison refers difficult items to this intake, with a quick pass (#14).
+            let own = name == "enterprise-liaison"
+                ? #", "intake": {"endpoints": ["127.0.0.1:\#(intakePort)"], "referralPassSeconds": 1, "callTimeoutMilliseconds": 2000}"# : ""
             try write("\(name).json", """
                 {"rpc": {"host": "127.0.0.1", "port": \(port)}, "metrics": {"port": 0},
                  "tls": {"certificate": "\(certs.path)/service-\(name).crt", "key": "\(certs.path)/service-\(name).key", "ca": "\(certs.path)/ca.crt"},
-                 "state": {"directory": "\(state.path)/\(name)"}}
+                 "state": {"directory": "\(state.path)/\(name)"}\(own)}
                 """)
         }
+        // As `township up` does: intake admits enterprise-liaison acting as itself.
+        let serviceCallers = ports["enterprise-liaison"] == nil ? "" : #", "callers": {"services": ["spiffe://township.local/service/enterprise-liaison"]}"#
         let backends = ([("intake", intakePort)] + ports.sorted { $0.key < $1.key })
             .map { #""\#($0.0)": {"endpoints": ["127.0.0.1:\#($0.1)"]}"# }.joined(separator: ", ")
         try write("intake.json", """
             {"rpc": {"host": "127.0.0.1", "port": \(intakePort)}, "metrics": {"host": "127.0.0.1", "port": \(intakeMetricsPort)},
              "tls": {"certificate": "\(certs.path)/service-intake.crt", "key": "\(certs.path)/service-intake.key", "ca": "\(certs.path)/ca.crt"},
-             "state": {"directory": "\(state.path)/intake"}}
+             "state": {"directory": "\(state.path)/intake"}\(serviceCallers)}
             """)
         var gateway: [String: String] = [
             "http": #"{"host": "127.0.0.1", "port": \#(gatewayPort)}"#, "metrics": #"{"port": 0}"#,

@@ -31,7 +31,8 @@ def test_bytes_decode_to_the_json_and_back(registry, vector):
 def test_the_peer_knows_every_liaison_method(registry):
     methods = [m for m in registry.methods if m.startswith("township.liaison.v1.EnterpriseLiaison/")]
     assert "township.liaison.v1.EnterpriseLiaison/FileProblem" in methods
-    assert len(methods) == 22
+    assert "township.liaison.v1.EnterpriseLiaison/ReferToIntake" in methods
+    assert len(methods) == 23
     for name in methods:
         info = registry.method(name)
         assert info.input_type().SerializeToString() == b""

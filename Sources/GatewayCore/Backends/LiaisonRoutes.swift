@@ -15,6 +15,7 @@ extension Township_Liaison_V1_AnswerProblemRequest: LiaisonItemRequest {}
 extension Township_Liaison_V1_ReportProgressRequest: LiaisonItemRequest {}
 extension Township_Liaison_V1_ConfirmProblemRequest: LiaisonItemRequest {}
 extension Township_Liaison_V1_ClearProblemRequest: LiaisonItemRequest {}
+extension Township_Liaison_V1_ReferToIntakeRequest: LiaisonItemRequest {}
 
 /// Who may do what at the gateway. enterprise-liaison checks again on its data (a liaison's
 /// own organisations, the claiming department); leaders and admins act as the zone office.
@@ -95,6 +96,7 @@ extension LiaisonBackend {
         step("progress", m.reportProgress, LiaisonRoles.department, table)
         step("confirm", m.confirmProblem, LiaisonRoles.confirm, table)
         step("clear", m.clearProblem, LiaisonRoles.office, table)
+        step("refer", m.referToIntake, LiaisonRoles.office, table)
         table.add(.post, "/api/enterprise-liaison/lists/{period}/publish", roles: LiaisonRoles.office) { _, context, user in
             var body = Township_Liaison_V1_PublishListRequest()
             body.period = try context.parameters.require("period")

@@ -63,4 +63,6 @@ public enum LiaisonReason {
     public static let periodNotStarted = "PERIOD_NOT_STARTED"
     public static let claimWindowOpen = "CLAIM_WINDOW_OPEN"
     public static let duplicate = "DUPLICATE"
+    public static let notDifficult = "NOT_DIFFICULT"
+    public static let alreadyReferred = "ALREADY_REFERRED"
 }

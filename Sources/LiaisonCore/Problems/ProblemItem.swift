@@ -61,6 +61,8 @@ public enum TimelineKind: String, Sendable, Hashable, Codable, CaseIterable {
     case reminded, overdue, unclaimedPastWindow = "unclaimed_past_window"
     case answered, progressReported = "progress_reported", progressOverdue = "progress_overdue"
     case confirmed, cleared
+    /// The office referred the item to intake; intake filed its ticket.
+    case referred, ticketCreated = "ticket_created"
 }
 
 /// One step of an item's history; never changed once written.
@@ -124,6 +126,9 @@ public struct ProblemItem: Sendable, Hashable, Codable {
     public var clearedAt: Instant?
 
     public var timeline: [TimelineEntry] = []
+
+    /// For a difficult item referred to intake: the ticket and how its filing went.
+    public var referral: Referral?
 
     public init(id: Int64, period: ProblemPeriod, type: ProblemType, title: String, description: String,
                 sources: [ProblemSource], state: ProblemState = .filed) {

@@ -87,6 +87,16 @@ extension LiaisonService {
         step(methods.clearProblem.path, Township_Liaison_V1_ClearProblemRequest.self, itemID: \.itemID) { _, actor, now, item, workflow in
             try workflow.clear(item, by: actor, now: now)
         }
+        router.unary(methods.referToIntake.path, Township_Liaison_V1_ReferToIntakeRequest.self, Response.self) { req, ctx in
+            try await serve(ctx, keyed: req) { actor in
+                try Self.requireOffice(actor, "refer items to intake")
+                let now = clock.now()
+                let item = try await store.refer(item: req.itemID, villageID: req.villageID.value, by: actor, now: now) { referred in
+                    try IntakeSubmission.request(for: referred).serializedBytes()
+                }
+                return Self.response(item, now: now)
+            }
+        }
         router.unary(methods.listProblems.path, Township_Liaison_V1_ListProblemsRequest.self, Township_Liaison_V1_ListProblemsResponse.self) { req, ctx in
             try await serve(ctx) { actor in
                 var filter = try visibility(actor)

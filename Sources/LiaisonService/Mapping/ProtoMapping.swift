@@ -60,7 +60,9 @@ enum ProtoMapping {
         (.filed, .filed), (.retyped, .retyped), (.merged, .merged), (.published, .published), (.claimed, .claimed), (.assigned, .assigned),
         (.reminded, .reminded), (.overdue, .overdue), (.unclaimedPastWindow, .unclaimedPastWindow), (.answered, .answered),
         (.progressReported, .progressReported), (.progressOverdue, .progressOverdue), (.confirmed, .confirmed), (.cleared, .cleared),
+        (.referred, .referred), (.ticketCreated, .ticketCreated),
     ]
+    static let referralStates: [(ReferralState, Township_Liaison_V1_ReferralState)] = [(.pending, .pending), (.submitted, .submitted)]
 
     static func wire<A: Equatable, B>(_ value: A, _ table: [(A, B)]) -> B { table.first { $0.0 == value }!.1 }
 
@@ -173,6 +175,23 @@ enum ProtoMapping {
             we.at = timestamp(e.at); we.kind = wire(e.kind, timelineKinds); we.actor = e.actor; we.note = e.note
             return we
         }
+        if let r = i.referral { w.referral = referral(r) }
+        return w
+    }
+
+    static func referral(_ r: Referral) -> Township_Liaison_V1_Referral {
+        var w = Township_Liaison_V1_Referral()
+        w.state = wire(r.state, referralStates)
+        w.villageID.value = r.villageID
+        w.requestedAt = timestamp(r.requestedAt)
+        w.requestedBy = r.requestedBy
+        if let id = r.ticketID { w.ticketID.value = id }
+        w.ticketNumber = r.ticketNumber ?? ""
+        w.ticketStatus = r.ticketStatus ?? ""
+        if let t = r.ticketCreatedAt { w.ticketCreatedAt = timestamp(t) }
+        if let t = r.statusCheckedAt { w.statusCheckedAt = timestamp(t) }
+        w.attempts = Int32(clamping: r.attempts)
+        w.lastError = r.lastError ?? ""
         return w
     }
 

@@ -91,6 +91,27 @@ enum LiaisonSchema {
                 CREATE INDEX idempotency_key_by_age ON idempotency_key(at_s);
                 """)
         }
+        migrator.registerMigration("v3-referrals") { db in
+            // #14: a difficult item referred to intake. The referral lives in the item's body
+            // with the rest of it; these columns mirror what the referral pass and the office
+            // look for (written by every save). The outbox row is written in the same
+            // transaction as the referral and deleted in the one that records the ticket, so a
+            // referral is never lost and never filed twice (its idempotency key is fixed).
+            try db.execute(sql: """
+                ALTER TABLE item ADD COLUMN referral_state TEXT;
+                ALTER TABLE item ADD COLUMN referral_ticket_number TEXT;
+                ALTER TABLE item ADD COLUMN referral_ticket_status TEXT;
+                ALTER TABLE item ADD COLUMN referral_attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE item ADD COLUMN referral_last_error TEXT;
+                CREATE INDEX item_by_referral_state ON item(referral_state) WHERE referral_state IS NOT NULL;
+                CREATE TABLE referral_outbox (
+                    item_id INTEGER PRIMARY KEY NOT NULL REFERENCES item(id),
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    request BLOB NOT NULL,
+                    created_at_s INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

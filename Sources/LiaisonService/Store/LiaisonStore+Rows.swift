@@ -71,6 +71,13 @@ extension LiaisonStore {
             try db.execute(sql: "UPDATE item SET state = ?, type = ?, department_id = ?, body = ? WHERE id = ?",
                            arguments: [item.state.rawValue, item.type.rawValue, item.department, body, item.id])
         }
+        if let referral = item.referral {
+            try db.execute(sql: """
+                UPDATE item SET referral_state = ?, referral_ticket_number = ?, referral_ticket_status = ?,
+                    referral_attempts = ?, referral_last_error = ? WHERE id = ?
+                """, arguments: [referral.state.rawValue, referral.ticketNumber, referral.ticketStatus,
+                                   referral.attempts, referral.lastError, item.id])
+        }
     }
 
     static func nextItemID(_ db: Database) throws -> Int64 {

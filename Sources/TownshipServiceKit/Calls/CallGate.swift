@@ -5,8 +5,9 @@ import TownshipRPC
 public struct CallGate: Sendable {
     public let resolver: PrincipalResolver
 
-    public init(serviceName: String, policy: CallerPolicy) {
-        resolver = PrincipalResolver(serviceName: serviceName, policy: policy)
+    /// `serviceMethods`: the methods a service of `callers.services` may call acting as itself.
+    public init(serviceName: String, policy: CallerPolicy, serviceMethods: Set<String> = []) {
+        resolver = PrincipalResolver(serviceName: serviceName, policy: policy, serviceMethods: serviceMethods)
     }
 
     public func run<T>(_ context: RPCContext, _ body: (ServicePrincipal) async throws -> T) async throws -> T {

@@ -8,17 +8,32 @@ import TownshipRoles
 /// A caller not allowed, or a principal forwarded by anyone but the gateway, is refused with
 /// PERMISSION_DENIED, and so is a principal without a role; a missing or unreadable principal
 /// (or one without a user id) with UNAUTHENTICATED, except that an admin tool calling without
-/// one acts as itself with the admin role.
+/// one acts as itself with the admin role, and a service of `callers.services` acts as itself
+/// with `serviceRole`, on the methods of `serviceMethods` only.
 public struct PrincipalResolver: Sendable {
     public let serviceName: String
     public let policy: CallerPolicy
+    /// The methods (wire paths) a service acting as itself may call; every other one is
+    /// PERMISSION_DENIED for it. Empty (the default): the service admits no service caller.
+    public let serviceMethods: Set<String>
+
+    /// The role a service acting as itself holds: `resident`, the role that grants least in
+    /// the suite. What a resident may do anywhere is limited to records they made themselves
+    /// (intake: file a ticket as themselves, read the tickets they filed; the other services
+    /// nothing), so a calling service gets no reach over anyone else's data from its role,
+    /// and whatever more a service grants it, it grants by name (`serviceMethods`). `admin`
+    /// or `system` would hand it everything; `liaison` or `department_staff` would let it act
+    /// as a person of that office. The principal says it is a service (`isService`), so no
+    /// handler mistakes it for a signed-in resident.
+    public static let serviceRole: TownshipRole = .resident
 
     public static let maxPrincipalBytes = 4096
     public static let adminIdentityPrefix = "spiffe://\(ServiceCatalogue.trustDomain)/admin/"
 
-    public init(serviceName: String, policy: CallerPolicy) {
+    public init(serviceName: String, policy: CallerPolicy, serviceMethods: Set<String> = []) {
         self.serviceName = serviceName
         self.policy = policy
+        self.serviceMethods = serviceMethods
     }
 
     public func principal(for context: RPCContext) throws -> ServicePrincipal {
@@ -31,6 +46,13 @@ public struct PrincipalResolver: Sendable {
             // other caller acts for an end user it must name.
             if let identity = context.peerIdentity, identity.hasPrefix(Self.adminIdentityPrefix) {
                 return ServicePrincipal(userID: identity, role: .admin, isAdminTool: true)
+            }
+            // A service of `callers.services` acts as itself, on the methods admitted to services.
+            if let identity = context.peerIdentity, policy.isServiceCaller(identity) {
+                guard serviceMethods.contains(context.method) else {
+                    throw ServiceError.permissionDenied("service \(identity) acting as itself may not call \(context.method) on \(serviceName)")
+                }
+                return ServicePrincipal(userID: identity, role: Self.serviceRole, isService: true)
             }
             throw ServiceError.unauthenticated("no end-user principal was forwarded with the call")
         }

@@ -13,6 +13,7 @@ import TownshipRPC
 /// | `state.directory` | `TOWNSHIP_STATE_DIRECTORY` | where the service keeps its database and files |
 /// | `log.level` | `TOWNSHIP_LOG_LEVEL` | trace, debug, info, notice, warning, error, critical |
 /// | `callers.allowed` | `TOWNSHIP_CALLERS_ALLOWED` | SPIFFE identities that may call (comma-separated); `admin/*` matches every admin tool |
+/// | `callers.services` | `TOWNSHIP_CALLERS_SERVICES` | services that may call acting as themselves, without a forwarded principal (comma-separated exact `spiffe://township.local/service/<name>` identities; default none): each is allowed to call, resolves to a `ServicePrincipal` for itself (`isService`), may never forward a principal, and reaches only the methods the called service admits services to |
 /// | `rpc.drainSeconds` | `TOWNSHIP_RPC_DRAIN_SECONDS` | how long a graceful stop waits for calls in flight |
 /// | `rpc.*`, `tls.*` limits | … | see `ServerLimitSettings` |
 public struct ServiceSettings: Sendable {
@@ -27,6 +28,8 @@ public struct ServiceSettings: Sendable {
     public var stateDirectory: String
     public var logLevel: Logger.Level
     public var allowedCallers: [String]
+    /// `callers.services`: services acting as themselves (proto-spec §6). Default none.
+    public var serviceCallers: [String]
     public var drainSeconds: Int
     /// The TWP/1 server's and its TLS's limits.
     public var limits: ServerLimitSettings
@@ -36,7 +39,7 @@ public struct ServiceSettings: Sendable {
         "rpc.host": .string, "rpc.port": .integer, "rpc.drainSeconds": .integer,
         "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
         "metrics.host": .string, "metrics.port": .integer, "state.directory": .string, "log.level": .string,
-        "callers.allowed": .stringList,
+        "callers.allowed": .stringList, "callers.services": .stringList,
     ].merging(ServerLimitSettings.knownKeys) { shared, _ in shared }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -62,6 +65,8 @@ public struct ServiceSettings: Sendable {
         }
         logLevel = parsed
         allowedCallers = config.stringArray(forKey: "callers.allowed", default: ServiceCatalogue.defaultAllowedCallers)
+        serviceCallers = config.stringArray(forKey: "callers.services", default: [])
+        try Self.checkServiceCallers(serviceCallers)
         guard (0...65535).contains(rpcPort), (0...65535).contains(metricsPort) else {
             throw Invalid(description: "ports must be within 0...65535 (rpc.port \(rpcPort), metrics.port \(metricsPort))")
         }
@@ -95,6 +100,26 @@ public struct ServiceSettings: Sendable {
                           configFile: configFile, knownKeys: knownKeys)
     }
 
-    /// Who may call and who may speak for an end user (the gateway only; see proto-spec §6).
-    public var callerPolicy: CallerPolicy { CallerPolicy(allowedCallers: allowedCallers) }
+    /// Who may call, who may speak for an end user (the gateway only) and which services act
+    /// as themselves (see proto-spec §6).
+    public var callerPolicy: CallerPolicy {
+        CallerPolicy(allowedCallers: allowedCallers, serviceCallers: Set(serviceCallers))
+    }
+
+    /// Each entry of `callers.services` is one service's exact identity, not a pattern, and not
+    /// the gateway's (the gateway always acts for a signed-in user).
+    static func checkServiceCallers(_ identities: [String]) throws {
+        let prefix = "spiffe://\(ServiceCatalogue.trustDomain)/service/"
+        for identity in identities {
+            let name = identity.hasPrefix(prefix) ? String(identity.dropFirst(prefix.count)) : ""
+            let nameIsValid = name.utf8.count <= 63 && name.first.map { $0.isASCII && $0.isLowercase } == true
+                && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            guard nameIsValid else {
+                throw Invalid(description: "callers.services: '\(identity)' is not a service identity \(prefix)<name> (exact, no patterns)")
+            }
+            guard identity != ServiceCatalogue.Gateway.identity else {
+                throw Invalid(description: "callers.services: the gateway always acts for a signed-in user; it belongs in callers.allowed only")
+            }
+        }
+    }
 }

@@ -19,12 +19,23 @@ struct SuiteLayout: Sendable {
     /// wired to all of them, started last so that its backends are listening.
     func programs() -> [SuiteProgram] {
         let services = ServiceCatalogue.built.map { service in
-            SuiteProgram(name: service.name, arguments: ["serve", "--config", configuration(of: service.name).path], configuration: .object([
+            var keys: [String: JSONValue] = [
                 "rpc": .object(["host": "127.0.0.1", "port": .int(service.rpcPort)]),
                 "metrics": .object(["host": "127.0.0.1", "port": .int(service.metricsPort)]),
                 "tls": tls(service.name),
                 "state": .object(["directory": .string(directory(of: service.name).path)]),
-            ]), readinessPort: service.rpcPort)
+            ]
+            let callers = Self.serviceCalls.filter { $0.callee == service.name && ServiceCatalogue.service(named: $0.caller)?.isBuilt == true }
+            if !callers.isEmpty {
+                keys["callers"] = .object(["services": .array(callers.map { ServiceCatalogue.serviceIdentity($0.caller) })])
+            }
+            // The caller finds its callee at `<callee>.endpoints` (enterprise-liaison: `intake.endpoints`).
+            for call in Self.serviceCalls where call.caller == service.name {
+                guard let callee = ServiceCatalogue.service(named: call.callee), callee.isBuilt else { continue }
+                keys[callee.name] = .object(["endpoints": .array(["127.0.0.1:\(callee.rpcPort)"])])
+            }
+            return SuiteProgram(name: service.name, arguments: ["serve", "--config", configuration(of: service.name).path],
+                                configuration: .object(keys), readinessPort: service.rpcPort)
         }
         let gateway = ServiceCatalogue.Gateway.self
         let backends = ServiceCatalogue.built.map { service in
@@ -40,6 +51,13 @@ struct SuiteLayout: Sendable {
             ])),
         ]
     }
+
+    /// The suite's service-to-service calls made acting as the caller itself (proto-spec §6):
+    /// the callee lists the caller in `callers.services`.
+    static let serviceCalls: [(caller: String, callee: String)] = [
+        // A difficult problem of the list is referred to intake as a ticket (#14).
+        ("enterprise-liaison", "intake"),
+    ]
 
     private func tls(_ name: String) -> JSONValue {
         let certs = certificates.path

@@ -103,6 +103,11 @@ public enum Township_Liaison_V1_EnterpriseLiaison {
         Township_Liaison_V1_ClearProblemRequest, Township_Liaison_V1_ProblemResponse
     >(service: serviceName, name: "ClearProblem", kind: .unary, idempotency: .idempotent)
 
+    /// `township.liaison.v1.EnterpriseLiaison/ReferToIntake` (unary).
+    public static let referToIntake = MethodDescriptor<
+        Township_Liaison_V1_ReferToIntakeRequest, Township_Liaison_V1_ProblemResponse
+    >(service: serviceName, name: "ReferToIntake", kind: .unary, idempotency: .idempotent)
+
     /// `township.liaison.v1.EnterpriseLiaison/ListProblems` (unary).
     public static let listProblems = MethodDescriptor<
         Township_Liaison_V1_ListProblemsRequest, Township_Liaison_V1_ListProblemsResponse
@@ -139,6 +144,7 @@ public enum Township_Liaison_V1_EnterpriseLiaison {
         reportProgress.info,
         confirmProblem.info,
         clearProblem.info,
+        referToIntake.info,
         listProblems.info,
         getProblem.info,
         getFigures.info,

@@ -52,8 +52,9 @@
 /// to), NOT_CLAIMING_DEPARTMENT, WRONG_STATE, ALREADY_CLAIMED (ALREADY_EXISTS: of two
 /// departments claiming at once exactly one wins), NOT_CONFIRMED_BY_ENTERPRISE, PERIODS_DIFFER
 /// (a merge of items from different periods), CLAIM_WINDOW_OPEN, DUPLICATE (an id registered
-/// with different content). Generic ones: INVALID_ARGUMENT (with field violations),
-/// PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED.
+/// with different content), NOT_DIFFICULT and ALREADY_REFERRED (ReferToIntake). Generic ones:
+/// INVALID_ARGUMENT (with field violations), PERMISSION_DENIED, UNAUTHENTICATED,
+/// RESOURCE_EXHAUSTED.
 
 import SwiftProtobuf
 
@@ -351,6 +352,12 @@ public nonisolated enum Township_Liaison_V1_TimelineKind: SwiftProtobuf.Enum, Sw
   case progressOverdue // = 12
   case confirmed // = 13
   case cleared // = 14
+
+  /// The office referred the item to intake (ReferToIntake).
+  case referred // = 15
+
+  /// Intake filed the referral's ticket; the note names its number.
+  case ticketCreated // = 16
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -374,6 +381,8 @@ public nonisolated enum Township_Liaison_V1_TimelineKind: SwiftProtobuf.Enum, Sw
     case 12: self = .progressOverdue
     case 13: self = .confirmed
     case 14: self = .cleared
+    case 15: self = .referred
+    case 16: self = .ticketCreated
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -395,6 +404,8 @@ public nonisolated enum Township_Liaison_V1_TimelineKind: SwiftProtobuf.Enum, Sw
     case .progressOverdue: return 12
     case .confirmed: return 13
     case .cleared: return 14
+    case .referred: return 15
+    case .ticketCreated: return 16
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -416,8 +427,132 @@ public nonisolated enum Township_Liaison_V1_TimelineKind: SwiftProtobuf.Enum, Sw
     .progressOverdue,
     .confirmed,
     .cleared,
+    .referred,
+    .ticketCreated,
   ]
 
+}
+
+/// Where a referral to intake stands.
+public nonisolated enum Township_Liaison_V1_ReferralState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Waiting to be filed: intake has not answered yet (see attempts and last_error).
+  case pending // = 1
+
+  /// Filed: the ticket exists.
+  case submitted // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .pending
+    case 2: self = .submitted
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .pending: return 1
+    case .submitted: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Township_Liaison_V1_ReferralState] = [
+    .unspecified,
+    .pending,
+    .submitted,
+  ]
+
+}
+
+/// A difficult item referred to intake as a ticket.
+public nonisolated struct Township_Liaison_V1_Referral: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var state: Township_Liaison_V1_ReferralState = .unspecified
+
+  /// The intake village the ticket is filed for.
+  public var villageID: Township_Common_V1_VillageId {
+    get {_villageID ?? Township_Common_V1_VillageId()}
+    set {_villageID = newValue}
+  }
+  /// Returns true if `villageID` has been explicitly set.
+  public var hasVillageID: Bool {self._villageID != nil}
+  /// Clears the value of `villageID`. Subsequent reads from it will return its default value.
+  public mutating func clearVillageID() {self._villageID = nil}
+
+  public var requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_requestedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_requestedAt = newValue}
+  }
+  /// Returns true if `requestedAt` has been explicitly set.
+  public var hasRequestedAt: Bool {self._requestedAt != nil}
+  /// Clears the value of `requestedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRequestedAt() {self._requestedAt = nil}
+
+  /// "office:<user>".
+  public var requestedBy: String = String()
+
+  /// Intake's ticket (set once SUBMITTED).
+  public var ticketID: Township_Common_V1_TicketId {
+    get {_ticketID ?? Township_Common_V1_TicketId()}
+    set {_ticketID = newValue}
+  }
+  /// Returns true if `ticketID` has been explicitly set.
+  public var hasTicketID: Bool {self._ticketID != nil}
+  /// Clears the value of `ticketID`. Subsequent reads from it will return its default value.
+  public mutating func clearTicketID() {self._ticketID = nil}
+
+  public var ticketNumber: String = String()
+
+  /// Intake's township.intake.v1.TicketStatus name when last read, e.g. "TICKET_STATUS_DISPATCHED".
+  public var ticketStatus: String = String()
+
+  public var ticketCreatedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_ticketCreatedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_ticketCreatedAt = newValue}
+  }
+  /// Returns true if `ticketCreatedAt` has been explicitly set.
+  public var hasTicketCreatedAt: Bool {self._ticketCreatedAt != nil}
+  /// Clears the value of `ticketCreatedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearTicketCreatedAt() {self._ticketCreatedAt = nil}
+
+  public var statusCheckedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_statusCheckedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_statusCheckedAt = newValue}
+  }
+  /// Returns true if `statusCheckedAt` has been explicitly set.
+  public var hasStatusCheckedAt: Bool {self._statusCheckedAt != nil}
+  /// Clears the value of `statusCheckedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearStatusCheckedAt() {self._statusCheckedAt = nil}
+
+  /// Failed calls to intake so far, and the last failure ("UNAVAILABLE: ..."); empty when none.
+  public var attempts: Int32 = 0
+
+  public var lastError: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _villageID: Township_Common_V1_VillageId? = nil
+  fileprivate var _requestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _ticketID: Township_Common_V1_TicketId? = nil
+  fileprivate var _ticketCreatedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _statusCheckedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 public nonisolated struct Township_Liaison_V1_Liaison: Sendable {
@@ -866,6 +1001,16 @@ public nonisolated struct Township_Liaison_V1_ProblemItem: @unchecked Sendable {
     get {_storage._timeline}
     set {_uniqueStorage()._timeline = newValue}
   }
+
+  /// Set once the office referred the item to intake.
+  public var referral: Township_Liaison_V1_Referral {
+    get {_storage._referral ?? Township_Liaison_V1_Referral()}
+    set {_uniqueStorage()._referral = newValue}
+  }
+  /// Returns true if `referral` has been explicitly set.
+  public var hasReferral: Bool {_storage._referral != nil}
+  /// Clears the value of `referral`. Subsequent reads from it will return its default value.
+  public mutating func clearReferral() {_uniqueStorage()._referral = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1556,6 +1701,30 @@ public nonisolated struct Township_Liaison_V1_ClearProblemRequest: Sendable {
   public init() {}
 }
 
+public nonisolated struct Township_Liaison_V1_ReferToIntakeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var itemID: Int64 = 0
+
+  /// The intake village the ticket is for (intake requires one). 1 to 64 of [A-Za-z0-9._-].
+  public var villageID: Township_Common_V1_VillageId {
+    get {_villageID ?? Township_Common_V1_VillageId()}
+    set {_villageID = newValue}
+  }
+  /// Returns true if `villageID` has been explicitly set.
+  public var hasVillageID: Bool {self._villageID != nil}
+  /// Clears the value of `villageID`. Subsequent reads from it will return its default value.
+  public mutating func clearVillageID() {self._villageID = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _villageID: Township_Common_V1_VillageId? = nil
+}
+
 public nonisolated struct Township_Liaison_V1_ProblemResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1738,7 +1907,95 @@ nonisolated extension Township_Liaison_V1_ProblemState: SwiftProtobuf._ProtoName
 }
 
 nonisolated extension Township_Liaison_V1_TimelineKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_KIND_UNSPECIFIED\0\u{1}TIMELINE_KIND_FILED\0\u{1}TIMELINE_KIND_RETYPED\0\u{1}TIMELINE_KIND_MERGED\0\u{1}TIMELINE_KIND_PUBLISHED\0\u{1}TIMELINE_KIND_CLAIMED\0\u{1}TIMELINE_KIND_ASSIGNED\0\u{1}TIMELINE_KIND_REMINDED\0\u{1}TIMELINE_KIND_OVERDUE\0\u{1}TIMELINE_KIND_UNCLAIMED_PAST_WINDOW\0\u{1}TIMELINE_KIND_ANSWERED\0\u{1}TIMELINE_KIND_PROGRESS_REPORTED\0\u{1}TIMELINE_KIND_PROGRESS_OVERDUE\0\u{1}TIMELINE_KIND_CONFIRMED\0\u{1}TIMELINE_KIND_CLEARED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIMELINE_KIND_UNSPECIFIED\0\u{1}TIMELINE_KIND_FILED\0\u{1}TIMELINE_KIND_RETYPED\0\u{1}TIMELINE_KIND_MERGED\0\u{1}TIMELINE_KIND_PUBLISHED\0\u{1}TIMELINE_KIND_CLAIMED\0\u{1}TIMELINE_KIND_ASSIGNED\0\u{1}TIMELINE_KIND_REMINDED\0\u{1}TIMELINE_KIND_OVERDUE\0\u{1}TIMELINE_KIND_UNCLAIMED_PAST_WINDOW\0\u{1}TIMELINE_KIND_ANSWERED\0\u{1}TIMELINE_KIND_PROGRESS_REPORTED\0\u{1}TIMELINE_KIND_PROGRESS_OVERDUE\0\u{1}TIMELINE_KIND_CONFIRMED\0\u{1}TIMELINE_KIND_CLEARED\0\u{1}TIMELINE_KIND_REFERRED\0\u{1}TIMELINE_KIND_TICKET_CREATED\0")
+}
+
+nonisolated extension Township_Liaison_V1_ReferralState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REFERRAL_STATE_UNSPECIFIED\0\u{1}REFERRAL_STATE_PENDING\0\u{1}REFERRAL_STATE_SUBMITTED\0")
+}
+
+nonisolated extension Township_Liaison_V1_Referral: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Referral"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}state\0\u{3}village_id\0\u{3}requested_at\0\u{3}requested_by\0\u{3}ticket_id\0\u{3}ticket_number\0\u{3}ticket_status\0\u{3}ticket_created_at\0\u{3}status_checked_at\0\u{1}attempts\0\u{3}last_error\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._villageID) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._requestedAt) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.requestedBy) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._ticketID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.ticketNumber) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.ticketStatus) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._ticketCreatedAt) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._statusCheckedAt) }()
+      case 10: try { try decoder.decodeSingularInt32Field(value: &self.attempts) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.lastError) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 1)
+    }
+    try { if let v = self._villageID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._requestedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if !self.requestedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestedBy, fieldNumber: 4)
+    }
+    try { if let v = self._ticketID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.ticketNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.ticketNumber, fieldNumber: 6)
+    }
+    if !self.ticketStatus.isEmpty {
+      try visitor.visitSingularStringField(value: self.ticketStatus, fieldNumber: 7)
+    }
+    try { if let v = self._ticketCreatedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._statusCheckedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    if self.attempts != 0 {
+      try visitor.visitSingularInt32Field(value: self.attempts, fieldNumber: 10)
+    }
+    if !self.lastError.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastError, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Township_Liaison_V1_Referral, rhs: Township_Liaison_V1_Referral) -> Bool {
+    if lhs.state != rhs.state {return false}
+    if lhs._villageID != rhs._villageID {return false}
+    if lhs._requestedAt != rhs._requestedAt {return false}
+    if lhs.requestedBy != rhs.requestedBy {return false}
+    if lhs._ticketID != rhs._ticketID {return false}
+    if lhs.ticketNumber != rhs.ticketNumber {return false}
+    if lhs.ticketStatus != rhs.ticketStatus {return false}
+    if lhs._ticketCreatedAt != rhs._ticketCreatedAt {return false}
+    if lhs._statusCheckedAt != rhs._statusCheckedAt {return false}
+    if lhs.attempts != rhs.attempts {return false}
+    if lhs.lastError != rhs.lastError {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
 }
 
 nonisolated extension Township_Liaison_V1_Liaison: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -2160,7 +2417,7 @@ nonisolated extension Township_Liaison_V1_ProgressReport: SwiftProtobuf.Message,
 
 nonisolated extension Township_Liaison_V1_ProblemItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ProblemItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}period\0\u{1}type\0\u{1}title\0\u{1}description\0\u{1}state\0\u{1}sources\0\u{3}merged_into\0\u{3}merged_from\0\u{3}published_at\0\u{3}department_id\0\u{3}assigned_by_office\0\u{3}claimed_at\0\u{3}solution_due_at\0\u{1}overdue\0\u{1}solution\0\u{3}answered_at\0\u{3}answered_on_time\0\u{1}progress\0\u{3}progress_due_at\0\u{3}progress_overdue\0\u{3}confirmed_at\0\u{3}cleared_at\0\u{1}timeline\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{1}period\0\u{1}type\0\u{1}title\0\u{1}description\0\u{1}state\0\u{1}sources\0\u{3}merged_into\0\u{3}merged_from\0\u{3}published_at\0\u{3}department_id\0\u{3}assigned_by_office\0\u{3}claimed_at\0\u{3}solution_due_at\0\u{1}overdue\0\u{1}solution\0\u{3}answered_at\0\u{3}answered_on_time\0\u{1}progress\0\u{3}progress_due_at\0\u{3}progress_overdue\0\u{3}confirmed_at\0\u{3}cleared_at\0\u{1}timeline\0\u{1}referral\0")
 
   fileprivate class _StorageClass {
     var _itemID: Int64 = 0
@@ -2187,6 +2444,7 @@ nonisolated extension Township_Liaison_V1_ProblemItem: SwiftProtobuf.Message, Sw
     var _confirmedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _clearedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _timeline: [Township_Liaison_V1_TimelineEntry] = []
+    var _referral: Township_Liaison_V1_Referral? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2221,6 +2479,7 @@ nonisolated extension Township_Liaison_V1_ProblemItem: SwiftProtobuf.Message, Sw
       _confirmedAt = source._confirmedAt
       _clearedAt = source._clearedAt
       _timeline = source._timeline
+      _referral = source._referral
     }
   }
 
@@ -2263,6 +2522,7 @@ nonisolated extension Township_Liaison_V1_ProblemItem: SwiftProtobuf.Message, Sw
         case 22: try { try decoder.decodeSingularMessageField(value: &_storage._confirmedAt) }()
         case 23: try { try decoder.decodeSingularMessageField(value: &_storage._clearedAt) }()
         case 24: try { try decoder.decodeRepeatedMessageField(value: &_storage._timeline) }()
+        case 25: try { try decoder.decodeSingularMessageField(value: &_storage._referral) }()
         default: break
         }
       }
@@ -2347,6 +2607,9 @@ nonisolated extension Township_Liaison_V1_ProblemItem: SwiftProtobuf.Message, Sw
       if !_storage._timeline.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._timeline, fieldNumber: 24)
       }
+      try { if let v = _storage._referral {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2380,6 +2643,7 @@ nonisolated extension Township_Liaison_V1_ProblemItem: SwiftProtobuf.Message, Sw
         if _storage._confirmedAt != rhs_storage._confirmedAt {return false}
         if _storage._clearedAt != rhs_storage._clearedAt {return false}
         if _storage._timeline != rhs_storage._timeline {return false}
+        if _storage._referral != rhs_storage._referral {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3665,6 +3929,45 @@ nonisolated extension Township_Liaison_V1_ClearProblemRequest: SwiftProtobuf.Mes
 
   public static func ==(lhs: Township_Liaison_V1_ClearProblemRequest, rhs: Township_Liaison_V1_ClearProblemRequest) -> Bool {
     if lhs.itemID != rhs.itemID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Township_Liaison_V1_ReferToIntakeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferToIntakeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_id\0\u{3}village_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.itemID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._villageID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.itemID != 0 {
+      try visitor.visitSingularInt64Field(value: self.itemID, fieldNumber: 1)
+    }
+    try { if let v = self._villageID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Township_Liaison_V1_ReferToIntakeRequest, rhs: Township_Liaison_V1_ReferToIntakeRequest) -> Bool {
+    if lhs.itemID != rhs.itemID {return false}
+    if lhs._villageID != rhs._villageID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
