@@ -329,6 +329,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // What several test targets share: free ports for the executables they start.
+        .target(name: "TownshipTestSupport", path: "Tests/TownshipTestSupport", swiftSettings: strict),
         .testTarget(
             name: "TownshipWireTests",
             dependencies: [
@@ -370,6 +372,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
+                "TownshipTestSupport",
                 "GatewayCore", "TownshipRPC", "TownshipTLS", "TownshipProtos", "TownshipCertificates", "TownshipServiceRuntime", "TownshipRandom",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -381,6 +384,7 @@ let package = Package(
         .testTarget(
             name: "IntakeServiceTests",
             dependencies: [
+                "TownshipTestSupport",
                 "IntakeService", "IntakeCore", "TownshipRPC", "TownshipProtos", "TownshipTLS", "TownshipCertificates", "TownshipWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -392,7 +396,7 @@ let package = Package(
         // The built executables as separate processes, driven through the gateway's HTTP API.
         .testTarget(
             name: "SuiteEndToEndTests",
-            dependencies: ["TownshipCertificates", "GatewayCore", "TownshipCatalogue", "TownshipProtos"],
+            dependencies: ["TownshipTestSupport", "TownshipCertificates", "GatewayCore", "TownshipCatalogue", "TownshipProtos"],
             swiftSettings: strict
         ),
         // The kit's call gate: principal resolution, services acting as themselves.

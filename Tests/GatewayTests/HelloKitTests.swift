@@ -3,6 +3,7 @@ import GatewayCore
 import Hummingbird
 import SwiftProtobuf
 import Testing
+import TownshipTestSupport
 import TownshipProtos
 import TownshipRPC
 
@@ -21,7 +22,7 @@ extension GatewaySuites {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let pki = GatewayTestPKI.shared
-            let port = Int.random(in: 46_000...47_999)
+            let port = FreePort.pick()
             let tls = #""tls": {"certificate": "\#(pki.hello.certificatePath)", "key": "\#(pki.hello.privateKeyPath)", "ca": "\#(pki.ca.certificatePath)"}"#
             let config = directory.appendingPathComponent("hello.json")
             try Data(#"{"rpc": {"port": \#(port)}, "metrics": {"port": 0}, \#(tls), "state": {"directory": "\#(directory.path)/state"}, "hello.greeting": "您好"}"#.utf8).write(to: config)

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Synchronization
 import Testing
+import TownshipTestSupport
 import TownshipCertificates
 import TownshipProtos
 import TownshipRPC
@@ -31,7 +32,7 @@ struct CrashRecoveryTests {
             let pki = IntakePKI.shared
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("intake-crash-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let port = Int.random(in: 30_000...60_000)
+            let port = FreePort.pick()
             let config: [String: Any] = [
                 "rpc": ["host": "127.0.0.1", "port": port, "drainSeconds": 2],
                 "metrics": ["port": 0],

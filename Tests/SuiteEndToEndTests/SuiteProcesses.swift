@@ -1,15 +1,16 @@
 import Foundation
 import TownshipCatalogue
 import TownshipCertificates
+import TownshipTestSupport
 
 /// A local suite of separately started executables (`.build/debug/intake`, every other built
 /// service of the catalogue, `gateway`) in a temporary state folder, as an operator would run them.
 final class SuiteProcesses: @unchecked Sendable {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let state: URL
-    let intakePort = Int.random(in: 30_000...45_000)
-    let gatewayPort = Int.random(in: 45_001...60_000)
-    let intakeMetricsPort = Int.random(in: 20_000...29_999)
+    let intakePort = FreePort.pick()
+    let gatewayPort = FreePort.pick()
+    let intakeMetricsPort = FreePort.pick()
     private(set) var intake: Process?
     /// The catalogue's other built services: their TWP/1 ports, and their processes once started.
     let otherPorts: [String: Int]
@@ -27,8 +28,8 @@ final class SuiteProcesses: @unchecked Sendable {
         let certs = state.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
         var ports: [String: Int] = [:]
-        for (index, service) in ServiceCatalogue.built.filter({ $0.name != "intake" }).enumerated() {
-            ports[service.name] = 60_001 + index * 100 + Int.random(in: 0..<100)
+        for service in ServiceCatalogue.built where service.name != "intake" {
+            ports[service.name] = FreePort.pick()
         }
         otherPorts = ports
         let names = ["intake", "gateway"] + ports.keys.sorted()
