@@ -43,6 +43,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let metrics: TLSMetrics
     private var connection: SSLConnection?
     private var state = State.idle
+    /// Whether the peer sent anything at all (a connection closed before that is a probe).
+    private var receivedAnyBytes = false
     private var pendingWrites = PendingWrites()
     private var handshakeTimeout: Scheduled<Void>?
     private var closeTimeout: Scheduled<Void>?
@@ -112,7 +114,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         let closePromise = takeClosePromise()
         switch previous {
         case .idle, .handshaking:
-            report(.connectionClosedDuringHandshake, context: context, duringHandshake: true)
+            // A peer that closes before sending a byte is a port probe or a health check
+            // (`township up` waits for each service's port that way): counted, not warned about.
+            report(.connectionClosedDuringHandshake, context: context, duringHandshake: true, level: receivedAnyBytes ? .warning : .debug)
         case .active:
             report(.uncleanShutdown, context: context, duringHandshake: false)
         case .closing, .outputClosed, .closed:
@@ -143,6 +147,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let connection else { return }
+        receivedAnyBytes = true
         switch state {
         case .idle:
             connection.bio.receive(unwrapInboundIn(data))
@@ -473,12 +478,13 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         writeFinalBytesThenClose(finalBytes, context: context)
     }
 
-    private func report(_ error: TLSError, context: ChannelHandlerContext, duringHandshake: Bool) {
+    private func report(_ error: TLSError, context: ChannelHandlerContext, duringHandshake: Bool, level: Logger.Level = .warning) {
         if duringHandshake {
             metrics.handshakeFailed(side: role)
         }
         metrics.error(error, side: role)
-        logger.warning(
+        logger.log(
+            level: level,
             "TLS connection failed",
             metadata: [
                 "tls.side": "\(role.rawValue)",
