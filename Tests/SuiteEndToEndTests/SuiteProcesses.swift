@@ -96,10 +96,23 @@ final class SuiteProcesses: @unchecked Sendable {
             let seed = try Self.start(try Self.binary(name), ["seed", "--config", config], log: "seed-\(name)")
             seed.waitUntilExit()
             guard seed.terminationStatus == 0 else { throw Missing(description: "\(name) seed exited \(seed.terminationStatus)") }
-            let process = try Self.start(try Self.binary(name), ["serve", "--config", config], log: name)
-            others[name] = process
-            try await PortReadiness.waitUntilListening(name, process: process, port: port)
+            try await serveOther(name, port: port)
         }
+    }
+
+    /// Starts (or starts again, on the same port and data) one of the other built services.
+    func serveOther(_ name: String, port: Int) async throws {
+        let config = state.appendingPathComponent("\(name).json").path
+        let process = try Self.start(try Self.binary(name), ["serve", "--config", config], log: name)
+        others[name] = process
+        try await PortReadiness.waitUntilListening(name, process: process, port: port)
+    }
+
+    /// SIGKILL for one of the other built services: no drain.
+    @discardableResult
+    func killOther(_ name: String) -> Int32 {
+        defer { others[name] = nil }
+        return Self.kill(others[name])
     }
 
     /// Seeds intake, starts intake and every other built service, waits until they listen,
