@@ -31,6 +31,22 @@ struct ReservationOverRPCTests {
         }
     }
 
+    @Test("someone else's reservation reads like an unknown one to a resident who may not cancel it, and stays")
+    func othersReservationsAreNotConfirmed() async throws {
+        try await LiveCanteen.with { live in
+            let (elder, _) = try await live.standardSetup()
+            let reservation = try await live.reserve(elder.elderID)
+            var cancel = Township_Canteen_V1_CancelReservationRequest(); cancel.reservationID = reservation.reservationID
+            let refused = await rpcFailure { _ = try await live.call(API.cancelReservation, cancel, as: Fixture.stranger) }
+            var unknown = Township_Canteen_V1_CancelReservationRequest(); unknown.reservationID.value = "R999999"
+            let missing = await rpcFailure { _ = try await live.call(API.cancelReservation, unknown, as: Fixture.stranger) }
+            #expect(refused?.reason == "RESERVATION_NOT_FOUND" && missing?.reason == "RESERVATION_NOT_FOUND", "\(String(describing: refused)) \(String(describing: missing))")
+            #expect(try live.count("SELECT COUNT(*) FROM reservations WHERE status = 'active'") == 1)
+            let byEmployer = await rpcFailure { _ = try await live.call(API.cancelReservation, cancel, as: Fixture.employer) }
+            #expect(byEmployer?.reason != "RESERVATION_NOT_FOUND" && byEmployer != nil)
+        }
+    }
+
     @Test("a full sitting is refused; a meal checked in against a cancelled reservation is refused and recorded")
     func fullSittingAndCancelledMeal() async throws {
         try await LiveCanteen.with { live in

@@ -31,9 +31,18 @@ extension CanteenService {
         }
         handle(&router, m.cancelReservation) { req, p in
             let id = try RequestValidation.reservationID(req.reservationID)
+            guard [.admin, .departmentStaff, .canteenOperator, .resident].contains(p.role) else {
+                throw CanteenAccess.denied(p, "cancel reservations")
+            }
             let existing = try await blocking { try store.reservation(id: id) }
             let canteen = try await blocking { try store.canteen(id: existing.canteenID) }
-            try CanteenAccess.requireMayOrder(p, elderID: existing.elderID, canteen: canteen, store: store)
+            do {
+                try CanteenAccess.requireMayOrder(p, elderID: existing.elderID, canteen: canteen, store: store)
+            } catch let refusal as CanteenRefusal where refusal.status == .permissionDenied {
+                // Someone who may not cancel it learns nothing of it, not even that it exists
+                // (ids are sequential): the refusal reads like an unknown id.
+                throw CanteenRefusal.notFound("RESERVATION_NOT_FOUND", "reservation_id: no reservation \(WireIDs.reservation(id))")
+            }
             let reservation = try await blocking { try store.cancelReservation(id: id) }
             var r = Township_Canteen_V1_ReservationResponse()
             r.reservation = ProtoMapping.reservation(reservation)
