@@ -191,7 +191,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeService", "IntakeCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue",
+                "IntakeService", "IntakeCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue", "TownshipCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -423,7 +423,7 @@ let package = Package(
         .testTarget(
             name: "IntakeCoreTests",
             dependencies: [
-                "IntakeCore",
+                "IntakeCore", "TownshipCertificates",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -451,7 +451,7 @@ let package = Package(
         .executableTarget(
             name: "canteen-meals",
             dependencies: [
-                "CanteenService", "CanteenCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue",
+                "CanteenService", "CanteenCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipCatalogue", "TownshipCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

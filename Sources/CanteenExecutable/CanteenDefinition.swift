@@ -5,6 +5,7 @@ import Configuration
 import Foundation
 import Logging
 import TownshipCatalogue
+import TownshipCertificates
 import TownshipServiceKit
 
 /// canteen-meals on the service kit: its settings, its store, its handlers and its demo data.
@@ -35,7 +36,7 @@ struct CanteenDefinition: TownshipServiceDefinition {
     static func openStore(_ environment: ServiceEnvironment<Self>) throws -> CanteenStore {
         let path = try environment.databasePath()
         do {
-            let key = try IDLookupKeyFile.loadOrCreate(path: environment.own.idLookupKeyFile)
+            let key = try SecretKeyFile.loadOrCreate(path: environment.own.idLookupKeyFile, setting: "canteen.idLookupKeyFile")
             return try CanteenStore(path: path, idLookupKey: key, configuration: environment.own.configuration)
         } catch let error as CanteenStore.OpenFailed {
             throw environment.storeUnavailable(path: path, reason: error.reason)

@@ -2,6 +2,7 @@ import CanteenCore
 import CanteenService
 import Configuration
 import Foundation
+import TownshipCertificates
 import TownshipServiceKit
 import TownshipServiceRuntime
 
@@ -62,24 +63,9 @@ struct CanteenSettings: Sendable {
         configuration.maximumK = try int("canteen.siting.maxK", configuration.maximumK, 1...10_000)
         configuration.maximumSitingCoverageEntries = try int("canteen.siting.maxCoverageEntries", configuration.maximumSitingCoverageEntries,
                                                              1_000...100_000_000)
-        try Self.checkKeyFile(idLookupKeyFile)
-    }
-
-    /// The key must be private if it exists, and creatable if not.
-    static func checkKeyFile(_ path: String) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: path) {
-            let mode = (try? fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
-            guard mode & 0o077 == 0, fm.isReadableFile(atPath: path) else {
-                throw ServiceConfigurationCheck.Failed(problems: [
-                    "canteen.idLookupKeyFile: '\(path)' must be readable by this user alone (mode \(String(mode, radix: 8)); chmod 600 it)"])
-            }
-        } else {
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            guard fm.isWritableFile(atPath: parent) else {
-                throw ServiceConfigurationCheck.Failed(problems: [
-                    "canteen.idLookupKeyFile: '\(path)' does not exist and '\(parent)' is not writable: create the key (deploy/canteen-meals.example.md)"])
-            }
+        // Checked before anything is created: private if it exists, creatable if not.
+        if let problem = SecretKeyFile.problem(path: idLookupKeyFile, setting: "canteen.idLookupKeyFile", guide: "deploy/canteen-meals.example.md") {
+            throw ServiceConfigurationCheck.Failed(problems: [problem])
         }
     }
 }

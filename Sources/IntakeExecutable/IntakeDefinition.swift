@@ -5,6 +5,7 @@ import IntakeCore
 import IntakeService
 import Logging
 import TownshipCatalogue
+import TownshipCertificates
 import TownshipServiceKit
 
 /// Intake on the service kit: its settings, its store, its handlers and background services,
@@ -32,7 +33,7 @@ struct IntakeDefinition: TownshipServiceDefinition {
     static func openStore(_ environment: ServiceEnvironment<Self>, logger: Logger) throws -> SQLiteTicketStore {
         let path = try environment.databasePath()
         do {
-            let key = try LedgerCheckpointKey.loadOrCreate(path: environment.own.checkpointKeyFile)
+            let key = try SecretKeyFile.loadOrCreate(path: environment.own.checkpointKeyFile, setting: "ledger.checkpointKeyFile")
             return try SQLiteTicketStore(path: path, configuration: environment.own.configuration, logger: logger, checkpointKey: key)
         } catch let error as SQLiteTicketStore.OpenFailed {
             throw environment.storeUnavailable(path: path, reason: error.reason)

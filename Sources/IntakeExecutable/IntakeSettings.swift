@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import TownshipCertificates
 import IntakeCore
 import TownshipServiceKit
 import TownshipServiceRuntime
@@ -33,7 +34,10 @@ struct IntakeSettings: Sendable {
         guard (24...24 * 365).contains(idempotencyKeyHours) else {
             throw ServiceSettings.Invalid(description: "intake.idempotencyKeyHours must be within 24...8760 (proto-spec §6 promises 24 hours), not \(idempotencyKeyHours)")
         }
-        try Self.checkKeyFile(checkpointKeyFile)
+        // Checked before anything is created: private if it exists, creatable if not.
+        if let problem = SecretKeyFile.problem(path: checkpointKeyFile, setting: "ledger.checkpointKeyFile", guide: "deploy/intake.example.md") {
+            throw ServiceConfigurationCheck.Failed(problems: [problem])
+        }
     }
 
     var configuration: IntakeConfiguration {
@@ -41,23 +45,5 @@ struct IntakeSettings: Sendable {
         configuration.groupCommitQueueLimit = groupCommitQueueLimit
         configuration.idempotencyRetention = Double(idempotencyKeyHours) * 3600
         return configuration
-    }
-
-    /// The checkpoint key must be private if it exists, and creatable if not.
-    static func checkKeyFile(_ path: String) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: path) {
-            let mode = (try? fm.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
-            guard mode & 0o077 == 0, fm.isReadableFile(atPath: path) else {
-                throw ServiceConfigurationCheck.Failed(problems: [
-                    "ledger.checkpointKeyFile: '\(path)' must be readable by this user alone (mode \(String(mode, radix: 8)); chmod 600 it)"])
-            }
-        } else {
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            guard fm.isWritableFile(atPath: parent) else {
-                throw ServiceConfigurationCheck.Failed(problems: [
-                    "ledger.checkpointKeyFile: '\(path)' does not exist and '\(parent)' is not writable: create the key (deploy/intake.example.md)"])
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import Testing
+import TownshipCertificates
 @testable import IntakeCore
 
 /// Whoever can write the database can rewrite one ticket's whole chain consistently: the
@@ -101,12 +102,12 @@ import Testing
     @Test func theKeyFileIsCreatedPrivateAndRefusedWhenOthersCanReadIt() throws {
         let dir = try TempDirectory()
         let path = dir.url.appendingPathComponent("ledger.key").path
-        let first = try LedgerCheckpointKey.loadOrCreate(path: path)
+        let first = try SecretKeyFile.loadOrCreate(path: path, setting: "ledger.checkpointKeyFile")
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        let again = try LedgerCheckpointKey.loadOrCreate(path: path)
+        let again = try SecretKeyFile.loadOrCreate(path: path, setting: "ledger.checkpointKeyFile")
         #expect(first.withUnsafeBytes { Array($0) } == again.withUnsafeBytes { Array($0) })
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(throws: LedgerCheckpointKey.Unusable.self) { try LedgerCheckpointKey.loadOrCreate(path: path) }
+        #expect(throws: SecretKeyFile.Unusable.self) { try SecretKeyFile.loadOrCreate(path: path, setting: "ledger.checkpointKeyFile") }
     }
 }
