@@ -5,20 +5,12 @@ import TownshipRPC
 /// canteen-meals (meal assistance for elders) behind the gateway. Roles are checked here for
 /// a clear 403 and again by the service, on its data (an operator's own canteen, a family
 /// member's own elder).
-public struct CanteenBackend: Backend {
+public struct CanteenBackend: RPCBackend {
     public let name = "canteen-meals"
     let client: RPCClient
 
     public init(client: RPCClient) {
         self.client = client
-    }
-
-    /// Calls `method` on behalf of `user` (see `BackendCall`).
-    func call<Request: Message, Response: Message>(
-        _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser,
-        timeout: Duration = .seconds(10)
-    ) async throws -> Response {
-        try await BackendCall(method)(request, on: client, for: user, timeout: timeout)
     }
 
     /// The uncovered elders the cockpit's map draws at most.

@@ -3,20 +3,12 @@ import TownshipProtos
 import TownshipRPC
 
 /// The intake service (residents' problems) behind the gateway.
-public struct IntakeBackend: Backend {
+public struct IntakeBackend: RPCBackend {
     public let name = "intake"
     let client: RPCClient
 
     public init(client: RPCClient) {
         self.client = client
-    }
-
-    /// Calls `method` on behalf of `user` (see `BackendCall`).
-    func call<Request: Message, Response: Message>(
-        _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser,
-        timeout: Duration = .seconds(10), idempotencyKey: String? = nil
-    ) async throws -> Response {
-        try await BackendCall(method)(request, on: client, for: user, timeout: timeout, idempotencyKey: idempotencyKey)
     }
 
     // MARK: Overview

@@ -3,19 +3,12 @@ import TownshipProtos
 import TownshipRPC
 
 /// The job-fair service (fairs, positions, seekers, stable matching) behind the gateway.
-public struct JobFairBackend: Backend {
+public struct JobFairBackend: RPCBackend {
     public let name = "job-fair"
     let client: RPCClient
 
     public init(client: RPCClient) {
         self.client = client
-    }
-
-    /// Calls `method` on behalf of `user` (see `BackendCall`; retry safety from the proto).
-    func call<Request: Message, Response: Message>(
-        _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser, timeout: Duration = .seconds(10)
-    ) async throws -> Response {
-        try await BackendCall(method)(request, on: client, for: user, timeout: timeout)
     }
 
     /// The newest fair's figures (leaders and admins) for the cockpit: positions, applicants,

@@ -3,19 +3,12 @@ import TownshipProtos
 import TownshipRPC
 
 /// enterprise-liaison (party-building liaisons and the half-monthly problem list) behind the gateway.
-public struct LiaisonBackend: Backend {
+public struct LiaisonBackend: RPCBackend {
     public let name = "enterprise-liaison"
     let client: RPCClient
 
     public init(client: RPCClient) {
         self.client = client
-    }
-
-    /// Calls `method` on behalf of `user` (see `BackendCall`: retries follow the proto's idempotency level).
-    func call<Request: Message, Response: Message>(
-        _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser, timeout: Duration = .seconds(10)
-    ) async throws -> Response {
-        try await BackendCall(method)(request, on: client, for: user, timeout: timeout)
     }
 
     // MARK: Overview
