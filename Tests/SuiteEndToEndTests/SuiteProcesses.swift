@@ -8,9 +8,9 @@ import TownshipTestSupport
 final class SuiteProcesses: @unchecked Sendable {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let state: URL
-    let intakePort = FreePort.pick()
-    let gatewayPort = FreePort.pick()
-    let intakeMetricsPort = FreePort.pick()
+    let intakePort: Int
+    let gatewayPort: Int
+    let intakeMetricsPort: Int
     private(set) var intake: Process?
     /// The catalogue's other built services: their TWP/1 ports, and their processes once started.
     let otherPorts: [String: Int]
@@ -27,10 +27,11 @@ final class SuiteProcesses: @unchecked Sendable {
         state = FileManager.default.temporaryDirectory.appendingPathComponent("township-e2e-\(UUID().uuidString)")
         let certs = state.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
-        var ports: [String: Int] = [:]
-        for service in ServiceCatalogue.built where service.name != "intake" {
-            ports[service.name] = FreePort.pick()
-        }
+        // Distinct ports, all picked at once.
+        let others = ServiceCatalogue.built.map(\.name).filter { $0 != "intake" }
+        var picked = FreePort.pick(3 + others.count)
+        (intakePort, gatewayPort, intakeMetricsPort) = (picked.removeFirst(), picked.removeFirst(), picked.removeFirst())
+        let ports = Dictionary(uniqueKeysWithValues: zip(others, picked))
         otherPorts = ports
         let names = ["intake", "gateway"] + ports.keys.sorted()
         _ = try DevelopmentCertificateSet.ensure(in: certs, identities: try names.map { try .service($0) } + [.admin("township")])

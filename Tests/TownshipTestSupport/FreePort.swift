@@ -9,10 +9,23 @@ import Darwin
 /// closed again: another process could still take it before ours binds, but none that already
 /// holds it — which is how random ports collided when several test runs shared the machine.
 public enum FreePort {
-    public static func pick() -> Int {
+    public static func pick() -> Int { pick(1)[0] }
+
+    /// `count` distinct ports: every socket stays bound until all are picked, since the kernel
+    /// may hand a just-closed port out again.
+    public static func pick(_ count: Int) -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { close($0) } }
+        return (0..<count).map { _ in
+            let (fd, port) = bindAny()
+            sockets.append(fd)
+            return port
+        }
+    }
+
+    private static func bindAny() -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0, "socket() failed: errno \(errno)")
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -26,6 +39,6 @@ public enum FreePort {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         precondition(named == 0, "getsockname failed: errno \(errno)")
-        return Int(UInt16(bigEndian: address.sin_port))
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
