@@ -37,8 +37,9 @@ public final class Gateway: Sendable {
                 logger.warning("endpoints configured for a backend this gateway cannot talk to yet", metadata: ["backend": "\(name)"])
                 continue
             }
-            let (client, context) = try connector.client(for: name, endpoints: endpoints)
-            backends.append(factory(client))
+            let (replicas, context) = try connector.replicas(
+                for: name, endpoints: endpoints, breakerFailures: settings.breakerFailures, breakerCoolDown: settings.breakerCoolDown)
+            backends.append(factory(replicas))
             contexts.append(context)
         }
         try self.init(settings: settings, store: store, backends: backends, tlsContexts: contexts, logger: logger)

@@ -13,7 +13,7 @@ extension GatewaySuites {
             let connector = BackendConnector(certificatePath: pki.gateway.certificatePath, privateKeyPath: pki.gateway.privateKeyPath,
                                              caPath: pki.ca.certificatePath, logger: GatewayHarness.logger("gateway.rpc"))
             return try BackendCatalog.factories.filter { $0.key != "intake" }.sorted { $0.key < $1.key }.map { name, factory in
-                factory(try connector.client(for: name, endpoints: [RPCEndpoint(host: "127.0.0.1", port: 1)]).0)
+                factory(BackendReplicas(client: try connector.client(for: name, endpoints: [RPCEndpoint(host: "127.0.0.1", port: 1)]).0))
             }
         }
 

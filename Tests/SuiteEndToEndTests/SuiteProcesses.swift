@@ -184,7 +184,7 @@ final class SuiteProcesses: @unchecked Sendable {
     }
 
     @discardableResult
-    private static func kill(_ process: Process?) -> Int32 {
+    static func kill(_ process: Process?) -> Int32 {
         guard let process else { return 0 }
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -201,7 +201,7 @@ final class SuiteProcesses: @unchecked Sendable {
         try? FileManager.default.removeItem(at: state)
     }
 
-    private static func start(_ executable: URL, _ arguments: [String], log: String) throws -> Process {
+    static func start(_ executable: URL, _ arguments: [String], log: String) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

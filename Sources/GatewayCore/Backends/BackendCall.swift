@@ -21,15 +21,45 @@ public struct BackendCall<Request: Message, Response: Message>: Sendable {
             idempotencyKey: idempotencyKey, principal: user.encodedPrincipal)
     }
 
+    /// Whether the call may be repeated: a read (by the proto) or one with an idempotency key.
+    func isRetrySafe(idempotencyKey: String?) -> Bool {
+        method.idempotency.isSafeToRetry || idempotencyKey != nil
+    }
+
+    /// The call on one of the backend's replicas (another one for a retry), all attempts
+    /// within `timeout`.
+    public func callAsFunction(
+        _ request: Request, on replicas: BackendReplicas, for user: GatewayUser,
+        timeout: Duration = .seconds(10), idempotencyKey: String? = nil
+    ) async throws -> Response {
+        let deadline = ContinuousClock.now + timeout
+        do {
+            return try await replicas.call(retrySafe: isRetrySafe(idempotencyKey: idempotencyKey)) { client in
+                try await attempt(request, on: client, for: user, until: deadline, idempotencyKey: idempotencyKey)
+            }
+        } catch let error as RPCError {
+            throw GatewayError(rpc: error)
+        }
+    }
+
+    /// The call on one client of its own (a backend outside `BackendCatalog`, as in the tests).
     public func callAsFunction(
         _ request: Request, on client: RPCClient, for user: GatewayUser,
         timeout: Duration = .seconds(10), idempotencyKey: String? = nil
     ) async throws -> Response {
         do {
-            return try await client.unary(method.path, request, as: Response.self,
-                                          options: options(for: user, timeout: timeout, idempotencyKey: idempotencyKey))
+            return try await attempt(request, on: client, for: user, until: .now + timeout, idempotencyKey: idempotencyKey)
         } catch let error as RPCError {
             throw GatewayError(rpc: error)
         }
+    }
+
+    private func attempt(
+        _ request: Request, on client: RPCClient, for user: GatewayUser, until deadline: ContinuousClock.Instant, idempotencyKey: String?
+    ) async throws -> Response {
+        let remaining = deadline - ContinuousClock.now
+        guard remaining > .zero else { throw RPCError(.deadlineExceeded, "the deadline passed before another replica could be tried") }
+        return try await client.unary(method.path, request, as: Response.self,
+                                      options: options(for: user, timeout: remaining, idempotencyKey: idempotencyKey))
     }
 }

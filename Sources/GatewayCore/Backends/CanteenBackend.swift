@@ -7,10 +7,15 @@ import TownshipRPC
 /// member's own elder).
 public struct CanteenBackend: RPCBackend {
     public let name = "canteen-meals"
-    let client: RPCClient
+    let replicas: BackendReplicas
 
+    public init(replicas: BackendReplicas) {
+        self.replicas = replicas
+    }
+
+    /// One replica on `client`.
     public init(client: RPCClient) {
-        self.client = client
+        self.init(replicas: BackendReplicas(client: client))
     }
 
     /// The uncovered elders the cockpit's map draws at most.
@@ -57,6 +62,6 @@ public struct CanteenBackend: RPCBackend {
     public var eventSource: (any BackendEventSource)? { nil }
 
     public func shutdown() async {
-        await client.shutdown()
+        await replicas.shutdown()
     }
 }

@@ -5,10 +5,15 @@ import TownshipRPC
 /// The intake service (residents' problems) behind the gateway.
 public struct IntakeBackend: RPCBackend {
     public let name = "intake"
-    let client: RPCClient
+    let replicas: BackendReplicas
 
+    public init(replicas: BackendReplicas) {
+        self.replicas = replicas
+    }
+
+    /// One replica on `client`.
     public init(client: RPCClient) {
-        self.client = client
+        self.init(replicas: BackendReplicas(client: client))
     }
 
     // MARK: Overview
@@ -79,10 +84,10 @@ public struct IntakeBackend: RPCBackend {
 
     // MARK: Events
 
-    public var eventSource: (any BackendEventSource)? { IntakeEventSource(client: client) }
+    public var eventSource: (any BackendEventSource)? { IntakeEventSource(replicas: replicas) }
 
     public func shutdown() async {
-        await client.shutdown()
+        await replicas.shutdown()
     }
 }
 
@@ -94,26 +99,46 @@ enum TicketStatusNames {
 }
 
 /// Intake's SubscribeEvents as backend events, one call per viewer with the viewer's
-/// principal (multiplexed on the backend's TWP/1 connection): intake filters and masks them
-/// with the visibility rule of its own queries.
+/// principal (multiplexed on a replica's TWP/1 connection): intake filters and masks them
+/// with the visibility rule of its own queries. Each stream stays on the replica it started
+/// on; when that one fails before the first event the stream starts once more on another,
+/// and when it dies later the stream ends with the error, the replica's breaker counts it,
+/// and the `EventFollower` resumes from the last position on whichever replica is picked then.
 struct IntakeEventSource: BackendEventSource {
-    let client: RPCClient
+    let replicas: BackendReplicas
 
     func events(for user: GatewayUser, after position: Int64?) -> AsyncThrowingStream<BackendEvent, any Error> {
         var request = Township_Intake_V1_SubscribeEventsRequest()
         if let position { request.afterPosition = position }
-        let stream = client.serverStreaming(
-            Township_Intake_V1_Intake.subscribeEvents.path, request, as: Township_Intake_V1_SubscribeEventsResponse.self,
-            options: CallOptions(timeout: nil, principal: user.encodedPrincipal))
+        let options = CallOptions(timeout: nil, principal: user.encodedPrincipal)
         return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await response in stream {
-                        continuation.yield(BackendEvent(backend: "intake", position: response.position, json: try ProtoJSON.encode(response)))
+            let task = Task { [replicas, request] in
+                var replica = replicas.pick()
+                var triedAnother = false
+                while true {
+                    var delivered = false
+                    do {
+                        let stream = replica.client.serverStreaming(
+                            Township_Intake_V1_Intake.subscribeEvents.path, request, as: Township_Intake_V1_SubscribeEventsResponse.self,
+                            options: options)
+                        for try await response in stream {
+                            if !delivered { replica.breaker.recordSuccess() }
+                            delivered = true
+                            continuation.yield(BackendEvent(backend: "intake", position: response.position, json: try ProtoJSON.encode(response)))
+                        }
+                        continuation.finish()
+                    } catch let error as RPCError {
+                        replicas.record(error, on: replica)
+                        if !delivered, !triedAnother, replicas.mayRetryElsewhere(error, retrySafe: true) {
+                            triedAnother = true
+                            replica = replicas.pick(avoiding: replica)
+                            continue
+                        }
+                        continuation.finish(throwing: error)
+                    } catch {
+                        continuation.finish(throwing: error)
                     }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
+                    return
                 }
             }
             continuation.onTermination = { _ in task.cancel() }

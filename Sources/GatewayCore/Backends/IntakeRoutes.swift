@@ -87,7 +87,8 @@ extension IntakeBackend {
         }
     }
 
-    /// `POST /api/intake/tickets/{id}/<verb>` with the action's request as the body.
+    /// `POST /api/intake/tickets/{id}/<verb>` with the action's request as the body, and an
+    /// optional `Idempotency-Key` header that makes it safe to send again.
     private func action<Request: TicketActionRequest>(
         _ verb: String, _ method: MethodDescriptor<Request, Township_Intake_V1_TicketActionResponse>,
         _ roles: Set<GatewayRole>, _ table: RouteTable
@@ -99,7 +100,8 @@ extension IntakeBackend {
                 throw GatewayError.badRequest("ticket_id in the body (\(body.ticketID.value)) differs from the URL (\(id))")
             }
             body.ticketID.value = id
-            return try ProtoJSON.response(try await call(method, body, for: user))
+            let key = try IdempotencyKeyHeader.key(of: request)
+            return try ProtoJSON.response(try await call(method, body, for: user, idempotencyKey: key))
         }
     }
 }

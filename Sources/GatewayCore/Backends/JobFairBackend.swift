@@ -5,10 +5,15 @@ import TownshipRPC
 /// The job-fair service (fairs, positions, seekers, stable matching) behind the gateway.
 public struct JobFairBackend: RPCBackend {
     public let name = "job-fair"
-    let client: RPCClient
+    let replicas: BackendReplicas
 
+    public init(replicas: BackendReplicas) {
+        self.replicas = replicas
+    }
+
+    /// One replica on `client`.
     public init(client: RPCClient) {
-        self.client = client
+        self.init(replicas: BackendReplicas(client: client))
     }
 
     /// The newest fair's figures (leaders and admins) for the cockpit: positions, applicants,
@@ -43,6 +48,6 @@ public struct JobFairBackend: RPCBackend {
     public var eventSource: (any BackendEventSource)? { nil }
 
     public func shutdown() async {
-        await client.shutdown()
+        await replicas.shutdown()
     }
 }

@@ -5,10 +5,15 @@ import TownshipRPC
 /// enterprise-liaison (party-building liaisons and the half-monthly problem list) behind the gateway.
 public struct LiaisonBackend: RPCBackend {
     public let name = "enterprise-liaison"
-    let client: RPCClient
+    let replicas: BackendReplicas
 
+    public init(replicas: BackendReplicas) {
+        self.replicas = replicas
+    }
+
+    /// One replica on `client`.
     public init(client: RPCClient) {
-        self.client = client
+        self.init(replicas: BackendReplicas(client: client))
     }
 
     // MARK: Overview
@@ -43,6 +48,6 @@ public struct LiaisonBackend: RPCBackend {
     public var eventSource: (any BackendEventSource)? { nil }
 
     public func shutdown() async {
-        await client.shutdown()
+        await replicas.shutdown()
     }
 }

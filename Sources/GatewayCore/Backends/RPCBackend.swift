@@ -2,11 +2,11 @@ import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
 
-/// A backend reached over one TWP/1 client: every service of the catalogue. Its calls go
-/// through `BackendCall` (the user's principal, retry safety from the proto's
-/// idempotency level, failures as `GatewayError`).
+/// A backend reached over TWP/1, on one or more replicas: every service of the catalogue.
+/// Its calls go through `BackendCall` (the user's principal, retry safety from the proto's
+/// idempotency level, failures as `GatewayError`) to one of its `BackendReplicas`.
 protocol RPCBackend: Backend {
-    var client: RPCClient { get }
+    var replicas: BackendReplicas { get }
 }
 
 extension RPCBackend {
@@ -15,6 +15,6 @@ extension RPCBackend {
         _ method: MethodDescriptor<Request, Response>, _ request: Request, for user: GatewayUser,
         timeout: Duration = .seconds(10), idempotencyKey: String? = nil
     ) async throws -> Response {
-        try await BackendCall(method)(request, on: client, for: user, timeout: timeout, idempotencyKey: idempotencyKey)
+        try await BackendCall(method)(request, on: replicas, for: user, timeout: timeout, idempotencyKey: idempotencyKey)
     }
 }

@@ -18,7 +18,7 @@ import TownshipServiceRuntime
 /// | `https.handshakeTimeoutMilliseconds` | from the connection to the end of the TLS handshake (10000) |
 /// | `tls.certificate`, `tls.key`, `tls.ca` | the gateway's client certificate and key, and the suite's CA |
 /// | `backends.maxQueuedCalls`, `backends.closeTimeoutMilliseconds` | every backend client's limits (1024; 5000), see `ClientLimitSettings` |
-/// | `backends.<name>.endpoints` | `host:port` list of a backend (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`); absent: not wired |
+/// | `backends.<name>.endpoints` | `host:port` list of a backend's replicas (a JSON array, or comma-separated in `TOWNSHIP_BACKENDS_<NAME>_ENDPOINTS`), each once; absent: not wired |
 /// | `users.database` | SQLite file of users and sessions |
 /// | `users.bcryptCost` | bcrypt cost of new password hashes (10 to 16; 12 by default) |
 /// | `users.seedDemo` | create the demo users when the database has none |
@@ -32,7 +32,7 @@ import TownshipServiceRuntime
 /// | `events.maxStreamsPerUser` | event streams one user may have open at once (4) |
 /// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
 /// | `overview.cacheMilliseconds` | how long a complete overview is reused |
-/// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
+/// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend replica (API calls, `BackendReplicas`) and per backend (the overview) |
 /// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
 /// | `log.level` | trace … critical |
 /// | `open311.*` | GeoReport v2: public reads, API keys, paging limits (see `Open311Settings`) |
@@ -173,6 +173,9 @@ public struct GatewaySettings: Sendable {
                 }
                 return endpoint
             }
+            if let twice = Dictionary(grouping: endpoints, by: \.self).first(where: { $0.value.count > 1 })?.key {
+                throw Invalid(description: "backends.\(name).endpoints lists \(twice) twice (each replica once)")
+            }
             if !endpoints.isEmpty { backendEndpoints[name] = endpoints }
         }
         backendClientLimits = try ClientLimitSettings(config: config, prefix: "backends") { Invalid(description: $0) }
@@ -199,6 +202,10 @@ public struct GatewaySettings: Sendable {
         overviewCacheTTL = .milliseconds(config.int(forKey: "overview.cacheMilliseconds", default: 2000))
         breakerFailures = config.int(forKey: "breaker.failures", default: breakerFailures)
         breakerCoolDown = .milliseconds(config.int(forKey: "breaker.coolDownMilliseconds", default: 5000))
+        guard breakerFailures > 0 else { throw Invalid(description: "breaker.failures must be positive") }
+        guard breakerCoolDown > .zero, breakerCoolDown <= .seconds(3600) else {
+            throw Invalid(description: "breaker.coolDownMilliseconds must be within 1...3600000")
+        }
         logLevel = config.string(forKey: "log.level", default: logLevel)
         open311 = try Open311Settings(config: config)
         metricsHost = config.string(forKey: "metrics.host", default: metricsHost)
