@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // Intake's PostgreSQL store (issue #16): the wire client and connection pool.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // System libraries and the C shim for OpenSSL 3 macros.
@@ -148,6 +150,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Local PostgreSQL clusters for tests and `township up`: initdb, pg_ctl, createdb as
+        // an unprivileged user. Standard library and Foundation only.
+        .target(name: "TownshipPostgresCluster", swiftSettings: strict),
+        // Intake's store on PostgreSQL (issue #16): the same `TicketStore` contract as the
+        // SQLite store, for several replicas on one database.
+        .target(
+            name: "IntakePostgresStore",
+            dependencies: [
+                "IntakeCore", "TownshipRoles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // The gateway: HTTP JSON API, users and sessions, cockpit fan-out, live events,
         // Open311, and the cockpit page; the backends are reached over TWP/1.
         .target(
@@ -191,7 +209,7 @@ let package = Package(
         .executableTarget(
             name: "intake",
             dependencies: [
-                "IntakeService", "IntakeCore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue", "TownshipCertificates",
+                "IntakeService", "IntakeCore", "IntakePostgresStore", "TownshipServiceKit", "TownshipServiceRuntime", "TownshipRPC", "TownshipCatalogue", "TownshipCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -330,7 +348,7 @@ let package = Package(
         ),
 
         // What several test targets share: free ports for the executables they start.
-        .target(name: "TownshipTestSupport", path: "Tests/TownshipTestSupport", swiftSettings: strict),
+        .target(name: "TownshipTestSupport", dependencies: ["TownshipPostgresCluster"], path: "Tests/TownshipTestSupport", swiftSettings: strict),
         .testTarget(
             name: "TownshipWireTests",
             dependencies: [
@@ -423,7 +441,7 @@ let package = Package(
         .testTarget(
             name: "IntakeCoreTests",
             dependencies: [
-                "IntakeCore", "TownshipCertificates",
+                "IntakeCore", "TownshipCertificates", "IntakePostgresStore", "TownshipTestSupport", "TownshipPostgresCluster",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

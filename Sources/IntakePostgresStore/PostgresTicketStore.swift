@@ -1,0 +1,4 @@
+import PostgresNIO
+import IntakeCore
+// Placeholder while the store is written.
+enum IntakePostgresStorePlaceholder {}
