@@ -282,7 +282,7 @@ let package = Package(
         .executableTarget(
             name: "township",
             dependencies: [
-                "TownshipRPC", "TownshipTLS", "TownshipCertificates", "TownshipProtos", "TownshipCatalogue",
+                "TownshipRPC", "TownshipTLS", "TownshipCertificates", "TownshipProtos", "TownshipCatalogue", "TownshipPostgresCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -411,6 +411,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `township up`'s decisions: the database engine, intake's replicas and their
+        // configuration files (no processes started).
+        .testTarget(name: "TownshipToolTests", dependencies: ["township"], swiftSettings: strict),
         // The built executables as separate processes, driven through the gateway's HTTP API.
         .testTarget(
             name: "SuiteEndToEndTests",

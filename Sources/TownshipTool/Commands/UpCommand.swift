@@ -27,7 +27,26 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Only build the suite's programs (scripts/test builds them this way, so that a later `up` reuses them).")
     var buildOnly = false
 
+    @Option(help: "Intake replicas to start (1...\(IntakeTopology.maxReplicas)); more than one needs PostgreSQL, which it then implies.")
+    var replicas = 1
+
+    @Option(help: "Intake's database: sqlite or postgres (a local cluster in <state>/postgres, created on the first run). Default: the state folder's own, else sqlite for one replica and postgres for several.")
+    var database: SuiteDatabase?
+
+    @Option(help: "The port of the local PostgreSQL cluster (127.0.0.1).")
+    var postgresPort = SuitePostgres.defaultPort
+
     struct Failure: Error, CustomStringConvertible { var description: String }
+
+    func validate() throws {
+        guard (1...IntakeTopology.maxReplicas).contains(replicas) else {
+            throw ValidationError("--replicas must be within 1...\(IntakeTopology.maxReplicas)")
+        }
+        guard replicas == 1 || database != .sqlite else {
+            throw ValidationError("--replicas \(replicas) needs --database postgres: several intake processes cannot share one SQLite file")
+        }
+        guard (1...65535).contains(postgresPort) else { throw ValidationError("--postgres-port must be within 1...65535") }
+    }
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: "Package.swift") else {
@@ -36,17 +55,33 @@ struct UpCommand: AsyncParsableCommand {
         let layout = SuiteLayout(state: URL(fileURLWithPath: state).standardizedFileURL)
         let binaries = try build(layout)
         if buildOnly { return }
+        let postgres = try SuiteDatabase.choose(database, replicas: replicas, layout: layout) == .postgres
+            ? SuitePostgres(layout: layout, port: postgresPort) : nil
+        let intake = IntakeTopology.replicas(replicas, layout: layout, postgres: postgres?.connection)
+        let programs = layout.programs(intake: intake)
         try ensureCertificates(layout)
-        try writeConfigurations(layout)
-        try seedIfFirstRun(layout, binaries: binaries)
+        try writeConfigurations(layout, programs: programs, intake: intake)
+        try postgres?.start()
+        do {
+            try seedIfFirstRun(layout, binaries: binaries)
+            try await serve(programs, binaries: binaries, intake: intake)
+        } catch {
+            postgres?.stop()
+            throw error
+        }
+        postgres?.stop()
+    }
 
+    /// Starts every program, each once the one before listens, and waits for Ctrl-C (or
+    /// SIGTERM, or every program having exited); then stops them all.
+    private func serve(_ programs: [SuiteProgram], binaries: URL, intake: IntakeTopology) async throws {
         let crashed = Atomic<Bool>(false)
         let supervisor = ProcessSupervisor { name, status in
             FileHandle.standardError.write(Data("\u{1B}[31m\(name) exited with status \(status); it is not restarted. The other programs keep running; Ctrl-C stops them.\u{1B}[0m\n".utf8))
             crashed.store(true, ordering: .relaxed)
         }
-        for (index, program) in layout.programs().enumerated() {
-            try supervisor.start(name: program.name, executable: binaries.appendingPathComponent(program.name), arguments: program.arguments, index: index)
+        for (index, program) in programs.enumerated() {
+            try supervisor.start(name: program.name, executable: binaries.appendingPathComponent(program.executable), arguments: program.arguments, index: index)
             if let port = program.readinessPort {
                 do {
                     try await PortReadiness.waitUntilListening(program.name, port: port, isRunning: { supervisor.isRunning(program.name) },
@@ -57,13 +92,15 @@ struct UpCommand: AsyncParsableCommand {
                 }
             }
         }
+        let replicaLine = intake.replicas.count == 1 ? ""
+            : "\n  intake:   \(intake.replicas.count) replicas (\(intake.endpoints.joined(separator: ", "))) on PostgreSQL 127.0.0.1:\(postgresPort)"
         supervisor.print("""
 
             Township is up.
               cockpit:  http://127.0.0.1:\(ServiceCatalogue.Gateway.httpPort)/
               logins:   leader, grid, dept, resident, admin, … (password: township-demo)
               call:     swift run township call intake ListVillages '{}'
-              metrics:  \(metricsLine)
+              metrics:  \(metricsLine(intake))\(replicaLine)
             Ctrl-C stops everything.
 
             """)
@@ -81,8 +118,9 @@ struct UpCommand: AsyncParsableCommand {
         if crashed.load(ordering: .relaxed) { throw ExitCode(1) }
     }
 
-    private var metricsLine: String {
-        (ServiceCatalogue.built.map { ($0.name, $0.metricsPort) } + [(ServiceCatalogue.Gateway.name, ServiceCatalogue.Gateway.metricsPort)])
+    private func metricsLine(_ intake: IntakeTopology) -> String {
+        let services = ServiceCatalogue.built.filter { $0.name != "intake" }.map { ($0.name, $0.metricsPort) }
+        return (intake.replicas.map { ($0.name, $0.metricsPort) } + services + [(ServiceCatalogue.Gateway.name, ServiceCatalogue.Gateway.metricsPort)])
             .map { "http://127.0.0.1:\($0.1)/metrics (\($0.0))" }.joined(separator: ", ")
     }
 
@@ -93,8 +131,8 @@ struct UpCommand: AsyncParsableCommand {
         let configuration = release ? ["-c", "release"] : []
         if !noBuild {
             for program in layout.programs() {
-                print("building \(program.name) (swift build --product \(program.name) \(configuration.joined(separator: " ")))…")
-                try runTool("swift", ["build", "--product", program.name] + configuration)
+                print("building \(program.executable) (swift build --product \(program.executable) \(configuration.joined(separator: " ")))…")
+                try runTool("swift", ["build", "--product", program.executable] + configuration)
             }
         }
         let path = try runTool("swift", ["build", "--show-bin-path"] + configuration, capture: true)
@@ -109,17 +147,32 @@ struct UpCommand: AsyncParsableCommand {
         if report.caOutcome == .created { print("created development certificates in \(layout.certificates.path)") }
     }
 
-    /// Writes each program's configuration unless the operator has one there already.
-    private func writeConfigurations(_ layout: SuiteLayout) throws {
+    /// Writes each program's configuration unless the operator has one there already; in one
+    /// written before, only the keys that follow `--replicas` and `--database` are brought in
+    /// step (the gateway's and enterprise-liaison's intake endpoints, intake's database).
+    private func writeConfigurations(_ layout: SuiteLayout, programs: [SuiteProgram], intake: IntakeTopology) throws {
         try FileManager.default.createDirectory(at: layout.configurations, withIntermediateDirectories: true)
-        for program in layout.programs() {
-            try FileManager.default.createDirectory(at: layout.directory(of: program.name), withIntermediateDirectories: true)
+        for program in programs {
+            try FileManager.default.createDirectory(at: layout.directory(of: program.executable), withIntermediateDirectories: true)
             let file = layout.configuration(of: program.name)
             guard !FileManager.default.fileExists(atPath: file.path) else { continue }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(program.configuration)
             try data.write(to: file)
+        }
+        var kept: [(String, [String], JSONValue)] = [("gateway", ["backends", "intake", "endpoints"], .array(intake.endpoints))]
+        if ServiceCatalogue.service(named: "enterprise-liaison")?.isBuilt == true {
+            kept.append(("enterprise-liaison", ["intake", "endpoints"], .array(intake.endpoints)))
+        }
+        if let postgres = intake.postgres {
+            kept += intake.replicas.map { ($0.name, ["database"], SuiteLayout.database(postgres)) }
+        }
+        for (program, keyPath, value) in kept {
+            let file = layout.configuration(of: program)
+            if try ConfigurationFile.set(keyPath, to: value, in: file) {
+                print("\(file.path): \(keyPath.joined(separator: ".")) updated for this run")
+            }
         }
     }
 
