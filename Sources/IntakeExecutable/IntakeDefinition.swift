@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import IntakeCore
+import IntakePostgresStore
 import IntakeService
 import Logging
 import TownshipCatalogue
@@ -29,11 +30,21 @@ struct IntakeDefinition: TownshipServiceDefinition {
         }
     }
 
-    /// WAL with synchronous FULL (see `SQLiteTicketStore`): a reply only after a durable commit.
-    static func openStore(_ environment: ServiceEnvironment<Self>, logger: Logger) throws -> SQLiteTicketStore {
+    /// PostgreSQL when `database.url` is set, else the SQLite file in the state directory
+    /// (WAL with synchronous FULL, see `SQLiteTicketStore`): a reply only after a durable commit.
+    static func openStore(_ environment: ServiceEnvironment<Self>, logger: Logger) async throws -> any IntakeStore {
+        let key = try SecretKeyFile.loadOrCreate(path: environment.own.checkpointKeyFile, setting: "ledger.checkpointKeyFile")
+        if let url = environment.own.databaseURL {
+            do {
+                return try await PostgresTicketStore.open(url: url, password: try environment.own.databasePassword(),
+                                                          maxConnections: environment.own.databaseMaxConnections,
+                                                          configuration: environment.own.configuration, logger: logger, checkpointKey: key)
+            } catch let error as PostgresTicketStore.OpenFailed {
+                throw StoreUnavailable(path: error.url, reason: error.reason)
+            }
+        }
         let path = try environment.databasePath()
         do {
-            let key = try SecretKeyFile.loadOrCreate(path: environment.own.checkpointKeyFile, setting: "ledger.checkpointKeyFile")
             return try SQLiteTicketStore(path: path, configuration: environment.own.configuration, logger: logger, checkpointKey: key)
         } catch let error as SQLiteTicketStore.OpenFailed {
             throw environment.storeUnavailable(path: path, reason: error.reason)
@@ -41,7 +52,7 @@ struct IntakeDefinition: TownshipServiceDefinition {
     }
 
     static func makeServer(_ environment: ServiceEnvironment<Self>, logger: Logger) async throws -> ServedService {
-        let store = try openStore(environment, logger: Logger(label: "intake.store"))
+        let store = try await openStore(environment, logger: Logger(label: "intake.store"))
         if store.referenceData().villages.isEmpty {
             logger.warning("no reference data yet: run `intake seed` first, or submissions will name unknown villages")
         }
@@ -50,8 +61,10 @@ struct IntakeDefinition: TownshipServiceDefinition {
         let cleaned = try await attachments.cleanUpOnStartup()
         logger.info("attachments checked", metadata: ["stale_partial": "\(cleaned.stalePartialFiles)", "orphaned": "\(cleaned.orphanedFiles)"])
         let service = IntakeService(store: store, attachments: attachments, callerPolicy: environment.settings.callerPolicy)
+        // On PostgreSQL only the lease holder emits (45 s lease): passes every 15 s let another
+        // replica take over within 60 s of the holder's last pass.
         let scheduler = DeadlineScheduler(store: store, clock: SystemClock(), policy: store.configuration.reminderPolicy,
-                                          interval: 60) { notice in
+                                          interval: environment.own.databaseURL == nil ? 60 : 15) { notice in
             // Each notice is in the ledger; the scheduler logs one line of counts per pass.
             logger.debug("deadline notice", metadata: ["ticket": "\(notice.ticketNumber)", "kind": "\(notice.kind)"])
         }
@@ -68,7 +81,7 @@ struct IntakeDefinition: TownshipServiceDefinition {
     }
 
     static func seed(_ environment: ServiceEnvironment<Self>, options: SeedOptions, progress: Bool) async throws -> String {
-        let store = try openStore(environment, logger: quietLogger)
+        let store = try await openStore(environment, logger: quietLogger)
         let total = options.tickets
         let report = try await DemoDataLoader.load(into: store, ticketCount: total, progress: { done in
             if progress { print("seeded \(done)/\(total) tickets") }

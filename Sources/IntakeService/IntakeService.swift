@@ -6,16 +6,16 @@ import TownshipRPC
 import TownshipServiceKit
 
 /// The intake service on TWP/1: the 24 methods of `township.intake.v1.Intake` over an
-/// `SQLiteTicketStore` and an `AttachmentService`. Every call first resolves the end-user
+/// `IntakeStore` (SQLite or PostgreSQL) and an `AttachmentService`. Every call first resolves the end-user
 /// principal (the kit's `CallGate`); the core then decides what that principal may see and do.
 public struct IntakeService: Sendable {
-    public let store: SQLiteTicketStore
+    public let store: any IntakeStore
     public let attachments: AttachmentService
     let clock: any IntakeClock
     let gate: CallGate
     let logger: Logger
 
-    public init(store: SQLiteTicketStore, attachments: AttachmentService, callerPolicy: CallerPolicy,
+    public init(store: any IntakeStore, attachments: AttachmentService, callerPolicy: CallerPolicy,
                 clock: any IntakeClock = SystemClock(), logger: Logger = Logger(label: "intake.service")) {
         self.store = store
         self.attachments = attachments

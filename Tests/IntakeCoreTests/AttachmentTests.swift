@@ -20,8 +20,8 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: h.dir.url.appendingPathComponent("attachments/\(sub)").path)
     }
 
-    @Test func uploadInChunksThenDownloadInChunks() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func uploadInChunksThenDownloadInChunks(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let s = try service(h)
         let id = try await h.ticket(in: .accepted)
         let video = payload(200_000)
@@ -55,8 +55,8 @@ import Testing
             .map { if case .permissionDenied = $0 { true } else { false } } == true)
     }
 
-    @Test func sizeLimitIsEnforced() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func sizeLimitIsEnforced(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let s = try service(h, maxFileSize: 1000, maxChunk: 512)
         let id = try await h.ticket(in: .accepted)
         #expect(await intakeError { _ = try await s.beginUpload(ticketID: id, declaredSize: 1001, mediaType: "image/jpeg", fileName: "a.jpg", by: Fixture.workerA) }
@@ -75,8 +75,8 @@ import Testing
                 == .attachment(.invalidFileName("must not contain path separators")))
     }
 
-    @Test func hashOrSizeMismatchLeavesNothing() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func hashOrSizeMismatchLeavesNothing(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let s = try service(h)
         let id = try await h.ticket(in: .accepted)
         let audio = payload(3000)
@@ -94,8 +94,8 @@ import Testing
         #expect(!(try await h.store.timeline(id, for: Fixture.admin)).contains { $0.action == .attach })
     }
 
-    @Test func abortAndInterruptionLeaveNothing() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func abortAndInterruptionLeaveNothing(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let s = try service(h)
         let id = try await h.ticket(in: .accepted)
         let aborted = try await s.beginUpload(ticketID: id, declaredSize: 100, mediaType: "image/png", fileName: "p.png", by: Fixture.workerA)
@@ -123,8 +123,8 @@ import Testing
         #expect(try await h.store.ticket(id, for: Fixture.admin).view.attachments.isEmpty)
     }
 
-    @Test func sessionsBelongToTheirUploaderAndClosedTicketsRefuse() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func sessionsBelongToTheirUploaderAndClosedTicketsRefuse(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let s = try service(h)
         let id = try await h.ticket(in: .accepted)
         let session = try await s.beginUpload(ticketID: id, declaredSize: 10, mediaType: "image/png", fileName: "p.png", by: Fixture.workerA)

@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct AuthorizationTests {
     /// Tickets: a in grid V1-G1 (dispatched to social), b in V2-G1 (reported by resident R), c in V1-G2.
-    func seeded() async throws -> (Harness, a: TicketID, b: TicketID, c: TicketID) {
-        let h = try await Harness()
+    func seeded(_ kind: StoreKind) async throws -> (Harness, a: TicketID, b: TicketID, c: TicketID) {
+        let h = try await Harness(kind)
         let a = try await h.ticket(in: .dispatched, category: "pension")
         let b = try await h.submit(Fixture.report("违建挡路", village: "V2", grid: "V2-G1", reporterID: "resident-r"), by: Fixture.residentR).ticket.id
         let c = try await h.submit(Fixture.report("养老金没到账", grid: "V1-G2")).ticket.id
@@ -16,8 +16,8 @@ import Testing
         Set(try await h.store.list(TicketFilter(), page: PageRequest(limit: 100), for: p).items.map(\.ticket.id))
     }
 
-    @Test func visibilityMatrix() async throws {
-        let (h, a, b, c) = try await seeded()
+    @Test(arguments: StoreKind.allCases) func visibilityMatrix(_ kind: StoreKind) async throws {
+        let (h, a, b, c) = try await seeded(kind)
         #expect(try await visible(h, Fixture.admin) == [a, b, c])
         #expect(try await visible(h, Fixture.leader) == [a, b, c])
         #expect(try await visible(h, Fixture.workerA) == [a])
@@ -30,8 +30,8 @@ import Testing
         #expect(try await h.store.events(after: 0, limit: 100, for: Fixture.residentR).allSatisfy { $0.ticketID == b })
     }
 
-    @Test func refusalsAreClearPermissionErrors() async throws {
-        let (h, a, b, _) = try await seeded()
+    @Test(arguments: StoreKind.allCases) func refusalsAreClearPermissionErrors(_ kind: StoreKind) async throws {
+        let (h, a, b, _) = try await seeded(kind)
         let e1 = await intakeError { _ = try await h.store.ticket(b, for: Fixture.workerA) }
         guard case .permissionDenied(let why)? = e1 else { Issue.record("got \(String(describing: e1))"); return }
         #expect(why.contains("grid 'V1-G1'"))
@@ -44,8 +44,8 @@ import Testing
         #expect(await intakeError { _ = try await h.store.ticket(424242, for: Fixture.admin) } == .notFound("ticket 424242"))
     }
 
-    @Test func actionsNeedTheRightRole() async throws {
-        let (h, a, b, c) = try await seeded()
+    @Test(arguments: StoreKind.allCases) func actionsNeedTheRightRole(_ kind: StoreKind) async throws {
+        let (h, a, b, c) = try await seeded(kind)
         // Another department cannot see, let alone sign, a ticket dispatched elsewhere.
         #expect(await intakeError { try await h.act(.sign, a, by: Fixture.buildStaff) }.map { if case .permissionDenied = $0 { true } else { false } } == true)
         // A grid worker may not sign for the department.
@@ -66,8 +66,8 @@ import Testing
         #expect(try await h.act(.sign, a, by: Fixture.socialStaff).ticket.status == .signed)
     }
 
-    @Test func gridWorkerReportsLandInTheirGrid() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func gridWorkerReportsLandInTheirGrid(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let v = try await h.submit(Fixture.report(grid: nil, channel: .gridPhoto), by: Fixture.workerA)
         #expect(v.ticket.gridID == "V1-G1")
         #expect(try await h.store.ticket(v.ticket.id, for: Fixture.workerA).view.ticket.id == v.ticket.id)
@@ -75,8 +75,8 @@ import Testing
                 == .permissionDenied("grid worker 'gw-a' may file tickets only for grid 'V1-G1'"))
     }
 
-    @Test func phoneIsMaskedForAllButOwnerAndReporter() async throws {
-        let (h, a, b, _) = try await seeded()
+    @Test(arguments: StoreKind.allCases) func phoneIsMaskedForAllButOwnerAndReporter(_ kind: StoreKind) async throws {
+        let (h, a, b, _) = try await seeded(kind)
         #expect(try await h.store.ticket(a, for: Fixture.workerA).view.ticket.reporter.phone == "13812345678")  // owner
         #expect(try await h.store.ticket(a, for: Fixture.leader).view.ticket.reporter.phone == "138****5678")
         #expect(try await h.store.ticket(a, for: Fixture.socialStaff).view.ticket.reporter.phone == "138****5678")

@@ -15,8 +15,8 @@ import Testing
         DeadlineScheduler(store: h.store, clock: h.clock, policy: h.store.configuration.reminderPolicy) { inbox.add($0) }
     }
 
-    @Test func remindersOverdueAndEscalationInOrder() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func remindersOverdueAndEscalationInOrder(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let inbox = Inbox()
         let s = scheduler(h, inbox)
         // Monday 10:00, enquiry: due end of Thursday (Mar 5 24:00 = Mar 6 00:00).
@@ -45,8 +45,8 @@ import Testing
         #expect(try await h.store.verifyLedger(id, for: Fixture.leader).isIntact)
     }
 
-    @Test func urgentIsDueTheSameDay() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func urgentIsDueTheSameDay(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .accepted, category: "safety-hazard")
         let t = try await h.store.ticket(id, for: Fixture.admin).view.ticket
         #expect(t.dueAt == Fixture.at(2026, 3, 3))
@@ -58,9 +58,9 @@ import Testing
         #expect(try await s.runOnce().map(\.kind) == [.reminder(secondsBefore: 7200)])
     }
 
-    @Test func weekendAndHolidayDeadlines() async throws {
+    @Test(arguments: StoreKind.allCases) func weekendAndHolidayDeadlines(_ kind: StoreKind) async throws {
         // Reported Wednesday 30 Sep; Oct 1–2 holidays, 3–4 weekend: 3 working days end Thursday Oct 8.
-        let h = try await Harness(start: Fixture.at(2026, 9, 30, 9))
+        let h = try await Harness(kind, start: Fixture.at(2026, 9, 30, 9))
         let id = try await h.ticket(in: .accepted, category: "pension")
         #expect(try await h.store.ticket(id, for: Fixture.admin).view.ticket.dueAt == Fixture.at(2026, 10, 8))
         h.clock.set(Fixture.at(2026, 10, 7, 23, 59))
@@ -69,8 +69,8 @@ import Testing
         #expect(try await h.store.statistics(TicketFilter(), for: Fixture.leader).overdueCount == 1)
     }
 
-    @Test func restartDoesNotReEmit() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func restartDoesNotReEmit(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .accepted, category: "pension")
         h.clock.set(Fixture.at(2026, 3, 6, 1, 0))
         let first = Inbox()
@@ -84,8 +84,8 @@ import Testing
         #expect(second.all.map(\.ticketID) == [id])
     }
 
-    @Test func replyStopsTheClockAndReopeningRestartsIt() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func replyStopsTheClockAndReopeningRestartsIt(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .inProgress, category: "pension", viaVillage: true)
         try await h.act(.reply(outcome: .fixed, result: "已处理"), id, by: Fixture.workerA)
         h.clock.set(Fixture.at(2026, 3, 20))
@@ -97,8 +97,8 @@ import Testing
         #expect(try await scheduler(h, inbox).runOnce().map(\.kind) == [.overdue, .escalation(level: 1)])
     }
 
-    @Test func runLoopStopsOnCancellation() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func runLoopStopsOnCancellation(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         _ = try await h.ticket(in: .accepted, category: "pension")
         h.clock.set(Fixture.at(2026, 3, 6, 1))
         let inbox = Inbox()
@@ -114,8 +114,8 @@ import Testing
         #expect(inbox.all.map(\.kind) == [.overdue, .escalation(level: 1)])
     }
 
-    @Test func theLoopWakesWhenTheClockReachesTheNextPass() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func theLoopWakesWhenTheClockReachesTheNextPass(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         _ = try await h.ticket(in: .accepted, category: "pension")
         let (handed, announce) = AsyncStream<DeadlineNotice>.makeStream()
         let s = DeadlineScheduler(store: h.store, clock: h.clock, interval: 60) { announce.yield($0) }
@@ -130,8 +130,8 @@ import Testing
         #expect(kinds == [.overdue, .escalation(level: 1)])
     }
 
-    @Test func aPassIsSummarisedByKind() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func aPassIsSummarisedByKind(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         for _ in 0..<3 { _ = try await h.ticket(in: .accepted, category: "pension") }
         _ = try await h.ticket(in: .accepted, category: "safety-hazard")
         h.clock.set(Fixture.at(2026, 3, 2, 22, 0))  // the urgent ticket's 2 h reminder

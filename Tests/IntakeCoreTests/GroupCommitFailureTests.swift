@@ -44,11 +44,11 @@ struct WriterHold: Sendable {
 
     @Test func aTransactionRolledBackUnderTheBatchFailsEveryWriteOfItRetryably() async throws {
         let h = try await Harness()
-        let hold = await WriterHold(h.store.groupCommit)
+        let hold = await WriterHold(h.sqlite.groupCommit)
         // Queued in this order: a submission, the failing write, another submission.
         let before = Task { try await h.store.submit(Fixture.report("路灯不亮"), by: Fixture.admin) }
         await hold.waitForQueued(1)
-        let failing = Task { try await h.store.groupCommit.write(Self.rollBackEverything) }
+        let failing = Task { try await h.sqlite.groupCommit.write(Self.rollBackEverything) }
         await hold.waitForQueued(2)
         let after = Task { try await h.store.submit(Fixture.report("井盖缺失"), by: Fixture.admin) }
         await hold.waitForQueued(3)
@@ -61,7 +61,7 @@ struct WriterHold: Sendable {
             #expect(why.contains("nothing of it was stored"))
         }
         // Nothing claimed success, and nothing is stored: no ticket, no number, no fault row.
-        let counts = try await h.store.pool.read { db in
+        let counts = try await h.sqlite.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket_number_counter")!)
         }
         #expect(counts.0 == 0 && counts.1 == 0, "\(counts)")
@@ -74,7 +74,7 @@ struct WriterHold: Sendable {
         var configuration = IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar)
         configuration.groupCommitQueueLimit = 2
         let h = try await Harness(configuration: configuration)
-        let hold = await WriterHold(h.store.groupCommit)
+        let hold = await WriterHold(h.sqlite.groupCommit)
         let first = Task { try await h.store.submit(Fixture.report("一"), by: Fixture.admin) }
         let second = Task { try await h.store.submit(Fixture.report("二"), by: Fixture.admin) }
         await hold.waitForQueued(2)

@@ -5,8 +5,8 @@ import Testing
 
 /// Concurrent writes share transactions (GroupCommit); each must still succeed or fail alone.
 @Suite struct GroupCommitTests {
-    @Test func concurrentWritesSucceedOrFailAloneAndNumbersHaveNoGaps() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func concurrentWritesSucceedOrFailAloneAndNumbersHaveNoGaps(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let target = try await h.ticket(in: .accepted)
         // 60 submissions, 20 illegal moves (a department signing a ticket never dispatched to
         // it) and 20 legal-then-illegal pairs race into the same batches.
@@ -46,7 +46,7 @@ import Testing
             for year in 3000..<3040 {
                 group.addTask {
                     do {
-                        try await h.store.groupCommit.write { db in
+                        try await h.sqlite.groupCommit.write { db in
                             try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('t', ?, 1)", arguments: [year])
                             if year % 2 == 1 { throw Refused() }
                         }
@@ -59,7 +59,7 @@ import Testing
             return results
         }
         #expect(results.allSatisfy { $0.1 == ($0.0 % 2 == 0) })
-        let kept = try await h.store.pool.read { db in try Int.fetchAll(db, sql: "SELECT year FROM ticket_number_counter WHERE township = 't' ORDER BY year") }
+        let kept = try await h.sqlite.pool.read { db in try Int.fetchAll(db, sql: "SELECT year FROM ticket_number_counter WHERE township = 't' ORDER BY year") }
         #expect(kept == Array(stride(from: 3000, to: 3040, by: 2)))
     }
 }

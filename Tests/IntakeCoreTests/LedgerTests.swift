@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct LedgerTests {
     /// A closed ticket with 8 events, plus a neighbour ticket so positions interleave.
-    func closedTicket() async throws -> (Harness, TicketID) {
-        let h = try await Harness()
+    func closedTicket(_ kind: StoreKind) async throws -> (Harness, TicketID) {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .closed)
         _ = try await h.submit()
         #expect(try await h.store.verifyLedger(id, for: Fixture.leader) == .intact(eventCount: 8, headHash: try await h.store.timeline(id, for: Fixture.leader).last!.hash))
@@ -17,32 +17,32 @@ import Testing
     }
 
     @Test func theDatabaseRefusesRewrites() async throws {
-        let (h, id) = try await closedTicket()
+        let (h, id) = try await closedTicket(.sqlite)
         #expect(throws: (any Error).self) { try h.rawSQL("UPDATE ledger_event SET note = 'x' WHERE ticket_id = ?", [id]) }
         #expect(throws: (any Error).self) { try h.rawSQL("DELETE FROM ledger_event WHERE ticket_id = ?", [id]) }
     }
 
     @Test func editedEventIsDetected() async throws {
-        let (h, id) = try await closedTicket()
+        let (h, id) = try await closedTicket(.sqlite)
         try unlock(h)
         try h.rawSQL("UPDATE ledger_event SET note = '已现场处理完毕（改）' WHERE ticket_id = ? AND sequence = 6", [id])
         guard case .broken(let seq, _, let reason) = try await h.store.verifyLedger(id, for: Fixture.leader) else { Issue.record("not detected"); return }
         #expect(seq == 6 && reason.contains("rewritten"))
         // Changing the actor is caught too.
-        let (h2, id2) = try await closedTicket()
+        let (h2, id2) = try await closedTicket(.sqlite)
         try unlock(h2)
         try h2.rawSQL("UPDATE ledger_event SET actor_user_id = 'someone-else' WHERE ticket_id = ? AND sequence = 2", [id2])
         #expect(try await h2.store.verifyLedger(id2, for: Fixture.leader) == .broken(atSequence: 2, position: try await h2.store.timeline(id2, for: Fixture.admin)[1].position, reason: "content does not match its hash: the event was rewritten"))
     }
 
     @Test func deletedEventIsDetected() async throws {
-        let (h, id) = try await closedTicket()
+        let (h, id) = try await closedTicket(.sqlite)
         try unlock(h)
         try h.rawSQL("DELETE FROM ledger_event WHERE ticket_id = ? AND sequence = 4", [id])
         guard case .broken(let seq, _, let reason) = try await h.store.verifyLedger(id, for: Fixture.leader) else { Issue.record("not detected"); return }
         #expect(seq == 4 && reason.contains("missing"))
 
-        let (h2, id2) = try await closedTicket()
+        let (h2, id2) = try await closedTicket(.sqlite)
         try unlock(h2)
         try h2.rawSQL("DELETE FROM ledger_event WHERE ticket_id = ? AND sequence = 8", [id2])  // the last one
         guard case .broken(let seq2, _, let reason2) = try await h2.store.verifyLedger(id2, for: Fixture.leader) else { Issue.record("tail deletion not detected"); return }
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func reorderedEventsAreDetected() async throws {
-        let (h, id) = try await closedTicket()
+        let (h, id) = try await closedTicket(.sqlite)
         try unlock(h)
         // Swap the sequence numbers of events 3 and 4 (keeping everything else).
         try h.rawSQL("UPDATE ledger_event SET sequence = -1 WHERE ticket_id = ? AND sequence = 3", [id])
@@ -60,7 +60,7 @@ import Testing
         #expect(seq == 3)
 
         // Swap positions only (the global order), sequence untouched.
-        let (h2, id2) = try await closedTicket()
+        let (h2, id2) = try await closedTicket(.sqlite)
         try unlock(h2)
         let events = try await h2.store.timeline(id2, for: Fixture.admin)
         try h2.rawSQL("UPDATE ledger_event SET position = -1 WHERE position = ?", [events[4].position])
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func statusRewriteOnTheTicketIsDetected() async throws {
-        let (h, id) = try await closedTicket()
+        let (h, id) = try await closedTicket(.sqlite)
         try h.rawSQL("UPDATE ticket SET status = 'in_progress' WHERE id = ?", [id])
         #expect(try await h.store.verifyLedger(id, for: Fixture.leader).isIntact == false)
     }
@@ -87,8 +87,8 @@ import Testing
                 != LedgerHasher.hash(ticketID: 2, sequence: 1, draft: d1, previousHash: LedgerHasher.genesisHash))
     }
 
-    @Test func eventsAfterPositionPageWithoutGaps() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func eventsAfterPositionPageWithoutGaps(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         for _ in 0..<5 { _ = try await h.ticket(in: .inProgress) }
         let all = try await h.store.events(after: 0, limit: 1000, for: Fixture.leader)
         #expect(all.count == 5 * 5)
@@ -107,8 +107,8 @@ import Testing
         #expect(await intakeError { _ = try await h.store.events(after: 0, limit: 0, for: Fixture.leader) } != nil)
     }
 
-    @Test func streamTailsNewEventsAndResumes() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func streamTailsNewEventsAndResumes(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         _ = try await h.ticket(in: .accepted)  // positions 1, 2
         let stream = try h.store.eventStream(after: 1, for: Fixture.leader)
         let reader = Task { () -> [Int64] in
@@ -140,8 +140,8 @@ import Testing
 }
 
 @Suite struct LedgerStreamCancellationTests {
-    @Test func waitingTailStopsWhenCancelled() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func waitingTailStopsWhenCancelled(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         // A poll far longer than any scheduling delay, so only cancellation can wake it.
         let stream = try h.store.eventStream(after: 0, for: Fixture.leader, pollInterval: .seconds(120))
         let reader = Task { () -> Int in
@@ -150,7 +150,7 @@ import Testing
             return n
         }
         // Until the tail is waiting for a change (an event, not a delay).
-        while h.store.changeSignal.waiterCount == 0 { await Task.yield() }
+        while h.store.eventWaiterCount == 0 { await Task.yield() }
         let start = ContinuousClock.now
         reader.cancel()
         #expect(try await reader.value == 0)

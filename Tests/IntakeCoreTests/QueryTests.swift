@@ -14,10 +14,10 @@ import Testing
         "Road lamp broken near the WiFi kiosk",
     ]
 
-    func seeded(commonSearchThreshold: Int = 5_000) async throws -> (Harness, [TicketID]) {
+    func seeded(_ kind: StoreKind, commonSearchThreshold: Int = 5_000) async throws -> (Harness, [TicketID]) {
         var config = IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar)
         config.commonSearchThreshold = commonSearchThreshold
-        let h = try await Harness(configuration: config)
+        let h = try await Harness(kind, configuration: config)
         var ids: [TicketID] = []
         for d in Self.descriptions {
             ids.append(try await h.submit(Fixture.report(d)).ticket.id)
@@ -31,9 +31,9 @@ import Testing
     }
 
     /// Threshold 0 forces the strategy used for common terms; 5000 the one for rare terms.
-    @Test(arguments: [0, 5_000])
-    func chineseFullTextSearch(threshold: Int) async throws {
-        let (h, ids) = try await seeded(commonSearchThreshold: threshold)
+    @Test(arguments: StoreKind.allCases, [0, 5_000])
+    func chineseFullTextSearch(_ kind: StoreKind, threshold: Int) async throws {
+        let (h, ids) = try await seeded(kind, commonSearchThreshold: threshold)
         #expect(try await search(h, "临时用电") == [ids[0]])
         #expect(try await search(h, "违建") == [ids[2]])
         #expect(try await search(h, "养老") == [ids[1], ids[4]])
@@ -51,8 +51,8 @@ import Testing
         #expect(await intakeError { _ = try await search(h, "，。！") } == .invalidInput("search text has nothing to search for"))
     }
 
-    @Test func cursorPaginationHasNoGapsOrDuplicates() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func cursorPaginationHasNoGapsOrDuplicates(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         var ids: [TicketID] = []
         for i in 0..<23 {
             ids.append(try await h.submit().ticket.id)
@@ -76,8 +76,8 @@ import Testing
         #expect(await intakeError { _ = try await h.store.list(TicketFilter(), page: PageRequest(limit: 501), for: Fixture.leader) } != nil)
     }
 
-    @Test func filters() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func filters(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let a = try await h.ticket(in: .dispatched, category: "pension")
         let b = try await h.submit(Fixture.report("违建", village: "V2", grid: "V2-G1", channel: .gridPhoto)).ticket.id
         h.clock.advance(by: 86400)
@@ -101,8 +101,8 @@ import Testing
     }
 
     /// Six tickets with known fates; every figure checked by hand.
-    @Test func statisticsOnAKnownDataset() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func statisticsOnAKnownDataset(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         // 1: closed fixed, satisfied, 2 days.   2: closed cannot-be-fixed, satisfied first time? no: unsatisfied then satisfied.
         let t1 = try await h.ticket(in: .accepted, category: "pension")
         let t2 = try await h.ticket(in: .accepted, category: "elderly-care")
@@ -150,8 +150,8 @@ import Testing
                                                      (TicketFilter(), Fixture.buildStaff)])
     }
 
-    @Test func numbersAreSequentialPerYearWithoutGaps() async throws {
-        let h = try await Harness(start: Fixture.at(2026, 12, 31, 23, 0))
+    @Test(arguments: StoreKind.allCases) func numbersAreSequentialPerYearWithoutGaps(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind, start: Fixture.at(2026, 12, 31, 23, 0))
         let n1 = try await h.submit().ticket.number
         // A refused submission allocates nothing.
         #expect(await intakeError { try await h.submit(Fixture.report("   ")) } == .invalidInput("description is empty"))
@@ -172,7 +172,7 @@ import Testing
 /// Statistics a filter can take from the running totals (StatisticsCells) must equal those of
 /// the same selection scanned from the tickets; a created-from bound at the epoch selects the
 /// same tickets but forces the scan.
-func expectCellsAgreeWithScan(_ store: SQLiteTicketStore, _ cases: [(TicketFilter, Principal)],
+func expectCellsAgreeWithScan(_ store: any TicketStore, _ cases: [(TicketFilter, Principal)],
                               sourceLocation: SourceLocation = #_sourceLocation) async throws {
     for (filter, principal) in cases {
         var scanned = filter

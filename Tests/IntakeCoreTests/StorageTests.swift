@@ -14,13 +14,13 @@ import Testing
 
     @Test func walAndFullSynchronous() async throws {
         let h = try await Harness()
-        let settings = try h.store.durabilitySettings()
+        let settings = try h.sqlite.durabilitySettings()
         #expect(settings.journalMode == "wal")
         #expect(settings.synchronous == 2)  // FULL
     }
 
-    @Test func dataSurvivesReopening() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func dataSurvivesReopening(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .signed)
         let again = try await h.reopened()
         let detail = try await again.store.ticket(id, for: Fixture.admin)
@@ -46,8 +46,8 @@ import Testing
         #expect(plans[3].contains("COVERING INDEX ticket_statistics"), "\(plans[3])")
     }
 
-    @Test func referenceDataIsValidated() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func referenceDataIsValidated(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         var bad = Fixture.reference
         bad.grids.append(Grid(id: "X", villageID: "nowhere", level: 3, name: "x"))
         #expect(await intakeError { try await h.store.replaceReferenceData(bad, by: Fixture.admin) }

@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import GRDB
 @testable import IntakeCore
+import IntakePostgresStore
+import TownshipTestSupport
 
 /// A fresh directory per test, removed at the end.
 final class TempDirectory: Sendable {
@@ -66,25 +68,61 @@ enum Fixture {
     }
 }
 
+/// The stores the contract tests run against. PostgreSQL runs on a throwaway cluster of the
+/// test process; without PostgreSQL binaries its cases fail with the fix in the message.
+enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+    var description: String { rawValue }
+}
+
+/// Closes a PostgreSQL store's pool when the last copy of its harness goes.
+final class StoreLifetime: Sendable {
+    let close: @Sendable () -> Void
+    init(close: @escaping @Sendable () -> Void) { self.close = close }
+    deinit { close() }
+}
+
 struct Harness: Sendable {
     let dir: TempDirectory
     let clock: ManualClock
-    let store: SQLiteTicketStore
+    let kind: StoreKind
+    let store: any IntakeStore
+    /// The PostgreSQL database of a `.postgres` harness.
+    let databaseURL: String?
+    let lifetime: StoreLifetime
 
-    init(start: Date = Fixture.monday, configuration: IntakeConfiguration? = nil, dir: TempDirectory? = nil,
-         checkpointKey: SymmetricKey? = nil) async throws {
+    init(_ kind: StoreKind = .sqlite, start: Date = Fixture.monday, configuration: IntakeConfiguration? = nil, dir: TempDirectory? = nil,
+         checkpointKey: SymmetricKey? = nil, databaseURL: String? = nil) async throws {
         self.dir = try dir ?? TempDirectory()
+        self.kind = kind
         clock = ManualClock(start)
         let config = configuration ?? IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar)
-        store = try SQLiteTicketStore(path: self.dir.databasePath, configuration: config, clock: clock, checkpointKey: checkpointKey)
+        switch kind {
+        case .sqlite:
+            store = try SQLiteTicketStore(path: self.dir.databasePath, configuration: config, clock: clock, checkpointKey: checkpointKey)
+            self.databaseURL = nil
+            lifetime = StoreLifetime {}
+        case .postgres:
+            let cluster = try ThrowawayPostgres.shared()
+            let url = try databaseURL ?? cluster.freshDatabase()
+            let postgres = try await PostgresTicketStore.open(url: try PostgresDatabaseURL(parsing: url), password: cluster.password,
+                                                              maxConnections: 4, configuration: config, clock: clock,
+                                                              checkpointKey: checkpointKey)
+            store = postgres
+            self.databaseURL = url
+            lifetime = StoreLifetime { postgres.close() }
+        }
         if store.referenceData().villages.isEmpty {
             try await store.replaceReferenceData(Fixture.reference, by: Fixture.admin)
         }
     }
 
-    /// Opens a second store on the same file (a restart).
+    /// The SQLite store, for the tests of SQLite's own mechanics.
+    var sqlite: SQLiteTicketStore { store as! SQLiteTicketStore }
+
+    /// Opens a second store on the same file or database (a restart).
     func reopened() async throws -> Harness {
-        try await Harness(start: clock.now(), configuration: store.configuration, dir: dir)
+        try await Harness(kind, start: clock.now(), configuration: store.configuration, dir: dir, databaseURL: databaseURL)
     }
 
     @discardableResult

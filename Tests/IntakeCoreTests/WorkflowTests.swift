@@ -3,8 +3,8 @@ import Testing
 @testable import IntakeCore
 
 @Suite struct WorkflowTests {
-    @Test func departmentPathRunsEndToEnd() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func departmentPathRunsEndToEnd(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.submit().ticket.id
         var v = try await h.act(.accept(Classification(categoryID: "pension")), id, by: Fixture.workerA)
         #expect(v.ticket.status == .accepted)
@@ -30,8 +30,8 @@ import Testing
         #expect(timeline.map(\.toStatus) == [.submitted, .accepted, .dispatched, .signed, .inProgress, .replied, .followedUp, .closed])
     }
 
-    @Test func villagePathAndReopening() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func villagePathAndReopening(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .accepted, category: "elderly-care")
         var v = try await h.act(.resolveAtVillage, id, by: Fixture.workerA)
         #expect(v.ticket.status == .inProgress && v.ticket.handlingLevel == .village)
@@ -46,8 +46,8 @@ import Testing
         #expect(v.ticket.status == .closed && v.ticket.outcome == .fixed && v.ticket.satisfied == true)
     }
 
-    @Test func rejectReturnAndDuplicate() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func rejectReturnAndDuplicate(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let rejected = try await h.submit().ticket.id
         let r = try await h.act(.reject(reason: "恶意骚扰电话"), rejected, by: Fixture.workerA)
         #expect(r.ticket.status == .rejected && r.ticket.rejectionReason == "恶意骚扰电话")
@@ -70,8 +70,8 @@ import Testing
                 == .notFound("ticket 999999"))
     }
 
-    @Test func dispatchNeedsADepartmentThatHandlesTheCategory() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func dispatchNeedsADepartmentThatHandlesTheCategory(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .accepted, category: "pension")
         let e = await intakeError { try await h.act(.dispatch(to: "dept-build"), id, by: Fixture.workerA) }
         #expect(e == .invalidInput("department 'dept-build' does not handle category 'pension'"))
@@ -107,10 +107,10 @@ import Testing
         (.closed, .followUp(satisfied: true, comment: nil)), (.closed, .accept(Classification(categoryID: "pension"))), (.rejected, .accept(Classification(categoryID: "pension"))),
     ]
 
-    @Test(arguments: 0..<illegalCases.count)
-    func illegalMovesAreRefusedByTheStore(index: Int) async throws {
+    @Test(arguments: StoreKind.allCases, 0..<illegalCases.count)
+    func illegalMovesAreRefusedByTheStore(_ kind: StoreKind, index: Int) async throws {
         let (status, action) = Self.illegalCases[index]
-        let h = try await Harness()
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: status)
         let before = try await h.store.timeline(id, for: Fixture.admin).count
         let error = await intakeError { try await h.act(action, id, by: Fixture.admin) }
@@ -128,8 +128,8 @@ import Testing
 
 /// Acting on a ticket as it was on the caller's screen (its version = ledger length).
 @Suite struct ExpectedVersionTests {
-    @Test func aStaleVersionIsRefusedInTheWritesOwnTransaction() async throws {
-        let h = try await Harness()
+    @Test(arguments: StoreKind.allCases) func aStaleVersionIsRefusedInTheWritesOwnTransaction(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
         let id = try await h.ticket(in: .accepted)                       // submit + accept: version 2
         _ = try await h.store.perform(.dispatch(to: "dept-social"), on: id, note: nil, expectedVersion: 2, by: Fixture.workerA)
         // A second screen still showing version 2 cannot act on what it has not seen.

@@ -26,12 +26,22 @@ public final class ThrowawayPostgres: Sendable {
         cluster = LocalPostgresCluster(directory: root.appendingPathComponent("data"), port: FreePort.pick())
         do {
             try cluster.create(password: password)
+            try Self.tuneForTests(cluster.directory)
             try cluster.start()
         } catch {
             try? cluster.stop()
             try? FileManager.default.removeItem(at: root)
             throw error
         }
+    }
+
+    /// Many stores at once (each test opens its own pool), and no fsync: a crash loses only
+    /// a throwaway cluster.
+    private static func tuneForTests(_ directory: URL) throws {
+        let file = try FileHandle(forWritingTo: directory.appendingPathComponent("postgresql.conf"))
+        defer { try? file.close() }
+        try file.seekToEnd()
+        try file.write(contentsOf: Data("\n# ThrowawayPostgres\nmax_connections = 400\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n".utf8))
     }
 
     /// A new, empty database; its URL (no password in it).

@@ -63,7 +63,7 @@ public enum ActionPolicy {
     }
 
     /// The full phone number is for the accountable owner and the reporter themselves.
-    static func seesFullPhone(_ ticket: Ticket, principal: Principal) -> Bool {
+    public static func seesFullPhone(_ ticket: Ticket, principal: Principal) -> Bool {
         if let owner = ticket.ownerUserID, owner == principal.userID { return true }
         if let reporter = ticket.reporter.userID, reporter == principal.userID { return true }
         return false

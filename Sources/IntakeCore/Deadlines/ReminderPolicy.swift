@@ -56,3 +56,42 @@ public struct ReminderPolicy: Sendable, Hashable {
         schedule(dueAt: dueAt).first { $0.at > now }?.at
     }
 }
+
+extension ReminderPolicy {
+    /// The notices a ticket due at `dueAt` has coming at `now`, whichever store holds it: after
+    /// downtime only the latest passed reminder and the highest passed escalation level, not a
+    /// burst of stale ones (those already emitted are the store's to skip).
+    public func noticesDue(dueAt due: Date, escalationLevel: Int, now: Date) -> [DeadlineNoticeKind] {
+        let passed = schedule(dueAt: due).filter { $0.at <= now }
+        var kinds: [DeadlineNoticeKind] = []
+        if now < due, let latest = passed.last(where: { if case .reminder = $0.kind { true } else { false } }) {
+            kinds.append(latest.kind)
+        }
+        if now >= due { kinds.append(.overdue) }
+        if let top = passed.last(where: { if case .escalation = $0.kind { true } else { false } }),
+           case .escalation(let level) = top.kind, level > escalationLevel {
+            kinds.append(top.kind)
+        }
+        return kinds
+    }
+}
+
+extension DeadlineNotice {
+    /// The ledger entry and the notice for one emitted `kind`; an escalation raises the ticket's level.
+    public static func record(_ kind: DeadlineNoticeKind, for ticket: inout Ticket, dueAt due: Date, now: Date) -> (LedgerEntryDraft, DeadlineNotice) {
+        let action: TicketActionName
+        switch kind {
+        case .reminder: action = .remind
+        case .overdue: action = .markOverdue
+        case .escalation(let level): action = .escalate; ticket.escalationLevel = level
+        }
+        let draft = LedgerEntryDraft(actor: .scheduler, occurredAt: now, fromStatus: ticket.status, toStatus: ticket.status,
+                                     action: action, note: nil,
+                                     details: ["kind": kind.description, "due_at": String(LedgerHasher.milliseconds(due))])
+        var isEscalation = false
+        if case .escalation = kind { isEscalation = true }
+        let notice = DeadlineNotice(ticketID: ticket.id, ticketNumber: ticket.number, kind: kind, dueAt: due, emittedAt: now,
+                                    ownerUserID: ticket.ownerUserID, departmentID: ticket.departmentID, notifyLeaders: isEscalation)
+        return (draft, notice)
+    }
+}

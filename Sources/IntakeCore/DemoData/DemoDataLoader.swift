@@ -16,7 +16,7 @@ public enum DemoDataLoader {
     public static let referenceNow = Date(timeIntervalSince1970: 1_795_147_200)
 
     /// ~10,000 tickets for the seed-scale demo; pass 1_000_000 for the scaled mode.
-    public static func load(into store: SQLiteTicketStore, ticketCount: Int = 10_000, seed: UInt64 = 20_260_101,
+    public static func load(into store: any IntakeStore, ticketCount: Int = 10_000, seed: UInt64 = 20_260_101,
                             now: Date = referenceNow, batchSize: Int = 10_000,
                             progress: (@Sendable (Int) -> Void)? = nil) async throws -> Report {
         let admin = Principal(userID: "demo-loader", role: .admin)

@@ -63,55 +63,85 @@ public enum GlobalChainVerification: Sendable, Equatable {
     case broken(position: Int64, ticketID: TicketID?, reason: String)
 }
 
+/// Walks the events in position order and checks each against its content, the stored link
+/// of the global chain and the signed checkpoint: the check both stores run.
+public struct GlobalChainVerifier: Sendable {
+    let checkpoint: LedgerCheckpoint?
+    let key: SymmetricKey?
+    var previous = LedgerHasher.genesisHash
+    var count: Int64 = 0
+    var checkpointSeen: Bool
+
+    public init(checkpoint: LedgerCheckpoint?, key: SymmetricKey?) {
+        self.checkpoint = checkpoint
+        self.key = key
+        checkpointSeen = checkpoint == nil || checkpoint!.position == 0
+    }
+
+    /// Before the walk: with a key, the latest checkpoint must exist (unless the ledger is
+    /// empty) and carry a valid HMAC. A verdict here ends the check.
+    public func checkCheckpoint(eventCount: Int64) -> GlobalChainVerification? {
+        guard let key else { return nil }
+        guard let checkpoint else {
+            return eventCount == 0 ? .intact(events: 0, checkpointPosition: nil)
+                : .broken(position: 0, ticketID: nil, reason: "no signed checkpoint: the checkpoints were removed")
+        }
+        guard checkpoint.isSigned(with: key) else {
+            return .broken(position: checkpoint.position, ticketID: nil,
+                           reason: "checkpoint at position \(checkpoint.position) has a wrong HMAC: it was forged or altered")
+        }
+        return nil
+    }
+
+    /// The next event in position order with its stored link; a verdict when it breaks the chain.
+    public mutating func check(_ event: LedgerEvent, storedLink: String?) -> GlobalChainVerification? {
+        let content = LedgerHasher.hash(ticketID: event.ticketID, sequence: event.sequence, draft: event.draft, previousHash: event.previousHash)
+        guard content == event.hash else {
+            return .broken(position: event.position, ticketID: event.ticketID, reason: "event content does not match its hash")
+        }
+        previous = GlobalLedgerChain.link(previous: previous, position: event.position, eventHash: content)
+        guard let storedLink, storedLink == previous else {
+            return .broken(position: event.position, ticketID: event.ticketID,
+                           reason: "global chain broken: the ledger was rewritten up to or at this event")
+        }
+        count += 1
+        if let checkpoint, event.position == checkpoint.position {
+            checkpointSeen = true
+            guard previous == checkpoint.chainHash else {
+                return .broken(position: event.position, ticketID: event.ticketID,
+                               reason: "the ledger up to position \(event.position) differs from the signed checkpoint of \(checkpoint.createdAt): events before it were rewritten")
+            }
+        }
+        return nil
+    }
+
+    /// After the last event.
+    public func finish() -> GlobalChainVerification {
+        if let checkpoint, !checkpointSeen {
+            return .broken(position: checkpoint.position, ticketID: nil,
+                           reason: "the event of the signed checkpoint at position \(checkpoint.position) is missing: events were deleted")
+        }
+        return .intact(events: count, checkpointPosition: checkpoint?.position)
+    }
+}
+
 extension SQLiteTicketStore {
     /// Recomputes the global chain from every event's content and compares it with the stored
     /// links and, when the store has a checkpoint key, with the latest signed checkpoint.
     public func verifyGlobalChain() async throws -> GlobalChainVerification {
         let key = checkpointKey
         return try await pool.read { db in
-            let checkpoint = try LedgerCheckpoints.latest(db)
-            if let key {
-                guard let checkpoint else {
-                    let events = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_event") ?? 0
-                    return events == 0 ? .intact(events: 0, checkpointPosition: nil)
-                        : .broken(position: 0, ticketID: nil, reason: "no signed checkpoint: the checkpoints were removed")
-                }
-                guard checkpoint.isSigned(with: key) else {
-                    return .broken(position: checkpoint.position, ticketID: nil,
-                                   reason: "checkpoint at position \(checkpoint.position) has a wrong HMAC: it was forged or altered")
-                }
+            var verifier = GlobalChainVerifier(checkpoint: try LedgerCheckpoints.latest(db), key: key)
+            if let early = verifier.checkCheckpoint(eventCount: try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_event") ?? 0) {
+                return early
             }
-            var previous = LedgerHasher.genesisHash
-            var count: Int64 = 0
-            var checkpointSeen = checkpoint == nil || checkpoint!.position == 0
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT e.*, c.chain_hash FROM ledger_event e LEFT JOIN ledger_chain c ON c.position = e.position ORDER BY e.position
                 """)
             while let row = try rows.next() {
-                let event = try RowCoding.ledgerEvent(row)
-                let content = LedgerHasher.hash(ticketID: event.ticketID, sequence: event.sequence, draft: event.draft, previousHash: event.previousHash)
-                guard content == event.hash else {
-                    return .broken(position: event.position, ticketID: event.ticketID, reason: "event content does not match its hash")
-                }
-                previous = GlobalLedgerChain.link(previous: previous, position: event.position, eventHash: content)
-                guard let stored = row["chain_hash"] as String?, stored == previous else {
-                    return .broken(position: event.position, ticketID: event.ticketID,
-                                   reason: "global chain broken: the ledger was rewritten up to or at this event")
-                }
-                count += 1
-                if let checkpoint, event.position == checkpoint.position {
-                    checkpointSeen = true
-                    guard previous == checkpoint.chainHash else {
-                        return .broken(position: event.position, ticketID: event.ticketID,
-                                       reason: "the ledger up to position \(event.position) differs from the signed checkpoint of \(checkpoint.createdAt): events before it were rewritten")
-                    }
-                }
+                if let broken = verifier.check(try RowCoding.ledgerEvent(row), storedLink: row["chain_hash"]) { return broken }
             }
-            if let checkpoint, !checkpointSeen {
-                return .broken(position: checkpoint.position, ticketID: nil,
-                               reason: "the event of the signed checkpoint at position \(checkpoint.position) is missing: events were deleted")
-            }
-            return .intact(events: count, checkpointPosition: checkpoint?.position)
+            return verifier.finish()
         }
     }
 }

@@ -3,7 +3,7 @@ import Synchronization
 /// Wakes ledger tails after a commit. A generation counter closes the race between "I read
 /// nothing new" and "I start waiting": a waiter that saw generation g returns at once if the
 /// generation has moved on.
-final class LedgerChangeSignal: Sendable {
+public final class LedgerChangeSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -11,12 +11,14 @@ final class LedgerChangeSignal: Sendable {
     }
     private let state = Mutex(State())
 
+    public init() {}
+
     var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Tails waiting for a change now (tests wait for this instead of sleeping).
-    var waiterCount: Int { state.withLock { $0.waiters.count } }
+    public var waiterCount: Int { state.withLock { $0.waiters.count } }
 
-    func notify() {
+    public func notify() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.generation &+= 1
             let w = Array(s.waiters.values)

@@ -12,16 +12,20 @@ public struct LedgerCheckpoint: Sendable, Equatable {
     public var createdAt: Date
     public var mac: String
 
+    public init(position: Int64, chainHash: String, createdAt: Date, mac: String) {
+        self.position = position; self.chainHash = chainHash; self.createdAt = createdAt; self.mac = mac
+    }
+
     static func message(position: Int64, chainHash: String, createdAt: Date) -> [UInt8] {
         Array("township.intake.ledger-checkpoint.v1|\(position)|\(chainHash)|\(LedgerHasher.milliseconds(createdAt))".utf8)
     }
 
-    static func signed(position: Int64, chainHash: String, createdAt: Date, key: SymmetricKey) -> LedgerCheckpoint {
+    public static func signed(position: Int64, chainHash: String, createdAt: Date, key: SymmetricKey) -> LedgerCheckpoint {
         let mac = HMAC<SHA256>.authenticationCode(for: message(position: position, chainHash: chainHash, createdAt: createdAt), using: key)
         return LedgerCheckpoint(position: position, chainHash: chainHash, createdAt: createdAt, mac: LedgerHasher.hex(mac))
     }
 
-    func isSigned(with key: SymmetricKey) -> Bool {
+    public func isSigned(with key: SymmetricKey) -> Bool {
         LedgerCheckpoint.signed(position: position, chainHash: chainHash, createdAt: createdAt, key: key).mac == mac
     }
 }

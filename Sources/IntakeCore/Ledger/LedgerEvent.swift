@@ -21,6 +21,14 @@ public struct LedgerEvent: Sendable, Hashable {
     public var previousHash: String
     /// Hex SHA-256 over the canonical encoding of this event (see `LedgerHasher`).
     public var hash: String
+
+    public init(position: Int64, ticketID: TicketID, sequence: Int, actorUserID: UserID, actorRole: String, occurredAt: Date,
+                fromStatus: TicketStatus?, toStatus: TicketStatus, action: TicketActionName, note: String?, details: [String: String],
+                previousHash: String, hash: String) {
+        self.position = position; self.ticketID = ticketID; self.sequence = sequence; self.actorUserID = actorUserID
+        self.actorRole = actorRole; self.occurredAt = occurredAt; self.fromStatus = fromStatus; self.toStatus = toStatus
+        self.action = action; self.note = note; self.details = details; self.previousHash = previousHash; self.hash = hash
+    }
 }
 
 /// An event about to be appended: everything but position, sequence and hashes.

@@ -15,7 +15,7 @@ public struct LedgerEventStream: AsyncSequence, Sendable {
     let start: Int64
     let pollInterval: Duration
 
-    init(start: Int64, signal: LedgerChangeSignal, pollInterval: Duration, fetch: @escaping @Sendable (Int64) async throws -> [LedgerEvent]) {
+    public init(start: Int64, signal: LedgerChangeSignal, pollInterval: Duration, fetch: @escaping @Sendable (Int64) async throws -> [LedgerEvent]) {
         self.start = start; self.signal = signal; self.pollInterval = pollInterval; self.fetch = fetch
     }
 

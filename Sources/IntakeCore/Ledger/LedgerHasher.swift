@@ -53,13 +53,13 @@ public enum LedgerHasher {
     }
 
     /// Never traps: a date beyond Int64 milliseconds (only a corrupt or hostile value) saturates.
-    static func milliseconds(_ date: Date) -> Int64 {
+    public static func milliseconds(_ date: Date) -> Int64 {
         Int64(exactly: (date.timeIntervalSince1970 * 1000).rounded()) ?? (date.timeIntervalSince1970 < 0 ? .min : .max)
     }
 }
 
 extension LedgerEvent {
-    var draft: LedgerEntryDraft {
+    public var draft: LedgerEntryDraft {
         var d = LedgerEntryDraft(actor: Principal(userID: actorUserID, role: .system), occurredAt: occurredAt,
                                  fromStatus: fromStatus, toStatus: toStatus, action: action, note: note, details: details)
         d.actorRole = actorRole

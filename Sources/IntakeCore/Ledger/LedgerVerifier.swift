@@ -2,8 +2,8 @@
 /// Detects edited rows (hash mismatch), deleted rows (sequence gap, broken link, or a head
 /// that no longer matches the ticket's recorded head), and reordering (sequence / position
 /// disagreement or broken links).
-enum LedgerVerifier {
-    static func verify(events: [LedgerEvent], ticketID: TicketID, recordedLength: Int, recordedHead: String,
+public enum LedgerVerifier {
+    public static func verify(events: [LedgerEvent], ticketID: TicketID, recordedLength: Int, recordedHead: String,
                        currentStatus: TicketStatus) -> LedgerVerification {
         var previousHash = LedgerHasher.genesisHash
         var previousPosition: Int64 = 0

@@ -140,6 +140,8 @@ public struct TicketView: Sendable, Hashable {
 public struct TicketDetail: Sendable, Hashable {
     public var view: TicketView
     public var timeline: [LedgerEvent]
+
+    public init(view: TicketView, timeline: [LedgerEvent]) { self.view = view; self.timeline = timeline }
 }
 
 public enum PhoneMasking {

@@ -58,6 +58,14 @@ public enum ChineseSearchTokenizer {
     /// An FTS5 MATCH expression for a user query and the exact terms to confirm, or nil if the
     /// query has nothing searchable. Every token is quoted, so FTS5 syntax in the query is inert.
     public static func query(_ text: String) -> (match: String, terms: [String])? {
+        guard let (unique, terms) = queryTokens(text) else { return nil }
+        let match = unique.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+        return (match, terms)
+    }
+
+    /// The tokens every match must hold (distinct, in query order) and the exact terms to
+    /// confirm; nil if the query has nothing searchable. The engine-neutral half of `query`.
+    public static func queryTokens(_ text: String) -> (tokens: [String], terms: [String])? {
         var tokens: [String] = []
         var terms: [String] = []
         for term in text.split(whereSeparator: { $0.isWhitespace }) {
@@ -75,8 +83,6 @@ public enum ChineseSearchTokenizer {
         }
         guard !tokens.isEmpty else { return nil }
         var seen = Set<String>()
-        let unique = tokens.filter { seen.insert($0).inserted }
-        let match = unique.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
-        return (match, terms)
+        return (tokens.filter { seen.insert($0).inserted }, terms)
     }
 }

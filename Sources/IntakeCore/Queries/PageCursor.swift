@@ -2,19 +2,19 @@ import Foundation
 
 /// The position after the last ticket of a page: (created_at ms, id), newest first.
 /// Opaque to callers: base64url of "c1.<created>.<id>"; anything else is refused.
-struct PageCursor: Hashable {
-    var createdAtMillis: Int64
-    var id: TicketID
+public struct PageCursor: Hashable {
+    public var createdAtMillis: Int64
+    public var id: TicketID
 
-    var encoded: String {
+    public var encoded: String {
         Data("c1.\(createdAtMillis).\(id)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init(createdAtMillis: Int64, id: TicketID) { self.createdAtMillis = createdAtMillis; self.id = id }
+    public init(createdAtMillis: Int64, id: TicketID) { self.createdAtMillis = createdAtMillis; self.id = id }
 
-    init(decoding text: String) throws(IntakeError) {
+    public init(decoding text: String) throws(IntakeError) {
         guard text.count <= 128 else { throw .invalidCursor("too long") }
         var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }

@@ -43,4 +43,6 @@ public struct TicketPage: Sendable, Hashable {
     public var items: [TicketView]
     /// Nil on the last page.
     public var nextCursor: String?
+
+    public init(items: [TicketView], nextCursor: String?) { self.items = items; self.nextCursor = nextCursor }
 }

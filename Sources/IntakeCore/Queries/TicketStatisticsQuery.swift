@@ -10,20 +10,49 @@ extension TicketFilter {
 }
 
 /// The figures of the selection and of each village, category and department in it, summed
-/// from rows of (village, status, category, department, counts in `StatisticsCells.counts` order).
-private struct FigureSums {
-    var overall = TicketFigures()
-    var byStatus: [TicketStatus: Int] = [:]
-    var byCategory: [String: TicketFigures] = [:], byVillage: [String: TicketFigures] = [:], byDepartment: [String: TicketFigures] = [:]
-    var closedTimed = 0
+/// from groups of (village, status, category, department); both stores fill it.
+public struct FigureSums: Sendable {
+    public var overall = TicketFigures()
+    public var byStatus: [TicketStatus: Int] = [:]
+    public var byCategory: [String: TicketFigures] = [:], byVillage: [String: TicketFigures] = [:], byDepartment: [String: TicketFigures] = [:]
+    /// Closed, non-duplicate tickets with a close time: how many the median runs over.
+    public var closedTimed = 0
 
-    /// Columns by position: name lookups cost more than the sums at 10k rows.
-    mutating func add(_ row: Row) {
-        let status = TicketStatus(rawValue: row[1])
-        var figures = TicketFigures()
-        figures.total = row[4]
+    public init() {}
+
+    /// One group's counts; closed and rejected follow from the status.
+    public mutating func add(village: String, status rawStatus: String, category: String, department: String,
+                             figures counted: TicketFigures, closedTimed timed: Int) {
+        let status = TicketStatus(rawValue: rawStatus)
+        var figures = counted
         if status == .closed { figures.closed = figures.total }
         if status == .rejected { figures.rejected = figures.total }
+        closedTimed += timed
+        if let status { byStatus[status, default: 0] += figures.total }
+        overall.add(figures)
+        byVillage[village, default: TicketFigures()].add(figures)
+        byCategory[category, default: TicketFigures()].add(figures)
+        byDepartment[department, default: TicketFigures()].add(figures)
+    }
+
+    /// Overdue tickets of one (village, category, department).
+    public mutating func addOverdue(village: String, category: String, department: String, count n: Int) {
+        overall.overdue += n
+        byVillage[village, default: TicketFigures()].overdue += n
+        byCategory[category, default: TicketFigures()].overdue += n
+        byDepartment[department, default: TicketFigures()].overdue += n
+    }
+
+    public func statistics(medianTimeToClose: TimeInterval?) -> TicketStatistics {
+        TicketStatistics(overall: overall, byStatus: byStatus, byCategory: byCategory, byVillage: byVillage,
+                         byDepartment: byDepartment, medianTimeToClose: medianTimeToClose)
+    }
+
+    /// A row of (village, status, category, department, counts in `StatisticsCells.counts`
+    /// order), by position: name lookups cost more than the sums at 10k rows.
+    mutating func add(_ row: Row) {
+        var figures = TicketFigures()
+        figures.total = row[4]
         figures.responded = row[5] ?? 0
         figures.fixed = row[6] ?? 0
         figures.withOutcome = row[7] ?? 0
@@ -32,17 +61,12 @@ private struct FigureSums {
         figures.duplicates = row[10] ?? 0
         figures.replied = row[11] ?? 0
         figures.repliedOnTime = row[12] ?? 0
-        closedTimed += row[13] ?? 0
-        if let status { byStatus[status, default: 0] += figures.total }
-        overall.add(figures)
-        byVillage[row[0], default: TicketFigures()].add(figures)
-        byCategory[row[2], default: TicketFigures()].add(figures)
-        byDepartment[row[3], default: TicketFigures()].add(figures)
+        add(village: row[0], status: row[1], category: row[2], department: row[3], figures: figures, closedTimed: row[13] ?? 0)
     }
 }
 
 extension TicketFigures {
-    mutating func add(_ other: TicketFigures) {
+    public mutating func add(_ other: TicketFigures) {
         total += other.total; closed += other.closed; duplicates += other.duplicates; rejected += other.rejected
         overdue += other.overdue; responded += other.responded; fixed += other.fixed; withOutcome += other.withOutcome
         satisfied += other.satisfied; followedUp += other.followedUp; replied += other.replied; repliedOnTime += other.repliedOnTime
@@ -86,15 +110,10 @@ extension SQLiteTicketStore {
                 GROUP BY 1, 2, 3
                 """, arguments: condition.arguments + [RowCoding.millis(now)])
             while let row = try overdueRows.next() {
-                let n: Int = row[3]
-                sums.overall.overdue += n
-                sums.byVillage[row[0], default: TicketFigures()].overdue += n
-                sums.byCategory[row[1], default: TicketFigures()].overdue += n
-                sums.byDepartment[row[2], default: TicketFigures()].overdue += n
+                sums.addOverdue(village: row[0], category: row[1], department: row[2], count: row[3])
             }
             let median = try Self.medianTimeToClose(condition: condition, count: sums.closedTimed, walkIndex: condition.sql == "1", db: db)
-            return TicketStatistics(overall: sums.overall, byStatus: sums.byStatus, byCategory: sums.byCategory,
-                                    byVillage: sums.byVillage, byDepartment: sums.byDepartment, medianTimeToClose: median)
+            return sums.statistics(medianTimeToClose: median)
         }
     }
 

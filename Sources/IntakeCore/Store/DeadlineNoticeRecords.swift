@@ -35,33 +35,13 @@ extension SQLiteTicketStore {
                 let dueMillis = RowCoding.millis(due)
                 let emitted = Set(try String.fetchAll(db, sql: "SELECT kind FROM deadline_notice WHERE ticket_id = ? AND due_at = ?",
                                                       arguments: [ticket.id, dueMillis]))
-                let passed = policy.schedule(dueAt: due).filter { $0.at <= now }
-                var kinds: [DeadlineNoticeKind] = []
-                if now < due, let latest = passed.last(where: { if case .reminder = $0.kind { true } else { false } }) {
-                    kinds.append(latest.kind)
-                }
-                if now >= due { kinds.append(.overdue) }
-                if let top = passed.last(where: { if case .escalation = $0.kind { true } else { false } }),
-                   case .escalation(let level) = top.kind, level > ticket.escalationLevel {
-                    kinds.append(top.kind)
-                }
-                for kind in kinds where !emitted.contains(kind.description) {
+                for kind in policy.noticesDue(dueAt: due, escalationLevel: ticket.escalationLevel, now: now)
+                where !emitted.contains(kind.description) {
                     try db.execute(sql: "INSERT INTO deadline_notice (ticket_id, due_at, kind, emitted_at) VALUES (?, ?, ?, ?)",
                                    arguments: [ticket.id, dueMillis, kind.description, RowCoding.millis(now)])
-                    let action: TicketActionName
-                    switch kind {
-                    case .reminder: action = .remind
-                    case .overdue: action = .markOverdue
-                    case .escalation(let level): action = .escalate; ticket.escalationLevel = level
-                    }
-                    let draft = LedgerEntryDraft(actor: .scheduler, occurredAt: now, fromStatus: ticket.status, toStatus: ticket.status,
-                                                 action: action, note: nil,
-                                                 details: ["kind": kind.description, "due_at": String(dueMillis)])
+                    let (draft, notice) = DeadlineNotice.record(kind, for: &ticket, dueAt: due, now: now)
                     _ = try TicketPersistence.appendLedger(ticketID: ticket.id, draft: draft, db: db)
-                    var isEscalation = false
-                    if case .escalation = kind { isEscalation = true }
-                    out.append(DeadlineNotice(ticketID: ticket.id, ticketNumber: ticket.number, kind: kind, dueAt: due, emittedAt: now,
-                                              ownerUserID: ticket.ownerUserID, departmentID: ticket.departmentID, notifyLeaders: isEscalation))
+                    out.append(notice)
                 }
                 try TicketPersistence.update(ticket, nextDeadlineCheck: policy.nextCheck(dueAt: due, after: now), db: db)
             }

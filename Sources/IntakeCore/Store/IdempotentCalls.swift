@@ -24,6 +24,8 @@ public struct IdempotencyClaim: Sendable, Hashable {
 public struct ActionOutcome: Sendable {
     public var view: TicketView
     public var event: LedgerEvent
+
+    public init(view: TicketView, event: LedgerEvent) { self.view = view; self.event = event }
 }
 
 /// A completed call's key and reply, to record with the call's own writes.
@@ -37,6 +39,8 @@ public struct IdempotentRecord: Sendable {
 public struct IdempotentReply: Sendable {
     public var bytes: [UInt8]
     public var replayed: Bool
+
+    public init(bytes: [UInt8], replayed: Bool) { self.bytes = bytes; self.replayed = replayed }
 }
 
 /// The `idempotent_call` table: each completed claim with its reply, written in the same
@@ -86,7 +90,7 @@ extension SQLiteTicketStore {
         try IdempotentCalls.record(once.claim, reply: once.reply, at: now, notBefore: now.addingTimeInterval(-configuration.idempotencyRetention), db: db)
     }
 
-    public typealias ReplyEncoder = @Sendable (ActionOutcome) throws -> [UInt8]
+    public typealias ReplyEncoder = ActionReplyEncoder
 
     /// `perform`, once per claim: a retry within the retention answers the first reply without
     /// acting again (no second ledger event). `reply` encodes the answer inside the write's
@@ -123,7 +127,7 @@ extension SQLiteTicketStore {
     /// A retry by client request id alone (no claim recorded) answers the ticket as it is now with its submission event.
     public func submit(_ report: NewTicket, by principal: Principal, clientRequestID: String, once claim: IdempotencyClaim?,
                        reply: @escaping ReplyEncoder) async throws -> IdempotentReply {
-        try Self.checkClientRequestID(clientRequestID)
+        try ClientRequestID.check(clientRequestID)
         let now = clock.now()
         let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
         let township = configuration.townshipCode

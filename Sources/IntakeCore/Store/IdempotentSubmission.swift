@@ -2,13 +2,11 @@ import Foundation
 import GRDB
 
 extension SQLiteTicketStore {
-    public static let maxClientRequestIDLength = 128
-
     /// Submits once per (principal, `clientRequestID`): a retry returns the ticket the first
     /// attempt created (`replayed` true) instead of filing it twice. The request id is
     /// recorded in the ticket's own transaction, so an acknowledged ticket and its id commit together.
     public func submit(_ report: NewTicket, by principal: Principal, clientRequestID: String) async throws -> (view: TicketView, replayed: Bool) {
-        try Self.checkClientRequestID(clientRequestID)
+        try ClientRequestID.check(clientRequestID)
         let now = clock.now()
         let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
         let township = configuration.townshipCode
@@ -30,12 +28,6 @@ extension SQLiteTicketStore {
             logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
         }
         return (view(ticket, attachments: attachments, for: principal), replayed)
-    }
-
-    static func checkClientRequestID(_ clientRequestID: String) throws {
-        guard !clientRequestID.isEmpty, clientRequestID.count <= maxClientRequestIDLength else {
-            throw IntakeError.invalidInput("client_request_id must be 1–\(maxClientRequestIDLength) characters")
-        }
     }
 
     static func requester(_ principal: Principal) -> String { "\(principal.role.rawValue):\(principal.userID)" }

@@ -52,6 +52,8 @@ extension SQLiteTicketStore {
         }
     }
 
+    public var eventWaiterCount: Int { changeSignal.waiterCount }
+
     /// `pollInterval` bounds how late a change made by another process is seen; changes made
     /// through this store wake the stream at once.
     public func eventStream(after position: Int64, for principal: Principal, pollInterval: Duration) throws -> LedgerEventStream {

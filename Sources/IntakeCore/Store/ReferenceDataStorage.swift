@@ -1,7 +1,7 @@
 import GRDB
 
 /// Reference-data tables. Replacing is upsert-only: rows tickets still point to are kept.
-enum ReferenceDataStorage {
+public enum ReferenceDataStorage {
     static func replace(_ data: ReferenceData, db: Database) throws {
         for v in data.villages {
             try db.execute(sql: """
@@ -38,7 +38,7 @@ enum ReferenceDataStorage {
         }
     }
 
-    static func load(_ db: Database) throws -> ReferenceData {
+    public static func load(_ db: Database) throws -> ReferenceData {
         let villages = try Row.fetchAll(db, sql: "SELECT * FROM village ORDER BY id").map { row in
             Village(id: row["id"], name: row["name"], kind: Village.Kind(rawValue: row["kind"]) ?? .village,
                     center: (row["latitude"] as Double?).flatMap { la in (row["longitude"] as Double?).map { GeoPoint(latitude: la, longitude: $0) } })

@@ -6,7 +6,7 @@ import Synchronization
 
 /// `TicketStore` on SQLite through GRDB: a WAL `DatabasePool` with `synchronous = FULL`, so a
 /// write returns only once it is durable; readers never block the single writer.
-public final class SQLiteTicketStore: TicketStore {
+public final class SQLiteTicketStore: IntakeStore {
     let pool: DatabasePool
     public let configuration: IntakeConfiguration
     let clock: any IntakeClock

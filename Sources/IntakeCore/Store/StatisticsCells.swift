@@ -7,12 +7,12 @@ import GRDB
 /// and a grid's tickets are few enough to scan. Missing category/department are stored as ""
 /// (primary-key columns cannot be NULL); filters never name "", so a condition written for
 /// `ticket t` selects the same cells when the cell table is aliased `t`.
-enum StatisticsCells {
+public enum StatisticsCells {
     static let keyColumns = ["village_id", "status", "category_id", "department_id"]
 
     /// What one ticket adds to its cell, as SQL over a row alias (NEW, OLD or t). The names
     /// are those of `TicketFigures`' counts; closed and rejected follow from the status key.
-    static func counts(_ r: String) -> [(column: String, expression: String)] {
+    public static func counts(_ r: String) -> [(column: String, expression: String)] {
         [
             ("n", "1"),
             ("responded", "\(r).responded_at IS NOT NULL"),

@@ -3,7 +3,7 @@ import GRDB
 
 /// The writes every path shares (store operations, scheduler, bulk demo load), run inside
 /// a caller's write transaction.
-enum TicketPersistence {
+public enum TicketPersistence {
     /// Files a new ticket: its number, its row and the first event of its ledger, in the
     /// caller's transaction. Returns the ticket with its id and number, and its first event.
     static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
@@ -26,7 +26,7 @@ enum TicketPersistence {
         return formatNumber(year: year, value: value)
     }
 
-    static func formatNumber(year: Int, value: Int) -> String {
+    public static func formatNumber(year: Int, value: Int) -> String {
         let digits = String(value)
         return "\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
@@ -83,7 +83,7 @@ enum TicketPersistence {
     }
 
     /// When the scheduler must next look at the ticket; nil once its clock stopped.
-    static func nextDeadlineCheck(_ ticket: Ticket, policy: ReminderPolicy, now: Date) -> Date? {
+    public static func nextDeadlineCheck(_ ticket: Ticket, policy: ReminderPolicy, now: Date) -> Date? {
         guard ticket.isAwaitingAnswer, let due = ticket.dueAt else { return nil }
         return policy.schedule(dueAt: due).first { $0.at > now }?.at ?? nil
     }

@@ -2,18 +2,18 @@ import Foundation
 import GRDB
 
 /// Maps `Ticket` and `LedgerEvent` to and from their rows. Instants are integer milliseconds.
-enum RowCoding {
-    static func millis(_ date: Date) -> Int64 { LedgerHasher.milliseconds(date) }
-    static func millis(_ date: Date?) -> Int64? { date.map { LedgerHasher.milliseconds($0) } }
-    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(ms) / 1000) }
-    static func date(_ ms: Int64?) -> Date? { ms.map { date($0) } }
+public enum RowCoding {
+    public static func millis(_ date: Date) -> Int64 { LedgerHasher.milliseconds(date) }
+    public static func millis(_ date: Date?) -> Int64? { date.map { LedgerHasher.milliseconds($0) } }
+    public static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(ms) / 1000) }
+    public static func date(_ ms: Int64?) -> Date? { ms.map { date($0) } }
 
-    static func decodeEnum<E: RawRepresentable>(_ raw: String, _ what: String) throws -> E where E.RawValue == String {
+    public static func decodeEnum<E: RawRepresentable>(_ raw: String, _ what: String) throws -> E where E.RawValue == String {
         guard let value = E(rawValue: raw) else { throw IntakeError.invalidInput("stored \(what) '\(raw)' is unknown") }
         return value
     }
 
-    static func ticket(_ row: Row) throws -> Ticket {
+    public static func ticket(_ row: Row) throws -> Ticket {
         let lat: Double? = row["latitude"], lon: Double? = row["longitude"]
         let outcome: String? = row["outcome"], handling: String? = row["handling_level"]
         let satisfied: Int64? = row["satisfied"]
@@ -37,7 +37,7 @@ enum RowCoding {
     }
 
     /// Column names and values of the mutable state, in the same order.
-    static let stateColumns = [
+    public static let stateColumns = [
         "channel", "reporter_name", "reporter_phone", "reporter_user_id", "village_id", "grid_id", "latitude", "longitude",
         "address", "category_id", "description", "priority", "status", "outcome", "owner_user_id", "handling_level",
         "department_id", "duplicate_of", "rejection_reason", "result_note", "due_at", "next_deadline_check_at",
@@ -45,7 +45,7 @@ enum RowCoding {
         "reporter_email", "reporter_device_id", "reporter_account_id", "media_url", "address_id", "zipcode",
     ]
 
-    static func stateValues(_ t: Ticket, nextDeadlineCheck: Date?) -> [(any DatabaseValueConvertible)?] {
+    public static func stateValues(_ t: Ticket, nextDeadlineCheck: Date?) -> [(any DatabaseValueConvertible)?] {
         [
             t.channel.rawValue, t.reporter.name, t.reporter.phone, t.reporter.userID, t.villageID, t.gridID,
             t.location?.latitude, t.location?.longitude, t.address, t.categoryID, t.description, t.priority.rawValue,
@@ -57,7 +57,7 @@ enum RowCoding {
         ]
     }
 
-    static func ledgerEvent(_ row: Row) throws -> LedgerEvent {
+    public static func ledgerEvent(_ row: Row) throws -> LedgerEvent {
         let from: String? = row["from_status"]
         let detailsText: String = row["details"]
         let details = try JSONDecoder().decode([String: String].self, from: Data(detailsText.utf8))
@@ -71,7 +71,7 @@ enum RowCoding {
 
     /// Sorted-key JSON object of strings, written by hand: it runs for every ledger event,
     /// and a JSONEncoder per event dominated bulk loads.
-    static func detailsJSON(_ details: [String: String]) -> String {
+    public static func detailsJSON(_ details: [String: String]) -> String {
         if details.isEmpty { return "{}" }
         var out = "{"
         for (i, key) in details.keys.sorted().enumerated() {
@@ -101,7 +101,7 @@ enum RowCoding {
         out += "\""
     }
 
-    static func attachment(_ row: Row) -> AttachmentInfo {
+    public static func attachment(_ row: Row) -> AttachmentInfo {
         AttachmentInfo(id: row["id"], ticketID: row["ticket_id"], mediaType: row["media_type"], fileName: row["file_name"],
                        size: row["size"], sha256: row["sha256"], uploadedBy: row["uploaded_by"],
                        createdAt: date(row["created_at"] as Int64))

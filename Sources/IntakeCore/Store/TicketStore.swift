@@ -14,8 +14,8 @@ public struct DeadlineNotice: Sendable, Hashable {
 }
 
 /// Storage of the intake domain. Every operation takes the principal it runs for and
-/// enforces visibility in its queries. A PostgreSQL implementation could fill the same
-/// protocol; the SQLite one is `SQLiteTicketStore`.
+/// enforces visibility in its queries. `SQLiteTicketStore` and `PostgresTicketStore` fill it
+/// (and `IntakeStore`, what the service needs besides).
 public protocol TicketStore: Sendable {
     // Reference data
     func replaceReferenceData(_ data: ReferenceData, by principal: Principal) async throws

@@ -18,10 +18,6 @@ extension SQLiteTicketStore {
         return view(ticket, attachments: attachments, for: principal)
     }
 
-    public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, by principal: Principal) async throws -> TicketView {
-        try await perform(action, on: ticketID, note: note, expectedVersion: nil, by: principal)
-    }
-
     public func perform(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?,
                         by principal: Principal) async throws -> TicketView {
         let scope = try VisibilityScope(for: principal)
@@ -83,6 +79,14 @@ extension SQLiteTicketStore {
     }
 
     static func view(_ ticket: Ticket, attachments: [AttachmentInfo], for principal: Principal) -> TicketView {
+        TicketView(showing: ticket, attachments: attachments, to: principal)
+    }
+}
+
+extension TicketView {
+    /// The ticket as `principal` may see it: the phone masked and the other contact details
+    /// left out unless they see them in full.
+    public init(showing ticket: Ticket, attachments: [AttachmentInfo], to principal: Principal) {
         var shown = ticket
         let full = ActionPolicy.seesFullPhone(ticket, principal: principal)
         if !full {
@@ -92,6 +96,6 @@ extension SQLiteTicketStore {
             shown.reporter.deviceID = nil
             shown.reporter.accountID = nil
         }
-        return TicketView(ticket: shown, attachments: attachments, isPhoneMasked: !full)
+        self.init(ticket: shown, attachments: attachments, isPhoneMasked: !full)
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// in `unclaimed_attachment` until a submission by the same user names them
 /// (Submission.attachment_ids), which moves them to `attachment` in the submission's own
 /// transaction; deleted if none does within `AttachmentLimits.unclaimedRetention`.
-enum UnclaimedAttachments {
+public enum UnclaimedAttachments {
     static func createTable(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE unclaimed_attachment (id TEXT PRIMARY KEY, uploaded_by TEXT NOT NULL, uploader_role TEXT NOT NULL,
@@ -15,7 +15,7 @@ enum UnclaimedAttachments {
             """)
     }
 
-    static func info(_ row: Row) -> AttachmentInfo {
+    public static func info(_ row: Row) -> AttachmentInfo {
         AttachmentInfo(id: row["id"], ticketID: nil, mediaType: row["media_type"], fileName: row["file_name"], size: row["size"],
                        sha256: row["sha256"], uploadedBy: row["uploaded_by"], createdAt: RowCoding.date(row["created_at"] as Int64))
     }

@@ -18,7 +18,7 @@ extension IntakeService {
 
     /// Encodes the answer of a submission or workflow action inside its write transaction, so
     /// the reply a retry gets is byte for byte the first one.
-    func actionReplyEncoder() -> SQLiteTicketStore.ReplyEncoder {
+    func actionReplyEncoder() -> ActionReplyEncoder {
         let now = clock.now()
         return { outcome in
             var response = Township_Intake_V1_TicketActionResponse()

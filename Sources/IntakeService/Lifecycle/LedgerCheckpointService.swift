@@ -5,12 +5,12 @@ import ServiceLifecycle
 /// Signs a checkpoint of the ledger's global chain on start, every `interval` seconds, and on
 /// graceful shutdown (after the RPC server has drained, when listed first among the services).
 public struct LedgerCheckpointService: Service {
-    let store: SQLiteTicketStore
+    let store: any IntakeStore
     let clock: any IntakeClock
     let interval: Double
     let logger: Logger
 
-    public init(store: SQLiteTicketStore, clock: any IntakeClock, interval: Double, logger: Logger = Logger(label: "intake.ledger")) {
+    public init(store: any IntakeStore, clock: any IntakeClock, interval: Double, logger: Logger = Logger(label: "intake.ledger")) {
         self.store = store; self.clock = clock; self.interval = interval; self.logger = logger
     }
 
@@ -28,7 +28,7 @@ public struct LedgerCheckpointService: Service {
 
     private func checkpoint() async { await Self.checkpoint(store, logger) }
 
-    private static func checkpoint(_ store: SQLiteTicketStore, _ logger: Logger) async {
+    private static func checkpoint(_ store: any IntakeStore, _ logger: Logger) async {
         do {
             if let written = try await store.writeCheckpoint() {
                 logger.debug("ledger checkpoint", metadata: ["position": "\(written.position)"])
