@@ -42,9 +42,7 @@ extension PostgresTicketStore {
         let scope = try VisibilityScope(for: principal)
         let logger = self.logger
         let ticket = try await client.withConnection { try await PostgresTicketWrites.loadVisibleTicket(ticketID, scope: scope, $0, logger) }
-        guard !TicketStatus.terminal.contains(ticket.status) else {
-            throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
-        }
+        try ticket.requireOpenForAttachments()
         return ticket
     }
 
@@ -54,9 +52,7 @@ extension PostgresTicketStore {
         let logger = self.logger
         try await Self.transaction(client, logger) { db in
             let ticket = try await PostgresTicketWrites.loadVisibleTicket(ticketID, scope: scope, forUpdate: true, db, logger)
-            guard !TicketStatus.terminal.contains(ticket.status) else {
-                throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
-            }
+            try ticket.requireOpenForAttachments()
             try await PostgresAttachments.insert(info, ticketID: ticketID, db, logger)
             let draft = LedgerEntryDraft(actor: principal, occurredAt: info.createdAt, fromStatus: ticket.status, toStatus: ticket.status,
                                          action: .attach, note: nil,

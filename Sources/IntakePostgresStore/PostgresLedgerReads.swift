@@ -22,14 +22,9 @@ extension PostgresTicketStore {
         return try await client.withConnection { db in
             let ticket = try await PostgresTicketWrites.loadVisibleTicket(ticketID, scope: scope, db, logger)
             let row = try await db.row("SELECT ledger_length, ledger_head FROM ticket WHERE id = \(ticketID)", logger)!
-            let events: [LedgerEvent]
-            do {
-                events = try await PostgresTicketWrites.ledger(of: ticketID, db, logger)
-            } catch {
-                return .broken(atSequence: 1, position: nil, reason: "an event cannot be decoded: \(error)")
-            }
-            return LedgerVerifier.verify(events: events, ticketID: ticketID, recordedLength: row["ledger_length"],
-                                         recordedHead: row["ledger_head"], currentStatus: ticket.status)
+            let events: Result<[LedgerEvent], any Error>
+            do { events = .success(try await PostgresTicketWrites.ledger(of: ticketID, db, logger)) } catch { events = .failure(error) }
+            return LedgerVerifier.verify(loaded: events, ticket: ticket, recordedLength: row["ledger_length"], recordedHead: row["ledger_head"])
         }
     }
 

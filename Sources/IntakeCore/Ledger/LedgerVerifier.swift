@@ -3,6 +3,19 @@
 /// that no longer matches the ticket's recorded head), and reordering (sequence / position
 /// disagreement or broken links).
 public enum LedgerVerifier {
+    /// `verify` over events as a store read them: events that cannot be decoded are a broken
+    /// chain (reported at the first sequence), not an error of the call.
+    public static func verify(loaded events: Result<[LedgerEvent], any Error>, ticket: Ticket, recordedLength: Int,
+                              recordedHead: String) -> LedgerVerification {
+        switch events {
+        case .success(let events):
+            return verify(events: events, ticketID: ticket.id, recordedLength: recordedLength, recordedHead: recordedHead,
+                          currentStatus: ticket.status)
+        case .failure(let error):
+            return .broken(atSequence: 1, position: nil, reason: "an event cannot be decoded: \(error)")
+        }
+    }
+
     public static func verify(events: [LedgerEvent], ticketID: TicketID, recordedLength: Int, recordedHead: String,
                        currentStatus: TicketStatus) -> LedgerVerification {
         var previousHash = LedgerHasher.genesisHash

@@ -123,6 +123,13 @@ public struct Ticket: Sendable, Hashable {
     /// Open for deadline purposes: someone still owes the resident an answer.
     public var isAwaitingAnswer: Bool { TicketStatus.clockRunning.contains(status) }
 
+    /// Refuses attachments to a closed or rejected ticket.
+    public func requireOpenForAttachments() throws(IntakeError) {
+        guard !TicketStatus.terminal.contains(status) else {
+            throw .invalidInput("ticket \(number) is \(status.rawValue); attachments are closed")
+        }
+    }
+
     public func isOverdue(at now: Date) -> Bool {
         guard isAwaitingAnswer, let dueAt else { return false }
         return now >= dueAt

@@ -6,9 +6,7 @@ extension SQLiteTicketStore {
     public func authorizeAttachment(to ticketID: TicketID, by principal: Principal) async throws -> Ticket {
         let scope = try VisibilityScope(for: principal)
         let ticket = try await pool.read { db in try Self.loadVisibleTicket(ticketID, scope: scope, db: db) }
-        guard !TicketStatus.terminal.contains(ticket.status) else {
-            throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
-        }
+        try ticket.requireOpenForAttachments()
         return ticket
     }
 
@@ -18,9 +16,7 @@ extension SQLiteTicketStore {
         guard let ticketID = info.ticketID else { throw IntakeError.invalidInput("attachment \(info.id) names no ticket") }
         try await pool.write { db in
             let ticket = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
-            guard !TicketStatus.terminal.contains(ticket.status) else {
-                throw IntakeError.invalidInput("ticket \(ticket.number) is \(ticket.status.rawValue); attachments are closed")
-            }
+            try ticket.requireOpenForAttachments()
             try db.execute(sql: """
                 INSERT INTO attachment (id, ticket_id, media_type, file_name, size, sha256, uploaded_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

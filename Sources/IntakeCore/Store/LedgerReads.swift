@@ -23,14 +23,8 @@ extension SQLiteTicketStore {
         return try await pool.read { db in
             let ticket = try Self.loadVisibleTicket(ticketID, scope: scope, db: db)
             let row = try Row.fetchOne(db, sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?", arguments: [ticketID])!
-            let events: [LedgerEvent]
-            do {
-                events = try Self.ledger(of: ticketID, db: db)
-            } catch {
-                return .broken(atSequence: 1, position: nil, reason: "an event cannot be decoded: \(error)")
-            }
-            return LedgerVerifier.verify(events: events, ticketID: ticketID, recordedLength: row["ledger_length"],
-                                         recordedHead: row["ledger_head"], currentStatus: ticket.status)
+            return LedgerVerifier.verify(loaded: Result { try Self.ledger(of: ticketID, db: db) }, ticket: ticket,
+                                         recordedLength: row["ledger_length"], recordedHead: row["ledger_head"])
         }
     }
 
