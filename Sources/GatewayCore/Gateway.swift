@@ -84,7 +84,8 @@ public final class Gateway: Sendable {
         CockpitRoutes(
             overview: overview, events: backends.lazy.compactMap(\.eventSource).first, logger: logger,
             heartbeat: settings.eventHeartbeat, sessions: sessions,
-            streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser)
+            streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser),
+            staticSnapshot: settings.benchmarkStaticOverview ? StaticOverviewSnapshot(overview: overview) : nil
         ).add(to: table)
         for backend in backends {
             backend.addRoutes(to: table)

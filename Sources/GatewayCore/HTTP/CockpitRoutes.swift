@@ -21,20 +21,35 @@ struct CockpitRoutes {
     let heartbeat: Duration
     let sessions: SessionAuthenticator
     let streams: EventStreamQuota
+    /// Set only for benchmarks (`cockpit.benchmarkStaticOverview`).
+    let staticSnapshot: StaticOverviewSnapshot?
 
     func add(to table: RouteTable) {
         table.add(.get, "/api/cockpit/overview", roles: Self.overviewRoles) { request, _, user in
-            let answer = await overview.overview(for: user)
-            var response = Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                                    body: ResponseBody(byteBuffer: answer.body))
-            // A wall of screens reads the same cached answer: it is gzipped once, not per request
-            // (the middleware leaves a response that is already encoded alone).
-            typealias Compression = ResponseCompressionMiddleware<GatewayRequestContext>
-            if let gzipped = answer.gzipped, Compression.acceptsGzip(request.headers[values: .acceptEncoding]) {
-                Compression.sendGzipped(gzipped, in: &response)
-            }
-            return response
+            Self.response(for: await overview.overview(for: user), to: request)
         }
+        if let staticSnapshot {
+            table.add(.get, StaticOverviewSnapshot.path, roles: Self.overviewRoles) { request, _, user in
+                Self.response(for: await staticSnapshot.answer(for: user), to: request)
+            }
+        }
+        addEvents(to: table)
+    }
+
+    /// The overview's bytes as made once for every request the answer serves.
+    static func response(for answer: OverviewService.Answer, to request: Request) -> Response {
+        var response = Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                                body: ResponseBody(byteBuffer: answer.body))
+        // A wall of screens reads the same cached answer: it is gzipped once, not per request
+        // (the middleware leaves a response that is already encoded alone).
+        typealias Compression = ResponseCompressionMiddleware<GatewayRequestContext>
+        if let gzipped = answer.gzipped, Compression.acceptsGzip(request.headers[values: .acceptEncoding]) {
+            Compression.sendGzipped(gzipped, in: &response)
+        }
+        return response
+    }
+
+    private func addEvents(to table: RouteTable) {
         table.add(.get, "/api/events", roles: Self.eventRoles) { request, _, user in
             let token = sessions.token(in: request) ?? ""
             let resumeAfter = try ServerSentEvents.lastEventID(request)

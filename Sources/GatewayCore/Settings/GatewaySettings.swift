@@ -32,6 +32,7 @@ import TownshipServiceRuntime
 /// | `events.maxStreamsPerUser` | event streams one user may have open at once (4) |
 /// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
 /// | `overview.cacheMilliseconds` | how long a complete overview is reused |
+/// | `cockpit.benchmarkStaticOverview` | for benchmarks only: also serve the first complete overview, frozen, at `/api/cockpit/overview-static-benchmark` (false) |
 /// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend |
 /// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
 /// | `log.level` | trace … critical |
@@ -67,6 +68,10 @@ public struct GatewaySettings: Sendable {
     public var overviewBudget: Duration
     public var overviewBackendTimeout: Duration
     public var overviewCacheTTL: Duration
+    /// Benchmarks only (off by default): serve a frozen copy of the overview's bytes on a
+    /// separate path through the same server, sign-in and middleware, as the ceiling the
+    /// overview is measured against (`Benchmarks/suite/gateway-overview.sh`).
+    public var benchmarkStaticOverview = false
     public var breakerFailures: Int
     public var breakerCoolDown: Duration
     public var logLevel: String
@@ -94,7 +99,7 @@ public struct GatewaySettings: Sendable {
             "login.maxDelaySeconds": .integer, "login.maxFailuresPerAddress": .integer, "login.trustedProxies": .stringList,
             "users.hashingThreads": .integer, "users.maxPendingHashes": .integer, "events.maxStreamsPerUser": .integer,
             "overview.budgetMilliseconds": .integer, "overview.backendMilliseconds": .integer,
-            "overview.cacheMilliseconds": .integer,
+            "overview.cacheMilliseconds": .integer, "cockpit.benchmarkStaticOverview": .boolean,
             "breaker.failures": .integer, "breaker.coolDownMilliseconds": .integer,
             "metrics.host": .string, "metrics.port": .integer,
             "log.level": .string,
@@ -197,6 +202,7 @@ public struct GatewaySettings: Sendable {
         overviewBudget = .milliseconds(config.int(forKey: "overview.budgetMilliseconds", default: 800))
         overviewBackendTimeout = .milliseconds(config.int(forKey: "overview.backendMilliseconds", default: 500))
         overviewCacheTTL = .milliseconds(config.int(forKey: "overview.cacheMilliseconds", default: 2000))
+        benchmarkStaticOverview = config.bool(forKey: "cockpit.benchmarkStaticOverview", default: false)
         breakerFailures = config.int(forKey: "breaker.failures", default: breakerFailures)
         breakerCoolDown = .milliseconds(config.int(forKey: "breaker.coolDownMilliseconds", default: 5000))
         logLevel = config.string(forKey: "log.level", default: logLevel)
