@@ -74,7 +74,7 @@ public final class Gateway: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ResponseCompressionMiddleware())
         router.add(middleware: Open311ErrorMiddleware())
-        let sessions = SessionAuthenticator(store: store)
+        let sessions = SessionAuthenticator(store: store, cache: SessionCache(limits: settings.sessionCacheLimits))
         open311Keys = try Open311APIKeyStore(path: settings.open311.apiKeysPath(usersDatabasePath: settings.usersDatabasePath))
         let open311Access = Open311Access(sessions: sessions, keys: open311Keys, publicRead: settings.open311.publicRead)
         let table = RouteTable(router: router, sessions: sessions)
@@ -83,9 +83,10 @@ public final class Gateway: Sendable {
             sessions: sessions, sessionTTL: settings.sessionTTL
         ).add(to: table)
         CockpitRoutes(
-            overview: overview, events: backends.lazy.compactMap(\.eventSource).first, logger: logger,
-            heartbeat: settings.eventHeartbeat, sessions: sessions,
-            streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser)
+            overview: overview, wiredBackends: Set(backends.map(\.name)), events: backends.lazy.compactMap(\.eventSource).first,
+            logger: logger, heartbeat: settings.eventHeartbeat, overviewNoticeInterval: settings.overviewNoticeInterval, sessions: sessions,
+            streams: EventStreamQuota(maxPerUser: settings.maxEventStreamsPerUser),
+            staticSnapshot: settings.benchmarkStaticOverview ? StaticOverviewSnapshot(overview: overview) : nil
         ).add(to: table)
         for backend in backends {
             backend.addRoutes(to: table)

@@ -1,12 +1,18 @@
 import Foundation
 import NIOCore
 import Logging
+import Synchronization
 
 /// The cockpit overview: one request fans out to every wired backend in parallel, each
 /// within its own deadline inside an overall budget. A slow or failing backend makes its
 /// section "degraded" or "unavailable" and the answer incomplete; incomplete answers are
 /// never cached. Concurrent identical requests share one backend round, and complete
 /// answers are reused for a short while, so a wall of screens does not multiply the load.
+///
+/// A reused answer is read under a lock, without entering the actor: a cached hit costs a
+/// lookup. A round whose content did not change keeps the previous answer (same bytes, same
+/// ETag), so browsers revalidating with `If-None-Match` get 304. `invalidate()` (a backend
+/// event) ends the reuse of every answer made before it.
 public actor OverviewService {
     public struct Configuration: Sendable {
         public var budget: Duration
@@ -16,31 +22,18 @@ public actor OverviewService {
         public var breakerCoolDown: Duration
     }
 
-    public struct Answer: Sendable {
-        public var json: String
-        public var complete: Bool
-        /// Backend rounds made so far (for tests and metrics).
-        public var round: Int
-        /// The JSON's bytes, made once for every request the answer serves.
-        public var body: ByteBuffer
-        /// The same, gzipped once, for complete answers (the ones reused from the cache).
-        public var gzipped: ByteBuffer?
-
-        init(json: String, complete: Bool, round: Int) {
-            self.json = json
-            self.complete = complete
-            self.round = round
-            body = ByteBuffer(string: json)
-            gzipped = complete ? Gzip.compress(body) : nil
-        }
+    /// Complete answers by audience (`key(for:)`), and how many changes have been announced.
+    private struct Published {
+        var answers: [String: (answer: Answer, expires: ContinuousClock.Instant)] = [:]
+        var generation = 0
     }
 
     private let backends: [any Backend]
     private let configuration: Configuration
     private let logger: Logger
     public nonisolated let breakers: [String: CircuitBreaker]
-    private var inFlight: [String: Task<Answer, Never>] = [:]
-    private var cache: [String: (answer: Answer, expires: ContinuousClock.Instant)] = [:]
+    private var inFlight: [String: (task: Task<Answer, Never>, generation: Int)] = [:]
+    private nonisolated let published = Mutex(Published())
     public private(set) var rounds = 0
 
     public init(backends: [any Backend], configuration: Configuration, logger: Logger) {
@@ -60,49 +53,104 @@ public actor OverviewService {
         [user.role.rawValue, user.gridID ?? "", user.departmentID ?? "", user.villageID ?? ""].joined(separator: "|")
     }
 
-    public func overview(for user: GatewayUser) async -> Answer {
+    public nonisolated func overview(for user: GatewayUser) async -> Answer {
         let key = Self.key(for: user)
-        if let cached = cache[key], cached.expires > .now { return cached.answer }
-        if let running = inFlight[key] { return await running.value }
+        if let answer = reusable(key) { return answer }
+        return await round(for: user, key: key)
+    }
+
+    /// Something changed at a backend: no answer made before this call is reused, and a round
+    /// already under way is neither joined nor cached by requests after it.
+    public nonisolated func invalidate() {
+        let now = ContinuousClock.now
+        published.withLock { published in
+            published.generation += 1
+            for key in published.answers.keys { published.answers[key]?.expires = now }
+        }
+    }
+
+    private nonisolated func reusable(_ key: String) -> Answer? {
+        let now = ContinuousClock.now
+        return published.withLock { published in
+            guard let entry = published.answers[key], entry.expires > now else { return nil }
+            return entry.answer
+        }
+    }
+
+    private func round(for user: GatewayUser, key: String) async -> Answer {
+        // Another round may have been published while this request waited for the actor.
+        if let answer = reusable(key) { return answer }
+        let generation = published.withLock { $0.generation }
+        if let running = inFlight[key], running.generation == generation { return await running.task.value }
         rounds += 1
         let round = rounds
         let task = Task { await self.fetch(for: user, round: round) }
-        inFlight[key] = task
+        inFlight[key] = (task, generation)
         let answer = await task.value
-        inFlight[key] = nil
-        if answer.complete {
-            cache[key] = (answer, .now + configuration.cacheTTL)
-        } else {
-            cache[key] = nil
+        if inFlight[key]?.generation == generation { inFlight[key] = nil }
+        return publish(answer, key: key, generation: generation)
+    }
+
+    /// Caches a complete answer (or, when its content is the previous one's, the previous answer
+    /// again) and returns what to send; a partial answer ends the reuse of the previous one.
+    private nonisolated func publish(_ answer: Answer, key: String, generation: Int) -> Answer {
+        let now = ContinuousClock.now
+        let ttl = configuration.cacheTTL
+        return published.withLock { published in
+            guard answer.complete else {
+                published.answers[key] = nil
+                return answer
+            }
+            let previous = published.answers[key]?.answer
+            let kept = previous.flatMap { $0.etag == answer.etag ? $0 : nil } ?? answer
+            // A round that began before a change was announced may not show it: send it, but
+            // do not reuse it.
+            published.answers[key] = (kept, published.generation == generation ? now + ttl : now)
+            return kept
         }
-        return answer
     }
 
     private nonisolated func fetch(for user: GatewayUser, round: Int) async -> Answer {
         let started = ContinuousClock.now
         let overallDeadline = started + configuration.budget
-        let sections = await withTaskGroup(of: (Int, JSONValue, Bool).self) { group in
+        let sections = await withTaskGroup(of: (Int, Section).self) { group in
             for (index, backend) in backends.enumerated() {
-                group.addTask {
-                    let (json, ok) = await self.section(of: backend, for: user, deadline: overallDeadline)
-                    return (index, json, ok)
-                }
+                group.addTask { (index, await self.section(of: backend, for: user, deadline: overallDeadline)) }
             }
-            var results: [(Int, JSONValue, Bool)] = []
+            var results: [(Int, Section)] = []
             for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        let complete = sections.allSatisfy(\.2)
+        let complete = sections.allSatisfy(\.whole)
         let elapsed = ContinuousClock.now - started
+        var drillDowns: [String: String] = [:]
+        let compacted = zip(backends, sections).map { backend, section in
+            var section = section
+            if let data = section.data {
+                let (compact, lists) = OverviewCompaction.compact(backend: backend.name, data: data)
+                section.data = compact
+                drillDowns.merge(lists) { first, _ in first }
+            }
+            return (backend.name, section)
+        }
+        let services = JSONValue.array(Self.serviceList(wired: Set(backends.map(\.name))))
         let json = JSONValue.object([
             ("complete", .bool(complete)),
             ("generatedAt", .string(ISO8601DateFormatter().string(from: Date()))),
             ("elapsedMilliseconds", .integer(elapsed.milliseconds)),
-            ("services", .array(Self.serviceList(wired: Set(backends.map(\.name))))),
-            ("sections", .object(zip(backends, sections).map { ($0.name, $1.1) })),
+            ("services", services),
+            ("sections", .object(compacted.map { ($0, $1.json(withTiming: true)) })),
+        ]).render()
+        // What the answer shows, without when it was made or how long it took: its ETag.
+        let content = JSONValue.object([
+            ("services", services),
+            ("sections", .object(compacted.map { ($0, $1.json(withTiming: false)) })),
+            ("drillDowns", .object(drillDowns.sorted { $0.key < $1.key }.map { ($0.key, .raw($0.value)) })),
         ]).render()
         if !complete { logger.notice("partial overview", metadata: ["elapsed_ms": "\(elapsed.milliseconds)"]) }
-        return Answer(json: json, complete: complete, round: round)
+        return Answer(
+            json: json, complete: complete, round: round, digestOf: content,
+            drillDowns: drillDowns.mapValues { ByteBuffer(string: $0) })
     }
 
     static func serviceList(wired: Set<String>) -> [JSONValue] {
@@ -111,11 +159,31 @@ public actor OverviewService {
         }
     }
 
+    /// One backend's part of an answer.
+    private struct Section: Sendable {
+        var status: String
+        var reason: String?
+        var breaker: String?
+        var elapsedMilliseconds: Int64?
+        var data: JSONValue?
+        /// Whether it is whole (status "ok").
+        var whole: Bool
+
+        func json(withTiming: Bool) -> JSONValue {
+            var members: [(String, JSONValue)] = [("status", .string(status))]
+            if let reason { members.append(("reason", .string(reason))) }
+            if let breaker { members.append(("breaker", .string(breaker))) }
+            if withTiming, let elapsedMilliseconds { members.append(("elapsedMilliseconds", .integer(elapsedMilliseconds))) }
+            if let data { members.append(("data", data)) }
+            return .object(members)
+        }
+    }
+
     /// One backend's section and whether it is whole.
-    private nonisolated func section(of backend: any Backend, for user: GatewayUser, deadline: ContinuousClock.Instant) async -> (JSONValue, Bool) {
+    private nonisolated func section(of backend: any Backend, for user: GatewayUser, deadline: ContinuousClock.Instant) async -> Section {
         let breaker = breakers[backend.name]!
-        func unavailable(_ reason: String) -> (JSONValue, Bool) {
-            (.object([("status", .string("unavailable")), ("reason", .string(reason)), ("breaker", .string(breaker.state.rawValue))]), false)
+        func unavailable(_ reason: String) -> Section {
+            Section(status: "unavailable", reason: reason, breaker: breaker.state.rawValue, whole: false)
         }
         guard breaker.allowCall() else { return unavailable("circuit open after repeated failures; retrying after a cool-down") }
         let limit = min(configuration.perBackend, deadline - .now)
@@ -126,13 +194,10 @@ public actor OverviewService {
             let took = (ContinuousClock.now - started).milliseconds
             if data.problems.isEmpty {
                 breaker.recordSuccess()
-                return (.object([("status", .string("ok")), ("elapsedMilliseconds", .integer(took)), ("data", data.data)]), true)
+                return Section(status: "ok", elapsedMilliseconds: took, data: data.data, whole: true)
             }
             breaker.recordFailure()
-            return (.object([
-                ("status", .string("degraded")), ("reason", .string(data.problems.joined(separator: "; "))),
-                ("elapsedMilliseconds", .integer(took)), ("data", data.data),
-            ]), false)
+            return Section(status: "degraded", reason: data.problems.joined(separator: "; "), elapsedMilliseconds: took, data: data.data, whole: false)
         } catch {
             breaker.recordFailure()
             return unavailable(IntakeBackend.describe(error))

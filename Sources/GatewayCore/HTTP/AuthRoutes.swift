@@ -53,7 +53,7 @@ struct AuthRoutes {
             ]).render())
         }
         table.add(.post, "/api/auth/logout", roles: .everyone) { request, _, _ in
-            if let token = sessions.token(in: request) { try await store.deleteSession(token: token) }
+            if let token = sessions.token(in: request) { try await sessions.signOut(token: token) }
             return Response(status: .noContent)
         }
         table.add(.get, "/api/auth/me", roles: .everyone) { _, _, user in

@@ -6,6 +6,8 @@ import Hummingbird
 /// Referer headers) is not accepted.
 public struct SessionAuthenticator: Sendable {
     let store: UserStore
+    /// Who the recent tokens belong to, so that most requests do not read the database.
+    let cache: SessionCache
 
     /// The paths whose clients cannot send an Authorization header.
     static let queryTokenPaths: Set<String> = ["/api/events"]
@@ -20,9 +22,18 @@ public struct SessionAuthenticator: Sendable {
     }
 
     public func user(for request: Request) async throws -> GatewayUser {
-        guard let token = token(in: request), let user = try await store.user(forToken: token) else {
-            throw GatewayError.unauthenticated
-        }
-        return user
+        guard let token = token(in: request) else { throw GatewayError.unauthenticated }
+        if let user = cache.user(forToken: token) { return user }
+        guard let session = try await store.session(forToken: token) else { throw GatewayError.unauthenticated }
+        cache.insert(token: token, user: session.user, remaining: session.remaining)
+        return session.user
+    }
+
+    /// Ends the session of `token` in the database and in the cache.
+    func signOut(token: String) async throws {
+        cache.remove(token: token)
+        try await store.deleteSession(token: token)
+        // A request that read the session just before the delete may have cached it again.
+        cache.remove(token: token)
     }
 }

@@ -1,6 +1,10 @@
 // The cockpit page: signs in (or takes a session token from the URL fragment #token=…),
 // draws the overview with hand-made SVG charts, follows live events by SSE, and drills
 // down into a ticket's timeline. No external assets.
+// The overview is compact (counts, rates, the few most urgent tickets); the whole list of open
+// tickets is a drill-down loaded when its panel is opened. The overview is fetched again only
+// when the event stream says it changed (an "overview" event with its new ETag), revalidated
+// with If-None-Match, plus a slow fallback timer.
 "use strict";
 
 const TEXT = {
@@ -8,7 +12,7 @@ const TEXT = {
     title: "乡镇治理驾驶舱", connecting: "连接中…", live: "实时动态", partial: "部分数据", offline: "离线",
     logout: "退出", signIn: "登录", login: "账号", password: "密码", back: "返回",
     byStatus: "各环节数量", byVillage: "按村/社区", byCategory: "按类别", byDepartment: "按部门",
-    openEvents: "在办事件（超期优先）", tickets: "事件总数", open: "在办", closed: "已办结", overdue: "超期",
+    openEvents: "在办事件（超期优先）", allOpen: "全部在办事件", tickets: "事件总数", open: "在办", closed: "已办结", overdue: "超期",
     responseRate: "响应率", resolutionRate: "解决率", satisfactionRate: "满意率", onTimeRate: "按时办结率",
     notWired: "未接入", unavailable: "不可用", degraded: "部分可用", ok: "正常", escalated: "已督办",
     due: "期限", none: "暂无", badLogin: "账号或密码错误", locked: "尝试过多，请稍后再试",
@@ -24,7 +28,7 @@ const TEXT = {
     title: "Township cockpit", connecting: "Connecting…", live: "Live", partial: "Partial data", offline: "Offline",
     logout: "Sign out", signIn: "Sign in", login: "Login", password: "Password", back: "Back",
     byStatus: "By stage", byVillage: "By village", byCategory: "By category", byDepartment: "By department",
-    openEvents: "Open events (overdue first)", tickets: "Tickets", open: "Open", closed: "Closed", overdue: "Overdue",
+    openEvents: "Open events (overdue first)", allOpen: "All open events", tickets: "Tickets", open: "Open", closed: "Closed", overdue: "Overdue",
     responseRate: "Response", resolutionRate: "Resolution", satisfactionRate: "Satisfaction", onTimeRate: "On time",
     notWired: "Not connected", unavailable: "Unavailable", degraded: "Degraded", ok: "OK", escalated: "Escalated",
     due: "Due", none: "None", badLogin: "Unknown login or wrong password", locked: "Too many attempts; try later",
@@ -40,7 +44,15 @@ const TEXT = {
 // How far along the flow each status is (index into stages, 0-based; -1 before acceptance).
 const STAGE = { SUBMITTED: -1, ACCEPTED: 0, RETURNED: 0, DISPATCHED: 1, SIGNED: 2, IN_PROGRESS: 3, REPLIED: 4, FOLLOWED_UP: 5, CLOSED: 6, REJECTED: 6, DUPLICATE: 6 };
 
-const state = { names: { village: {}, category: {}, department: {} }, live: true, lang: localStorage.getItem("cockpit.lang") || "zh", token: null, overview: null, source: null, refresh: null };
+const state = {
+  names: { village: {}, category: {}, department: {} }, live: true, lang: localStorage.getItem("cockpit.lang") || "zh", token: null,
+  overview: null, etag: null, source: null, refresh: null,
+  // Overview fetches by reason ("start", "notice", "reconnect", "timer"), shown as data-loads-<reason> for tests.
+  loads: {},
+};
+// Without an "overview" event (no event stream, or a backend without events), the overview is
+// still fetched this often; a 304 when nothing changed.
+const FALLBACK_REFRESH_MS = 5 * 60 * 1000;
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key];
 const SVG = "http://www.w3.org/2000/svg";
@@ -175,6 +187,11 @@ function render(overview) {
   barChart($("chart-department"), figureRows(stats.byDepartment, "departmentId", "department"));
   const open = intake.openTickets || [];
   $("open-events").replaceChildren(...(open.length ? open.map(eventItem) : [el("li", { class: "meta" }, t("none"))]));
+  const total = num(intake.openTicketsCount);
+  $("open-more").hidden = total <= open.length;
+  $("open-more-label").textContent = `${t("allOpen")} (${total})`;
+  // An open drill-down follows the overview's version.
+  if ($("open-more").open) loadAllOpen();
   // Each service's own panel script (cockpit-<service>.js) draws its part from the same overview.
   document.dispatchEvent(new CustomEvent("cockpit:overview", { detail: overview }));
   document.body.dataset.rendered = "true";
@@ -192,9 +209,30 @@ async function loadNames() {
   if (state.overview) render(state.overview);
 }
 
-async function loadOverview() {
-  try { render(await api("/api/cockpit/overview")); }
-  catch (error) { $("status").textContent = `${t("offline")}: ${error.message}`; $("status").className = "status partial"; }
+// Fetches the overview unless the version the page has is current (304).
+async function loadOverview(reason) {
+  state.loads[reason] = (state.loads[reason] || 0) + 1;
+  document.body.dataset["loads" + reason[0].toUpperCase() + reason.slice(1)] = String(state.loads[reason]);
+  try {
+    const headers = state.etag ? { "If-None-Match": state.etag } : {};
+    const response = await fetch("/api/cockpit/overview", { headers: { ...headers, Authorization: "Bearer " + state.token }, cache: "no-store" });
+    if (response.status === 304) return;
+    if (response.status === 401) { signOut(); return; }
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new Error((body && body.error && body.error.message) || response.statusText);
+    state.etag = response.headers.get("ETag");
+    render(body);
+  } catch (error) { $("status").textContent = `${t("offline")}: ${error.message}`; $("status").className = "status partial"; }
+}
+
+// The whole list of open tickets (the overview has the first few), when its panel is open.
+async function loadAllOpen() {
+  try {
+    const answer = await api("/api/cockpit/intake/open-tickets");
+    const all = answer.openTickets || [];
+    $("open-events-all").replaceChildren(...(all.length ? all.map(eventItem) : [el("li", { class: "meta" }, t("none"))]));
+    $("open-more").dataset.loaded = String(all.length);
+  } catch (error) { $("open-events-all").replaceChildren(el("li", { class: "meta" }, error.message)); }
 }
 
 // --- Live events ----------------------------------------------------------------------------
@@ -203,7 +241,7 @@ function follow() {
   if (state.source) state.source.close();
   const source = new EventSource("/api/events?access_token=" + encodeURIComponent(state.token));
   state.source = source;
-  let pending = null;
+  let opened = false;
   source.addEventListener("intake", (message) => {
     const data = JSON.parse(message.data);
     const event = data.event || {};
@@ -211,12 +249,16 @@ function follow() {
     const ticket = data.ticket || {};
     $("live").prepend(el("li", {}, `${new Date(event.occurredAt || Date.now()).toLocaleTimeString()} ${ticket.number || ""} ${TEXT[state.lang].action[action] || action}`));
     while ($("live").children.length > 30) $("live").lastChild.remove();
-    // Many changes at once make one refresh.
-    clearTimeout(pending);
-    pending = setTimeout(loadOverview, 300);
+  });
+  // The gateway says when the overview changed (at most one such event per interval, however
+  // many ticket events): fetch it then, unless the page has that version already.
+  source.addEventListener("overview", (message) => {
+    const data = JSON.parse(message.data);
+    if (data.etag !== state.etag) loadOverview("notice");
   });
   source.onerror = () => { $("status").textContent = t("offline"); };
-  source.onopen = () => loadOverview();
+  // After a reconnect, "overview" events may have been missed: revalidate (304 if none were).
+  source.onopen = () => { if (opened) loadOverview("reconnect"); opened = true; };
 }
 
 // --- Drill-down -----------------------------------------------------------------------------
@@ -247,18 +289,19 @@ function start(token) {
   $("login").hidden = true;
   $("cockpit").hidden = false;
   $("logout").hidden = false;
-  loadOverview();
+  loadOverview("start");
   loadNames();
   // "#live=off" leaves out the event stream (for snapshots by a headless browser).
   if (state.live) follow();
   clearInterval(state.refresh);
-  state.refresh = setInterval(loadOverview, 30000);
+  state.refresh = setInterval(() => loadOverview("timer"), FALLBACK_REFRESH_MS);
 }
 
 function signOut() {
   if (state.source) state.source.close();
   clearInterval(state.refresh);
   state.token = null;
+  state.etag = null;
   sessionStorage.removeItem("cockpit.token");
   $("cockpit").hidden = true;
   $("detail").hidden = true;
@@ -269,6 +312,7 @@ function signOut() {
 document.addEventListener("DOMContentLoaded", () => {
   $("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("cockpit.lang", state.lang); translate(); });
   $("back").addEventListener("click", () => { $("detail").hidden = true; $("cockpit").hidden = false; });
+  $("open-more").addEventListener("toggle", () => { if ($("open-more").open) loadAllOpen(); });
   $("logout").addEventListener("click", async () => { try { await api("/api/auth/logout", { method: "POST" }); } finally { signOut(); } });
   $("login").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -281,6 +325,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const params = new URLSearchParams(location.hash.slice(1));
   if (params.get("lang") === "en" || params.get("lang") === "zh") state.lang = params.get("lang");
   if (params.get("live") === "off") state.live = false;
+  // "#open=all" opens the whole list of open tickets (links, snapshots).
+  if (params.get("open") === "all") $("open-more").open = true;
   translate();
   const token = params.get("token") || sessionStorage.getItem("cockpit.token");
   if (params.get("token")) history.replaceState(null, "", location.pathname);

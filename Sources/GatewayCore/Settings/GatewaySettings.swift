@@ -23,6 +23,7 @@ import TownshipServiceRuntime
 /// | `users.bcryptCost` | bcrypt cost of new password hashes (10 to 16; 12 by default) |
 /// | `users.seedDemo` | create the demo users when the database has none |
 /// | `session.ttlSeconds` | lifetime of a session token |
+/// | `session.cacheMilliseconds`, `session.cacheMaxEntries` | how long a looked-up session is believed without reading the database (10000; 0 = off), and tokens remembered at once (10000), see `SessionCache` |
 /// | `login.maxFailures` | failed sign-ins in a row on one login from one address before each further try waits (5) |
 /// | `login.delaySeconds`, `login.maxDelaySeconds` | that wait: first (1), doubling up to (60) |
 /// | `login.maxFailuresPerAddress`, `login.lockoutSeconds` | failures from one address (any logins) before it is refused (20), for (30 s, doubling, ≤ 1 h) |
@@ -30,8 +31,10 @@ import TownshipServiceRuntime
 /// | `users.hashingThreads` | threads that run bcrypt, off the async executor; at most this many at once (2) |
 /// | `users.maxPendingHashes` | hashes running or waiting; beyond it a sign-in gets 503 at once (64) |
 /// | `events.maxStreamsPerUser` | event streams one user may have open at once (4) |
+/// | `events.overviewNoticeMilliseconds` | at most one `overview` event per this on a stream, after backend events (1000) |
 /// | `overview.budgetMilliseconds`, `overview.backendMilliseconds` | cockpit fan-out deadlines |
 /// | `overview.cacheMilliseconds` | how long a complete overview is reused |
+/// | `cockpit.benchmarkStaticOverview` | for benchmarks only: also serve the first complete overview, frozen, at `/api/cockpit/overview-static-benchmark` (false) |
 /// | `breaker.failures`, `breaker.coolDownMilliseconds` | circuit breaker per backend replica (API calls, `BackendReplicas`) and per backend (the overview) |
 /// | `metrics.host`, `metrics.port` | Prometheus `/metrics` over plain HTTP; port 0 turns it off |
 /// | `log.level` | trace … critical |
@@ -58,15 +61,23 @@ public struct GatewaySettings: Sendable {
     public var seedDemoUsers: Bool
     public var bcryptCost: Int = 12
     public var sessionTTL: Duration
+    /// Recently looked-up sessions, so that most requests do not read SQLite.
+    public var sessionCacheLimits = SessionCache.Limits()
     public var loginLimits = LoginThrottle.Limits()
     /// Reverse proxies (IP addresses) trusted to report the client's address.
     public var trustedProxies: [String] = []
     public var hashingThreads = 2
     public var maxPendingHashes = 64
     public var maxEventStreamsPerUser = 4
+    /// At most one `overview` event per this on an event stream (`OverviewChangeNotices`).
+    public var overviewNoticeInterval: Duration = .seconds(1)
     public var overviewBudget: Duration
     public var overviewBackendTimeout: Duration
     public var overviewCacheTTL: Duration
+    /// Benchmarks only (off by default): serve a frozen copy of the overview's bytes on a
+    /// separate path through the same server, sign-in and middleware, as the ceiling the
+    /// overview is measured against (`Benchmarks/suite/gateway-overview.sh`).
+    public var benchmarkStaticOverview = false
     public var breakerFailures: Int
     public var breakerCoolDown: Duration
     public var logLevel: String
@@ -89,12 +100,13 @@ public struct GatewaySettings: Sendable {
             "https.certificate": .string, "https.key": .string, "https.handshakeTimeoutMilliseconds": .integer,
             "tls.certificate": .string, "tls.key": .string, "tls.ca": .string,
             "users.database": .string, "users.seedDemo": .boolean, "users.bcryptCost": .integer,
-            "session.ttlSeconds": .integer,
+            "session.ttlSeconds": .integer, "session.cacheMilliseconds": .integer, "session.cacheMaxEntries": .integer,
             "login.maxFailures": .integer, "login.lockoutSeconds": .integer, "login.delaySeconds": .integer,
             "login.maxDelaySeconds": .integer, "login.maxFailuresPerAddress": .integer, "login.trustedProxies": .stringList,
             "users.hashingThreads": .integer, "users.maxPendingHashes": .integer, "events.maxStreamsPerUser": .integer,
+            "events.overviewNoticeMilliseconds": .integer,
             "overview.budgetMilliseconds": .integer, "overview.backendMilliseconds": .integer,
-            "overview.cacheMilliseconds": .integer,
+            "overview.cacheMilliseconds": .integer, "cockpit.benchmarkStaticOverview": .boolean,
             "breaker.failures": .integer, "breaker.coolDownMilliseconds": .integer,
             "metrics.host": .string, "metrics.port": .integer,
             "log.level": .string,
@@ -184,6 +196,12 @@ public struct GatewaySettings: Sendable {
         bcryptCost = config.int(forKey: "users.bcryptCost", default: bcryptCost)
         guard (10...16).contains(bcryptCost) else { throw Invalid(description: "users.bcryptCost must be within 10...16") }
         sessionTTL = .seconds(config.int(forKey: "session.ttlSeconds", default: 8 * 3600))
+        let sessionCacheMilliseconds = config.int(forKey: "session.cacheMilliseconds", default: 10_000)
+        sessionCacheLimits.maxEntries = config.int(forKey: "session.cacheMaxEntries", default: sessionCacheLimits.maxEntries)
+        guard (0...300_000).contains(sessionCacheMilliseconds), (0...1_000_000).contains(sessionCacheLimits.maxEntries) else {
+            throw Invalid(description: "session.cacheMilliseconds must be within 0...300000 and session.cacheMaxEntries within 0...1000000")
+        }
+        sessionCacheLimits.ttl = .milliseconds(sessionCacheMilliseconds)
         loginLimits.maxFailures = config.int(forKey: "login.maxFailures", default: loginLimits.maxFailures)
         loginLimits.firstDelay = .seconds(config.int(forKey: "login.delaySeconds", default: 1))
         loginLimits.maxDelay = .seconds(config.int(forKey: "login.maxDelaySeconds", default: 60))
@@ -197,9 +215,13 @@ public struct GatewaySettings: Sendable {
         hashingThreads = config.int(forKey: "users.hashingThreads", default: hashingThreads)
         maxPendingHashes = config.int(forKey: "users.maxPendingHashes", default: maxPendingHashes)
         maxEventStreamsPerUser = config.int(forKey: "events.maxStreamsPerUser", default: maxEventStreamsPerUser)
+        let noticeMilliseconds = config.int(forKey: "events.overviewNoticeMilliseconds", default: 1000)
+        guard (0...600_000).contains(noticeMilliseconds) else { throw Invalid(description: "events.overviewNoticeMilliseconds must be within 0...600000") }
+        overviewNoticeInterval = .milliseconds(noticeMilliseconds)
         overviewBudget = .milliseconds(config.int(forKey: "overview.budgetMilliseconds", default: 800))
         overviewBackendTimeout = .milliseconds(config.int(forKey: "overview.backendMilliseconds", default: 500))
         overviewCacheTTL = .milliseconds(config.int(forKey: "overview.cacheMilliseconds", default: 2000))
+        benchmarkStaticOverview = config.bool(forKey: "cockpit.benchmarkStaticOverview", default: false)
         breakerFailures = config.int(forKey: "breaker.failures", default: breakerFailures)
         breakerCoolDown = .milliseconds(config.int(forKey: "breaker.coolDownMilliseconds", default: 5000))
         guard breakerFailures > 0 else { throw Invalid(description: "breaker.failures must be positive") }

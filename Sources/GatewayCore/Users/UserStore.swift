@@ -175,15 +175,23 @@ public final class UserStore: Sendable {
 
     /// The user of a live session; nil when the token is unknown or expired.
     public func user(forToken token: String) async throws -> GatewayUser? {
+        try await session(forToken: token)?.user
+    }
+
+    /// The user of a live session and how long the session has left; nil when the token is
+    /// unknown or expired.
+    public func session(forToken token: String) async throws -> (user: GatewayUser, remaining: Duration)? {
         guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
         let digest = Self.digest(token)
         let instant = now().timeIntervalSince1970
-        return try await database.read { db -> GatewayUser? in
+        return try await database.read { db -> (user: GatewayUser, remaining: Duration)? in
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT user.* FROM session JOIN user ON user.id = session.user_id WHERE token_sha256 = ? AND expires_at > ?",
+                sql: "SELECT user.*, session.expires_at AS session_expires_at FROM session JOIN user ON user.id = session.user_id WHERE token_sha256 = ? AND expires_at > ?",
                 arguments: [digest, instant])
-            return try row.map(Self.user(from:))
+            guard let row else { return nil }
+            let expiresAt: Double = row["session_expires_at"]
+            return (try Self.user(from: row), .milliseconds(Int64(((expiresAt - instant) * 1000).rounded(.down))))
         }
     }
 
