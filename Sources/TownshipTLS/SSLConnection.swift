@@ -7,6 +7,9 @@ import NIOCore
 /// it on failure.
 final class SSLConnection {
     static let readChunkSize = 16 * 1024
+    /// The most plaintext one TLS 1.3 record carries (RFC 8446 §5.1): small writes are
+    /// copied together up to this size so that each record is as full as it can be.
+    static let maximumRecordPlaintext = 16 * 1024
     /// SSL_write takes an Int32 length: larger buffers are written in slices of this size.
     static let maximumWriteSlice = 1 << 24
 
