@@ -100,7 +100,7 @@ import TownshipTLS
         #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "one two three")
     }
 
-    @Test func smallWritesFlushedTogetherShareRecordsOfAtMost16KiB() throws {
+    @Test func smallWritesFlushedTogetherShareRecordsOfAtMost4KiB() throws {
         let pki = try TestPKI()
         defer { pki.remove() }
         let pair = try Pair(pki: pki)
@@ -118,21 +118,22 @@ import TownshipTLS
         #expect(smallReads.count == 1)
         #expect(smallReads.map { String(buffer: $0) }.joined() == small.joined())
 
-        // Five writes of 6 KiB: a record holds at most 16 KiB, so two, two and one, in order.
-        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 6 * 1_024) }
+        // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
+        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
         let largeWrites = large.map { pair.client.write($0) }
         pair.client.flush()
         for write in largeWrites { try write.wait() }
         try pair.pump()
         let largeReads = try pair.plaintextReads(pair.server)
-        #expect(largeReads.map(\.readableBytes) == [12_288, 12_288, 6_144])
+        #expect(largeReads.map(\.readableBytes) == [3_072, 3_072, 1_536])
         var expected = ByteBuffer()
         for var part in large { expected.writeBuffer(&part) }
         var received = ByteBuffer()
         for var part in largeReads { received.writeBuffer(&part) }
         #expect(received == expected)
 
-        // A write larger than a record is passed on whole (OpenSSL splits it into records).
+        // A write larger than a record is passed on whole (OpenSSL splits it into records of
+        // up to 16 KiB).
         let huge = ByteBuffer(repeating: 7, count: 40_000)
         let hugeWrites = [pair.client.write(ByteBuffer(string: "head")), pair.client.write(huge)]
         pair.client.flush()
