@@ -345,11 +345,11 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    /// One SSL_write batch and one socket write for everything flushed so far.
+    /// One SSL_write per record's worth of what was flushed so far, and one socket write.
     private func flushPendingWrites(context: ChannelHandlerContext) {
         guard let connection, pendingWrites.hasFlushed else { return }
         let batch = pendingWrites.takeFlushed()
-        for plaintext in batch.buffers {
+        for plaintext in batch.coalesced(recordSize: SSLConnection.maximumRecordPlaintext, allocator: context.channel.allocator) {
             if let error = connection.write(plaintext) {
                 fail(error, context: context)
                 batch.fail(with: error)

@@ -11,6 +11,35 @@ struct PendingWrites {
         let buffers: [ByteBuffer]
         let promises: [EventLoopPromise<Void>]
 
+        /// The buffers with runs of small ones copied together, each run at most
+        /// `recordSize` bytes: one SSL_write, so one TLS record (one encryption, one header,
+        /// one decryption and one read on the peer) for many small frames instead of one each.
+        /// A buffer of `recordSize` or more is passed on as it is.
+        func coalesced(recordSize: Int, allocator: ByteBufferAllocator) -> [ByteBuffer] {
+            guard buffers.count > 1 else { return buffers }
+            var result: [ByteBuffer] = []
+            var runStart = 0
+            var runBytes = 0
+            func closeRun(before end: Int) {
+                switch end - runStart {
+                case 0: break
+                case 1: result.append(buffers[runStart])
+                default:
+                    var merged = allocator.buffer(capacity: runBytes)
+                    for index in runStart..<end { merged.writeImmutableBuffer(buffers[index]) }
+                    result.append(merged)
+                }
+                runStart = end
+                runBytes = 0
+            }
+            for (index, buffer) in buffers.enumerated() {
+                if runBytes + buffer.readableBytes > recordSize { closeRun(before: index) }
+                runBytes += buffer.readableBytes
+            }
+            closeRun(before: buffers.count)
+            return result
+        }
+
         func succeed() {
             promises.forEach { $0.succeed() }
         }

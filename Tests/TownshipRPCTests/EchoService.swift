@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Synchronization
 import SwiftProtobuf
 import TownshipRPC
@@ -21,6 +22,8 @@ final class EchoService: Sendable {
     static let ignoreUpload = "test.echo.v1.Echo/IgnoreUpload"
     /// Unary: takes 300 ms whether or not it is cancelled.
     static let stubborn = "test.echo.v1.Echo/Stubborn"
+    /// Unary: answers whether the handler runs on one of NIO's event loop threads.
+    static let onEventLoop = "test.echo.v1.Echo/OnEventLoop"
 
     /// Calls of `Hang` that saw their task cancelled.
     let cancellationsSeen = Atomic<Int>(0)
@@ -84,6 +87,9 @@ final class EchoService: Sendable {
             // A detached task is not cancelled with the handler's: this handler ignores CANCEL.
             await Task.detached { try? await Task.sleep(for: .milliseconds(300)) }.value
             return request
+        }
+        router.unary(Self.onEventLoop, Google_Protobuf_Empty.self, Google_Protobuf_BoolValue.self) { _, _ in
+            Google_Protobuf_BoolValue(MultiThreadedEventLoopGroup.currentEventLoop != nil)
         }
         router.unary(Self.fail, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
             throw RPCError.failedPrecondition("refusing: \(request.value)")

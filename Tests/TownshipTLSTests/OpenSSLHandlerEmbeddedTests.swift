@@ -52,6 +52,13 @@ import TownshipTLS
             }
         }
 
+        /// Each plaintext read the handler passed on, in order (one per TLS record here).
+        func plaintextReads(_ channel: EmbeddedChannel) throws -> [ByteBuffer] {
+            var reads: [ByteBuffer] = []
+            while let part = try channel.readInbound(as: ByteBuffer.self) { reads.append(part) }
+            return reads
+        }
+
         func drainPlaintext(_ channel: EmbeddedChannel) throws -> ByteBuffer {
             var all = ByteBuffer()
             while var part = try channel.readInbound(as: ByteBuffer.self) {
@@ -91,6 +98,50 @@ import TownshipTLS
         for write in writes { try write.wait() }
         try pair.server.writeInbound(ciphertext)
         #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "one two three")
+    }
+
+    @Test func smallWritesFlushedTogetherShareRecordsOfAtMost4KiB() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki)
+        defer { pair.finish() }
+        try pair.pump()
+        #expect(pair.serverEvents.sawHandshake)
+
+        // Ten small writes (ten frames' worth), one flush: one record, so one read on the peer.
+        let small = (0..<10).map { "frame \($0);" }
+        let smallWrites = small.map { pair.client.write(ByteBuffer(string: $0)) }
+        pair.client.flush()
+        for write in smallWrites { try write.wait() }
+        try pair.pump()
+        let smallReads = try pair.plaintextReads(pair.server)
+        #expect(smallReads.count == 1)
+        #expect(smallReads.map { String(buffer: $0) }.joined() == small.joined())
+
+        // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
+        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
+        let largeWrites = large.map { pair.client.write($0) }
+        pair.client.flush()
+        for write in largeWrites { try write.wait() }
+        try pair.pump()
+        let largeReads = try pair.plaintextReads(pair.server)
+        #expect(largeReads.map(\.readableBytes) == [3_072, 3_072, 1_536])
+        var expected = ByteBuffer()
+        for var part in large { expected.writeBuffer(&part) }
+        var received = ByteBuffer()
+        for var part in largeReads { received.writeBuffer(&part) }
+        #expect(received == expected)
+
+        // A write larger than a record is passed on whole (OpenSSL splits it into records of
+        // up to 16 KiB).
+        let huge = ByteBuffer(repeating: 7, count: 40_000)
+        let hugeWrites = [pair.client.write(ByteBuffer(string: "head")), pair.client.write(huge)]
+        pair.client.flush()
+        for write in hugeWrites { try write.wait() }
+        try pair.pump()
+        let hugeReads = try pair.plaintextReads(pair.server)
+        #expect(hugeReads.map(\.readableBytes).reduce(0, +) == 40_004)
+        #expect(hugeReads.allSatisfy { $0.readableBytes <= 16 * 1_024 })
     }
 
     @Test func handshakeTimeoutClosesTheChannelWithAClearError() throws {

@@ -30,7 +30,8 @@ final class ClientCallHandle: Sendable {
         self.kind = kind
         let sink = CreditSink()
         self.sink = sink
-        self.responses = MessageInbox(onConsumed: { sink.consumed() })
+        // Only a server stream's messages earn credit back; a single answer does not.
+        self.responses = kind == .serverStreaming ? MessageInbox(onConsumed: { sink.consumed() }) : MessageInbox()
         self.state = Mutex(State())
     }
 

@@ -17,6 +17,9 @@ final class ClientConnection: Sendable {
 
     private struct State {
         var current: EventLoopFuture<ClientConnectionLink>?
+        /// `current`'s link once it has completed HELLO: handed out without awaiting the
+        /// future, whose `get()` from outside the loop hops to the loop and back every time.
+        var ready: ClientConnectionLink?
         var consecutiveFailures = 0
         var retryAfter: ContinuousClock.Instant?
         var lastFailure: String?
@@ -41,15 +44,22 @@ final class ClientConnection: Sendable {
 
     /// A connection that has completed HELLO, connecting if there is none.
     func link() async throws -> ClientConnectionLink {
-        let future: EventLoopFuture<ClientConnectionLink> = try state.withLock { state in
+        enum Found { case ready(ClientConnectionLink), pending(EventLoopFuture<ClientConnectionLink>) }
+        let found: Found = try state.withLock { state in
             if state.shutDown { throw RPCError(.unavailable, "the client is shut down", wasRefused: true) }
-            if let current = state.current { return current }
+            if let ready = state.ready { return .ready(ready) }
+            if let current = state.current { return .pending(current) }
             if let until = state.retryAfter, ContinuousClock.now < until {
                 throw RPCError(.unavailable, "\(endpoint) is backing off after: \(state.lastFailure ?? "a failure")", wasRefused: true)
             }
             let future = connect()
             state.current = future
-            return future
+            return .pending(future)
+        }
+        let future: EventLoopFuture<ClientConnectionLink>
+        switch found {
+        case .ready(let link): return link
+        case .pending(let pending): future = pending
         }
         do {
             return try await future.get()
@@ -99,7 +109,7 @@ final class ClientConnection: Sendable {
         }
         linkFuture.whenComplete { result in
             timeout.cancel()
-            if case .success = result { self.recordSuccess() }
+            if case .success(let link) = result { self.recordSuccess(linkFuture, link) }
         }
         return linkFuture
     }
@@ -113,14 +123,19 @@ final class ClientConnection: Sendable {
 
     private func forget(_ future: EventLoopFuture<ClientConnectionLink>) {
         state.withLock { state in
-            if state.current === future { state.current = nil }
+            if state.current === future {
+                state.current = nil
+                state.ready = nil
+            }
         }
     }
 
-    private func recordSuccess() {
+    private func recordSuccess(_ future: EventLoopFuture<ClientConnectionLink>, _ link: ClientConnectionLink) {
         state.withLock { state in
             state.consecutiveFailures = 0
             state.retryAfter = nil
+            // Not if the connection retired in the meantime (`forget` cleared `current`).
+            if state.current === future { state.ready = link }
         }
     }
 
@@ -128,6 +143,7 @@ final class ClientConnection: Sendable {
         state.withLock { state in
             guard state.current === future else { return }
             state.current = nil
+            state.ready = nil
             state.consecutiveFailures += 1
             state.lastFailure = "\(error)"
             state.retryAfter = ContinuousClock.now + configuration.backoff.delay(attempt: state.consecutiveFailures)
@@ -139,6 +155,7 @@ final class ClientConnection: Sendable {
         let channels = state.withLock { state in
             state.shutDown = true
             state.current = nil
+            state.ready = nil
             return Array(state.channels.values)
         }
         // Through TLS (close_notify, then FIN); a server that does not read would keep that

@@ -61,7 +61,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        link = ClientConnectionLink(handler: NIOLoopBound(self, eventLoop: context.eventLoop))
+        link = ClientConnectionLink(
+            handler: NIOLoopBound(self, eventLoop: context.eventLoop), taskExecutor: EventLoopTaskExecutor(context.eventLoop))
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -1,9 +1,15 @@
 import NIOCore
 import TownshipWire
 
-/// A Sendable way into a `ClientConnectionHandler`: everything hops to its event loop.
+/// A Sendable way into a `ClientConnectionHandler`: everything runs on its event loop.
+/// `start` and `sendMessage`, only ever called from the caller's task, call straight in
+/// when that task is already on the loop (as `RPCClient` arranges with `taskExecutor`);
+/// the rest may be called from inside channel callbacks (a cancellation, a consumed
+/// message) and always hop.
 struct ClientConnectionLink: Sendable {
     let handler: NIOLoopBound<ClientConnectionHandler>
+    /// The connection's event loop as an executor, for callers to prefer during a call.
+    let taskExecutor: EventLoopTaskExecutor
 
     var eventLoop: EventLoop { handler.eventLoop }
 
@@ -11,15 +17,22 @@ struct ClientConnectionLink: Sendable {
     /// its concurrency limit).
     func start(_ handle: ClientCallHandle, _ request: Request, deadline: ContinuousClock.Instant?) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            handler.eventLoop.execute {
-                handler.value.startCall(.init(handle: handle, request: request, deadline: deadline, continuation: continuation))
+            let start = ClientConnectionHandler.PendingStart(handle: handle, request: request, deadline: deadline, continuation: continuation)
+            if handler.eventLoop.inEventLoop {
+                handler.value.startCall(start)
+            } else {
+                handler.eventLoop.execute { handler.value.startCall(start) }
             }
         }
     }
 
     func sendMessage(_ id: UInt32, _ bytes: ByteBuffer) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            handler.eventLoop.execute { handler.value.enqueueMessage(id, bytes, continuation: continuation) }
+            if handler.eventLoop.inEventLoop {
+                handler.value.enqueueMessage(id, bytes, continuation: continuation)
+            } else {
+                handler.eventLoop.execute { handler.value.enqueueMessage(id, bytes, continuation: continuation) }
+            }
         }
     }
 

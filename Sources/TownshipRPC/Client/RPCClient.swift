@@ -157,12 +157,17 @@ public final class RPCClient: Sendable {
     ) async throws -> ByteBuffer {
         let link = try await connection.link()
         let handle = ClientCallHandle(method: method, kind: kind)
-        return try await withTaskCancellationHandler {
-            try await link.start(handle, try request(method, payload, metadata, deadline), deadline: deadline)
-            guard let id = handle.id else { throw RPCError(.internal, "the call started without an id") }
-            return try await body(handle, link, id)
-        } onCancel: {
-            link.cancel(handle)
+        // A unary call stays on the connection's loop from REQUEST to answer: the caller
+        // crosses threads once each way instead of once per step (start, answer). Streams
+        // run the caller's own sequence, which may take its time, so they stay where they are.
+        return try await withTaskExecutorPreference(kind == .unary ? link.taskExecutor : nil) {
+            try await withTaskCancellationHandler {
+                try await link.start(handle, try request(method, payload, metadata, deadline), deadline: deadline)
+                guard let id = handle.id else { throw RPCError(.internal, "the call started without an id") }
+                return try await body(handle, link, id)
+            } onCancel: {
+                link.cancel(handle)
+            }
         }
     }
 

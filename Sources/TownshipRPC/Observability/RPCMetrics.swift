@@ -18,10 +18,28 @@ enum RPCMetrics {
 
     private static let counters = Mutex<[String: Counter]>([:])
     private static let timers = Mutex<[String: Metrics.Timer]>([:])
+    /// Every call ends here, on both sides: its two instruments are found by a key that
+    /// costs no string building, under one lock.
+    private static let callInstruments = Mutex<[CallKey: (calls: Counter, duration: Metrics.Timer)]>([:])
+
+    private struct CallKey: Hashable {
+        let side: String
+        let method: String
+        let status: CallStatus
+    }
 
     static func callFinished(side: String, method: String, status: CallStatus, duration: Duration) {
-        counter("township_rpc_\(side)_calls_total", [("method", method), ("status", status.name)]).increment()
-        timer("township_rpc_\(side)_call_duration_seconds", [("method", method)]).recordNanoseconds(duration.nanoseconds)
+        let key = CallKey(side: side, method: method, status: status)
+        let instruments = callInstruments.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let made = (
+                calls: counter("township_rpc_\(side)_calls_total", [("method", method), ("status", status.name)]),
+                duration: timer("township_rpc_\(side)_call_duration_seconds", [("method", method)]))
+            cache[key] = made
+            return made
+        }
+        instruments.calls.increment()
+        instruments.duration.recordNanoseconds(duration.nanoseconds)
     }
 
     static func connectionError(side: String, code: ConnectionErrorCode) {

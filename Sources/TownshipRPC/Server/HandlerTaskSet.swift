@@ -21,13 +21,13 @@ final class HandlerTaskSet: Sendable {
     /// The most handler tasks alive at once since the server started.
     var peak: Int { state.withLock { $0.peak } }
 
-    /// Starts `body` in a task of this set. The task is in the set before it can finish,
-    /// since it takes the same lock to leave it.
-    func start(_ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+    /// Starts `body` in a task of this set, preferring `executor` (nil: the cooperative pool).
+    /// The task is in the set before it can finish, since it takes the same lock to leave it.
+    func start(on executor: (any TaskExecutor)?, _ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
         state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            let task = Task {
+            let task = Task(executorPreference: executor) {
                 await body()
                 self.finished(id)
             }

@@ -22,7 +22,9 @@ public struct RPCMethod: Sendable {
     }
 }
 
-/// The methods of a server by name.
+/// The methods of a server by name. Handlers run on their connection's event loop by
+/// default: they may await anything but must not block their thread (see
+/// `RPCHandlerExecution` for the rule and the way out).
 public struct RPCRouter: Sendable {
     public private(set) var methods: [String: RPCMethod] = [:]
 

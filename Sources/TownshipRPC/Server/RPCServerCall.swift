@@ -47,6 +47,9 @@ enum ServerCallEnding: Sendable {
 }
 
 /// A Sendable way into a connection handler from tasks: everything runs on its event loop.
+/// A task already on that loop (handlers run there by default) calls straight in; others
+/// hop. Only calls made from tasks go straight in: none of them can be inside one of the
+/// handler's own channel callbacks.
 struct ServerConnectionLink: Sendable {
     let handler: NIOLoopBound<ServerConnectionHandler>
 
@@ -54,25 +57,30 @@ struct ServerConnectionLink: Sendable {
 
     func finish(_ id: UInt32, with ending: ServerCallEnding) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            handler.eventLoop.execute {
-                handler.value.finishCall(id, with: ending, continuation: continuation)
-            }
+            onLoop { handler in handler.finishCall(id, with: ending, continuation: continuation) }
         }
     }
 
     func sendMessage(_ id: UInt32, _ bytes: ByteBuffer) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-            handler.eventLoop.execute {
-                handler.value.enqueueMessage(id, bytes, continuation: continuation)
-            }
+            onLoop { handler in handler.enqueueMessage(id, bytes, continuation: continuation) }
         }
     }
 
     func handlerFinished(_ id: UInt32, error: Error?) {
-        handler.eventLoop.execute { handler.value.handlerFinished(id, error: error) }
+        onLoop { handler in handler.handlerFinished(id, error: error) }
     }
 
+    /// Also called from the inbox's `deliver` inside `channelRead`, so it always hops.
     func creditConsumed(_ id: UInt32) {
         handler.eventLoop.execute { handler.value.creditConsumed(id) }
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (ServerConnectionHandler) -> Void) {
+        if handler.eventLoop.inEventLoop {
+            body(handler.value)
+        } else {
+            handler.eventLoop.execute { body(handler.value) }
+        }
     }
 }

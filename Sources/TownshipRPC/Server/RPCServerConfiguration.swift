@@ -29,6 +29,8 @@ public struct RPCServerConfiguration: Sendable {
     /// Which callers may forward an end-user principal (spec §6).
     public var mayForwardPrincipal: @Sendable (String?) -> Bool
     public var logger: Logger
+    /// Where handlers run. Default `.connectionEventLoop`: see `RPCHandlerExecution`.
+    public var handlerExecution: RPCHandlerExecution
 
     public static let defaultIdleTimeout: Duration = .seconds(300)
     public static let defaultMaxConnections = 1_024
@@ -45,7 +47,8 @@ public struct RPCServerConfiguration: Sendable {
         closeTimeout: Duration = RPCServerConfiguration.defaultCloseTimeout,
         authorizeCaller: @escaping @Sendable (String?) -> Bool = { _ in true },
         mayForwardPrincipal: @escaping @Sendable (String?) -> Bool = { _ in true },
-        logger: Logger = Logger(label: "township.rpc.server")
+        logger: Logger = Logger(label: "township.rpc.server"),
+        handlerExecution: RPCHandlerExecution = .connectionEventLoop
     ) {
         self.host = host
         self.port = port
@@ -59,5 +62,24 @@ public struct RPCServerConfiguration: Sendable {
         self.authorizeCaller = authorizeCaller
         self.mayForwardPrincipal = mayForwardPrincipal
         self.logger = logger
+        self.handlerExecution = handlerExecution
     }
+}
+
+/// Which threads run a server's handlers.
+///
+/// The rule for handler authors under `.connectionEventLoop` (the default): a handler may
+/// await anything (GRDB's async `read`/`write`, another service's client, `Task.sleep`:
+/// the task leaves the loop while it waits) but must not block its thread, nor compute for
+/// long between awaits: the loop it runs on also reads, decrypts and answers every other
+/// call of its connections. Blocking work (a synchronous GRDB `read`/`write`, file I/O, a
+/// lock held for long) goes to its own queue first, as `CanteenService.blocking` does; a
+/// service whose handlers cannot keep to this sets `.concurrentPool`.
+public enum RPCHandlerExecution: Sendable, Hashable {
+    /// Each call's handler task prefers the event loop of the call's connection as its
+    /// executor (`Task(executorPreference:)`): the request, the handler and its answer stay
+    /// on one thread, with no hop to Swift's cooperative pool and back per call.
+    case connectionEventLoop
+    /// Handlers run on Swift's cooperative pool; every answer hops back to the loop.
+    case concurrentPool
 }

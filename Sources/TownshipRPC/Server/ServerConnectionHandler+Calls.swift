@@ -12,7 +12,7 @@ extension ServerConnectionHandler {
         // answer and may send the next REQUEST before the task has returned); the tasks of such
         // calls are still bounded, by a second cap as large again.
         let cap = Int(configuration.limits.maxConcurrentRequests)
-        let busy = calls.values.count { !($0.ended && $0.answeredByHandler) }
+        let busy = calls.count - answeredByHandlerCount
         guard busy < cap, calls.count < 2 * cap else {
             RPCMetrics.refused(status: .resourceExhausted)
             write(.refused(id: id, Refusal(status: .resourceExhausted, message: "\(cap) calls already in progress")))
@@ -34,7 +34,8 @@ extension ServerConnectionHandler {
             return reject(id, RPCError.invalidArgument("a client-streaming REQUEST carries no message"), method: method.name)
         }
 
-        let inbox = MessageInbox(onConsumed: { [link] in link.creditConsumed(id) })
+        // Only a client stream's messages earn credit back; a unary request's does not.
+        let inbox = method.kind == .clientStreaming ? MessageInbox(onConsumed: { [link] in link.creditConsumed(id) }) : MessageInbox()
         if method.kind != .clientStreaming {
             inbox.deliver(request.payload.bytes)
             inbox.finish()
@@ -42,8 +43,9 @@ extension ServerConnectionHandler {
         let now = ContinuousClock.now
         let deadline = request.timeoutMilliseconds == 0 ? nil : now + .milliseconds(Int64(request.timeoutMilliseconds))
         var callLogger = logger
-        callLogger[metadataKey: "request-id"] = "\(id)"
-        callLogger[metadataKey: "method"] = "\(method.name)"
+        // Values, not interpolated strings: every call builds these, few ever log.
+        callLogger[metadataKey: "request-id"] = .stringConvertible(id)
+        callLogger[metadataKey: "method"] = .string(method.name)
         if let trace = metadata.traceparent { callLogger[metadataKey: "trace-id"] = "\(trace.dropFirst(3).prefix(32))" }
         let rpcContext = RPCContext(
             method: method.name, requestID: id, peerIdentity: peerIdentity, principal: metadata.principal,
@@ -59,7 +61,7 @@ extension ServerConnectionHandler {
         }
         let handler = method.handler
         disarmIdleTimer()
-        call.task = registry.handlerTasks.start {
+        call.task = registry.handlerTasks.start(on: handlerExecutor) {
             let error: Error?
             do {
                 try await RPCTraceContext.$traceparent.withValue(metadata.traceparent) {
@@ -90,6 +92,7 @@ extension ServerConnectionHandler {
         }
         call.ended = true
         call.answeredByHandler = continuation != nil
+        if call.answeredByHandler { answeredByHandlerCount += 1 }
         call.deadlineTimer?.cancel()
         let status: CallStatus
         switch ending {
@@ -141,6 +144,7 @@ extension ServerConnectionHandler {
             }
             finishCall(id, with: .failure(failure), continuation: nil)
         }
+        if call.ended && call.answeredByHandler { answeredByHandlerCount -= 1 }
         calls[id] = nil
         guard calls.isEmpty else { return }
         if draining { closeAfterPendingWrites() } else { armIdleTimer() }

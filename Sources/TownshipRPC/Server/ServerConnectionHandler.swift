@@ -4,7 +4,8 @@ import TownshipTLS
 import TownshipWire
 
 /// Serves the calls of one connection. All of its state lives on the channel's event loop;
-/// handlers run as tasks and reach back through a `ServerConnectionLink`.
+/// handlers run as tasks (preferring that same loop, see `RPCHandlerExecution`) and reach
+/// back through a `ServerConnectionLink`.
 final class ServerConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = Frame
     typealias OutboundIn = Never
@@ -34,6 +35,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var link: ServerConnectionLink?
     var peerIdentity: String?
     var calls: [UInt32: Call] = [:]
+    /// Calls in `calls` that their own handler answered (ended and answered by it): kept as
+    /// a count so that the concurrency cap is judged without walking every call.
+    var answeredByHandlerCount = 0
+    /// The executor handler tasks prefer: this connection's event loop, or nil for the pool.
+    var handlerExecutor: EventLoopTaskExecutor?
     var draining = false
     let drainSignal = DrainSignal()
     var closing = false
@@ -63,6 +69,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         self.context = context
         let link = ServerConnectionLink(handler: NIOLoopBound(self, eventLoop: context.eventLoop))
         self.link = link
+        if configuration.handlerExecution == .connectionEventLoop {
+            handlerExecutor = EventLoopTaskExecutor(context.eventLoop)
+        }
         logger[metadataKey: "peer"] = "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")"
         admitted = registry.add(context.channel, link: link, limit: configuration.maxConnections)
         let timeout = configuration.helloTimeout

@@ -48,6 +48,9 @@ public enum TownshipServiceRunner {
     }
 
     /// The TWP/1 server's configuration: address, drain, caller policy and the settings' limits.
+    /// Handlers run on their connection's event loop (`RPCHandlerExecution.connectionEventLoop`):
+    /// a service's handlers await their store and never block the thread (a synchronous
+    /// SQLite call goes to its own queue first), or that loop's other calls wait behind them.
     public static func serverConfiguration(_ settings: ServiceSettings, logger: Logger) -> RPCServerConfiguration {
         var configuration = RPCServerConfiguration(
             host: settings.rpcHost, port: settings.rpcPort,
