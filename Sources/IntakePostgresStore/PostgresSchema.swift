@@ -65,11 +65,13 @@ enum PostgresSchema {
 
     /// The highest applied version (0: none).
     static func version(_ client: PostgresClient, logger: Logger) async throws -> Int64 {
-        try await client.withConnection { connection in
-            let exists = try await connection.scalar(Int64.self, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'schema_migrations'", logger) ?? 0
-            guard exists > 0 else { return 0 }
-            return try await connection.scalar(Int64.self, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger) ?? 0
-        }
+        try await client.withConnection { try await version(on: $0, logger: logger) }
+    }
+
+    static func version(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let exists = try await connection.scalar(Int64.self, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'schema_migrations'", logger) ?? 0
+        guard exists > 0 else { return 0 }
+        return try await connection.scalar(Int64.self, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger) ?? 0
     }
 
     private static let v1 = """

@@ -43,6 +43,9 @@ public final class PostgresTicketStore: IntakeStore {
     public static func open(url: PostgresDatabaseURL, password: String?, maxConnections: Int = 20, schedulerLease: TimeInterval = 45,
                             configuration: IntakeConfiguration = IntakeConfiguration(), clock: any IntakeClock = SystemClock(),
                             logger: Logger = Logger(label: "intake.store"), checkpointKey: SymmetricKey? = nil) async throws -> PostgresTicketStore {
+        // One direct connection first: the pool retries an unreachable server forever, and
+        // `serve` must instead stop at once saying why (refused, authentication, TLS).
+        _ = try await probe(url: url, password: password, logger: logger)
         let client = PostgresClient(configuration: clientConfiguration(url: url, password: password, maxConnections: maxConnections),
                                         backgroundLogger: logger)
         let runner = Task { await client.run() }
@@ -80,20 +83,19 @@ public final class PostgresTicketStore: IntakeStore {
     }
 
     static func clientConfiguration(url: PostgresDatabaseURL, password: String?, maxConnections: Int) -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
-        switch url.tls {
-        case .disable: tls = .disable
-        case .require:
-            var settings = TLSConfiguration.makeClientConfiguration()
-            settings.certificateVerification = .none
-            tls = .require(settings)
-        case .verifyFull:
-            tls = .require(.makeClientConfiguration())
-        }
+        let tls: PostgresClient.Configuration.TLS = url.tls == .disable ? .disable : .require(tlsConfiguration(url.tls))
         var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: password,
                                                           database: url.database, tls: tls)
         configuration.options.maximumConnections = max(2, maxConnections)
         return configuration
+    }
+
+    /// `require`: TLS without checking the certificate (as libpq's sslmode=require);
+    /// `verify-full`: the system's trust roots and the host name.
+    static func tlsConfiguration(_ mode: PostgresDatabaseURL.TLSMode) -> TLSConfiguration {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        if mode == .require { settings.certificateVerification = .none }
+        return settings
     }
 
     /// Why a connection failed, in words an operator acts on (refused, authentication, TLS).
@@ -103,6 +105,9 @@ public final class PostgresTicketStore: IntakeStore {
                 let code = psql.serverInfo?[.sqlState] ?? ""
                 let hint = code == "28P01" || code == "28000" ? " (authentication failed: check the user and database.passwordFile / TOWNSHIP_DATABASE_PASSWORD)" : ""
                 return "server said: \(message) [\(code)]\(hint)"
+            }
+            if psql.code == .sslUnsupported {
+                return "TLS: database.url asks for it (sslmode), but the server does not offer TLS"
             }
             if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
             return "\(psql.code)"
@@ -161,11 +166,25 @@ public final class PostgresTicketStore: IntakeStore {
     /// Connects without changing anything and returns the applied schema version and the
     /// version this build migrates to (check-config); `OpenFailed` says why it could not.
     public static func probe(url: PostgresDatabaseURL, password: String?, logger: Logger = Logger(label: "intake.store")) async throws -> (applied: Int64, latest: Int64) {
-        let client = PostgresClient(configuration: clientConfiguration(url: url, password: password, maxConnections: 2), backgroundLogger: logger)
-        let runner = Task { await client.run() }
-        defer { runner.cancel() }
         do {
-            return (try await PostgresSchema.version(client, logger: logger), PostgresSchema.latestVersion)
+            let tls: PostgresConnection.Configuration.TLS
+            switch url.tls {
+            case .disable: tls = .disable
+            case .require, .verifyFull: tls = .require(try NIOSSLContext(configuration: tlsConfiguration(url.tls)))
+            }
+            var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
+                                                                 database: url.database, tls: tls)
+            configuration.options.connectTimeout = .seconds(10)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            let applied: Int64
+            do {
+                applied = try await PostgresSchema.version(on: connection, logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try? await connection.close()
+            return (applied, PostgresSchema.latestVersion)
         } catch {
             throw OpenFailed(url: url.description, reason: describe(error))
         }
