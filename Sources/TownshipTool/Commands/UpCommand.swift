@@ -61,10 +61,14 @@ struct UpCommand: AsyncParsableCommand {
         let programs = layout.programs(intake: intake)
         try ensureCertificates(layout)
         try writeConfigurations(layout, programs: programs, intake: intake)
+        // Trapped from before the cluster starts: a SIGTERM while the demo data loads must not
+        // end `up` there and then, leaving the cluster running; it is acted on once the
+        // programs are up (Ctrl-C also stops the loader itself, which ends the run here).
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         try postgres?.start()
         do {
             try seedIfFirstRun(layout, binaries: binaries)
-            try await serve(programs, binaries: binaries, intake: intake)
+            try await serve(programs, binaries: binaries, intake: intake, until: signals)
         } catch {
             postgres?.stop()
             throw error
@@ -74,7 +78,7 @@ struct UpCommand: AsyncParsableCommand {
 
     /// Starts every program, each once the one before listens, and waits for Ctrl-C (or
     /// SIGTERM, or every program having exited); then stops them all.
-    private func serve(_ programs: [SuiteProgram], binaries: URL, intake: IntakeTopology) async throws {
+    private func serve(_ programs: [SuiteProgram], binaries: URL, intake: IntakeTopology, until signals: UnixSignalsSequence) async throws {
         let crashed = Atomic<Bool>(false)
         let supervisor = ProcessSupervisor { name, status in
             FileHandle.standardError.write(Data("\u{1B}[31m\(name) exited with status \(status); it is not restarted. The other programs keep running; Ctrl-C stops them.\u{1B}[0m\n".utf8))
@@ -104,7 +108,6 @@ struct UpCommand: AsyncParsableCommand {
             Ctrl-C stops everything.
 
             """)
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         // Whichever comes first: Ctrl-C (or SIGTERM), or every program having exited.
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await _ in signals { return } }
