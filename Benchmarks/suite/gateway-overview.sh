@@ -57,13 +57,19 @@ JSON
 
 # measure LABEL PATH: one wrk run; prints its summary and keeps req/s and p99 (ms) in RPS/P99.
 measure() {
-  # The answer must be whole before it is worth timing: a partial one is cheaper to make.
-  curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$2" | python3 -c '
+  # The answer must be whole before it is worth timing: a partial one is cheaper to make. The
+  # first rounds after intake starts read its database from disk and may miss the deadline.
+  local tries=0
+  until curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$2" | python3 -c '
 import json, sys
 raw = sys.stdin.buffer.read()
 o = json.loads(raw)
 assert o["complete"], o
-print("answer complete:", o["complete"], "tickets:", o["sections"]["intake"]["data"]["statistics"]["overall"]["ticketCount"], "JSON bytes:", len(raw))'
+print("answer complete:", o["complete"], "tickets:", o["sections"]["intake"]["data"]["statistics"]["overall"]["ticketCount"], "JSON bytes:", len(raw))' 2>/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 30 ] || { echo "the overview is still incomplete after 30 tries" >&2; exit 1; }
+    sleep 1
+  done
   local gzipped
   gzipped=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Accept-Encoding: gzip' "$BASE$2" | wc -c)
   echo "gzipped bytes: $gzipped"

@@ -102,6 +102,39 @@ extension GatewaySuites {
             }
         }
 
+        @Test func anExpiredAnswerIsSentAtOnceWhileOneBackgroundRoundFetchesTheNext() async throws {
+            let tweak: (inout GatewaySettings) -> Void = {
+                $0.overviewCacheTTL = .milliseconds(200)
+                $0.overviewBudget = .seconds(5)
+                $0.overviewBackendTimeout = .seconds(5)
+            }
+            try await withGateway(tweak: tweak) { harness in
+                let token = try await harness.login("leader")
+                let first = try await harness.client.request("GET", "/api/cockpit/overview", token: token)
+                #expect(first.object["complete"] as? Bool == true)
+                harness.intake.statisticsDelay.withLock { $0 = .seconds(2) }
+                // Past the answer's 200 ms, inside its stale window (200 ms + the 5 s budget).
+                try await Task.sleep(for: .milliseconds(300))
+                let clock = ContinuousClock()
+                let started = clock.now
+                let stale = try await withThrowingTaskGroup(of: HTTPTestClient.Response.self) { group in
+                    for _ in 0..<5 { group.addTask { try await harness.client.request("GET", "/api/cockpit/overview", token: token) } }
+                    var last: HTTPTestClient.Response?
+                    for try await response in group { last = response }
+                    return last!
+                }
+                #expect(clock.now - started < .seconds(1), "a reader waited for the round")
+                #expect(stale.headers["etag"] == first.headers["etag"])
+                // One background round for the five readers.
+                var calls = 0
+                for _ in 0..<100 where calls < 2 {
+                    calls = harness.intake.statisticsCalls.load(ordering: .relaxed)
+                    if calls < 2 { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(calls == 2)
+            }
+        }
+
         @Test func theBreakerOpensAfterRepeatedFailuresAndProbesAfterTheCoolDown() async throws {
             try await withGateway(tweak: { $0.breakerFailures = 2; $0.breakerCoolDown = .seconds(2); $0.overviewCacheTTL = .zero }) { harness in
                 let token = try await harness.login("leader")
