@@ -14,7 +14,7 @@
 #
 #   Benchmarks/suite/gateway-overview.sh [TICKETS] 2>&1 | tee Benchmarks/results/gateway-overview-$(date -u +%F).txt
 # Environment: BENCH_SECONDS (20 per run); BENCH_SCRATCH (.build): the release build's scratch
-# path, so a debug/test build in .build is not undone. The intake database is seeded once into
+# path, so a debug/test build in .build is not undone; BENCH_SKIP_BUILD=1 (unset). The intake database is seeded once into
 # state/bench-intake-release-N (outside git, reused by later runs). Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +25,11 @@ SCRATCH="${BENCH_SCRATCH:-.build}"
 INTAKE_PORT=7192
 HTTP_PORT=8191
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-for product in intake gateway township; do swift build -c release --scratch-path "$SCRATCH" --product "$product"; done
+# BENCH_SKIP_BUILD=1 runs the binaries already built (switching products rebuilds some
+# dependencies for minutes on a shared machine).
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  for product in intake gateway township; do swift build -c release --scratch-path "$SCRATCH" --product "$product"; done
+fi
 BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
 "$BIN/township" certs >/dev/null
 echo "gateway at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with uncommitted changes)'), $(date -u '+%F %T') UTC, load: $(cut -d' ' -f1-3 /proc/loadavg)"
