@@ -5,6 +5,16 @@ extension GatewaySuites {
     /// The cockpit overview under failure: partial within the deadline, whole again after a
     /// restart, coalesced and briefly cached when whole, never cached when partial.
     @Suite struct OverviewTests {
+        /// Generous deadlines for tests about sharing and reuse: a busy test machine must not make
+        /// a round incomplete (incomplete rounds are rightly not cached).
+        static func generousDeadlines(cacheTTL: Duration) -> (inout GatewaySettings) -> Void {
+            { settings in
+                settings.overviewCacheTTL = cacheTTL
+                settings.overviewBudget = .seconds(5)
+                settings.overviewBackendTimeout = .seconds(5)
+            }
+        }
+
         static func sections(_ response: HTTPTestClient.Response) -> [String: [String: Any]] {
             (response.object["sections"] as? [String: [String: Any]]) ?? [:]
         }
@@ -77,14 +87,7 @@ extension GatewaySuites {
         }
 
         @Test func concurrentRequestsShareOneRoundAndWholeAnswersAreReusedBriefly() async throws {
-            // Generous deadlines: this is about sharing, and a busy test machine must not make the
-            // first round incomplete (incomplete rounds are rightly not cached).
-            let tweak: (inout GatewaySettings) -> Void = {
-                $0.overviewCacheTTL = .seconds(30)
-                $0.overviewBudget = .seconds(5)
-                $0.overviewBackendTimeout = .seconds(5)
-            }
-            try await withGateway(tweak: tweak) { harness in
+            try await withGateway(tweak: Self.generousDeadlines(cacheTTL: .seconds(30))) { harness in
                 let token = try await harness.login("leader")
                 // The mutual-TLS connection to intake is made before the burst.
                 let warm = try await harness.client.request("GET", "/api/intake/villages", token: token)
@@ -103,12 +106,7 @@ extension GatewaySuites {
         }
 
         @Test func anExpiredAnswerIsSentAtOnceWhileOneBackgroundRoundFetchesTheNext() async throws {
-            let tweak: (inout GatewaySettings) -> Void = {
-                $0.overviewCacheTTL = .milliseconds(200)
-                $0.overviewBudget = .seconds(5)
-                $0.overviewBackendTimeout = .seconds(5)
-            }
-            try await withGateway(tweak: tweak) { harness in
+            try await withGateway(tweak: Self.generousDeadlines(cacheTTL: .milliseconds(200))) { harness in
                 let token = try await harness.login("leader")
                 let first = try await harness.client.request("GET", "/api/cockpit/overview", token: token)
                 #expect(first.object["complete"] as? Bool == true)
