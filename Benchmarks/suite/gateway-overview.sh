@@ -14,7 +14,7 @@
 #
 #   Benchmarks/suite/gateway-overview.sh [TICKETS] 2>&1 | tee Benchmarks/results/gateway-overview-$(date -u +%F).txt
 # Environment: BENCH_SECONDS (20 per run); BENCH_SCRATCH (.build): the release build's scratch
-# path, so a debug/test build in .build is not undone. The intake database is seeded once into
+# path, so a debug/test build in .build is not undone; BENCH_SKIP_BUILD=1 (unset). The intake database is seeded once into
 # state/bench-intake-release-N (outside git, reused by later runs). Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +25,11 @@ SCRATCH="${BENCH_SCRATCH:-.build}"
 INTAKE_PORT=7192
 HTTP_PORT=8191
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-for product in intake gateway township; do swift build -c release --scratch-path "$SCRATCH" --product "$product"; done
+# BENCH_SKIP_BUILD=1 runs the binaries already built (switching products rebuilds some
+# dependencies for minutes on a shared machine).
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
+  for product in intake gateway township; do swift build -c release --scratch-path "$SCRATCH" --product "$product"; done
+fi
 BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
 "$BIN/township" certs >/dev/null
 echo "gateway at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' (with uncommitted changes)'), $(date -u '+%F %T') UTC, load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -57,13 +61,19 @@ JSON
 
 # measure LABEL PATH: one wrk run; prints its summary and keeps req/s and p99 (ms) in RPS/P99.
 measure() {
-  # The answer must be whole before it is worth timing: a partial one is cheaper to make.
-  curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$2" | python3 -c '
+  # The answer must be whole before it is worth timing: a partial one is cheaper to make. The
+  # first rounds after intake starts read its database from disk and may miss the deadline.
+  local tries=0
+  until curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE$2" | python3 -c '
 import json, sys
 raw = sys.stdin.buffer.read()
 o = json.loads(raw)
 assert o["complete"], o
-print("answer complete:", o["complete"], "tickets:", o["sections"]["intake"]["data"]["statistics"]["overall"]["ticketCount"], "JSON bytes:", len(raw))'
+print("answer complete:", o["complete"], "tickets:", o["sections"]["intake"]["data"]["statistics"]["overall"]["ticketCount"], "JSON bytes:", len(raw))' 2>/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 30 ] || { echo "the overview is still incomplete after 30 tries" >&2; exit 1; }
+    sleep 1
+  done
   local gzipped
   gzipped=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Accept-Encoding: gzip' "$BASE$2" | wc -c)
   echo "gzipped bytes: $gzipped"

@@ -5,6 +5,16 @@ extension GatewaySuites {
     /// The cockpit overview under failure: partial within the deadline, whole again after a
     /// restart, coalesced and briefly cached when whole, never cached when partial.
     @Suite struct OverviewTests {
+        /// Generous deadlines for tests about sharing and reuse: a busy test machine must not make
+        /// a round incomplete (incomplete rounds are rightly not cached).
+        static func generousDeadlines(cacheTTL: Duration) -> (inout GatewaySettings) -> Void {
+            { settings in
+                settings.overviewCacheTTL = cacheTTL
+                settings.overviewBudget = .seconds(5)
+                settings.overviewBackendTimeout = .seconds(5)
+            }
+        }
+
         static func sections(_ response: HTTPTestClient.Response) -> [String: [String: Any]] {
             (response.object["sections"] as? [String: [String: Any]]) ?? [:]
         }
@@ -77,14 +87,7 @@ extension GatewaySuites {
         }
 
         @Test func concurrentRequestsShareOneRoundAndWholeAnswersAreReusedBriefly() async throws {
-            // Generous deadlines: this is about sharing, and a busy test machine must not make the
-            // first round incomplete (incomplete rounds are rightly not cached).
-            let tweak: (inout GatewaySettings) -> Void = {
-                $0.overviewCacheTTL = .seconds(30)
-                $0.overviewBudget = .seconds(5)
-                $0.overviewBackendTimeout = .seconds(5)
-            }
-            try await withGateway(tweak: tweak) { harness in
+            try await withGateway(tweak: Self.generousDeadlines(cacheTTL: .seconds(30))) { harness in
                 let token = try await harness.login("leader")
                 // The mutual-TLS connection to intake is made before the burst.
                 let warm = try await harness.client.request("GET", "/api/intake/villages", token: token)
@@ -99,6 +102,34 @@ extension GatewaySuites {
                 #expect(harness.intake.statisticsCalls.load(ordering: .relaxed) == 1)
                 _ = try await harness.client.request("GET", "/api/cockpit/overview", token: token)
                 #expect(harness.intake.statisticsCalls.load(ordering: .relaxed) == 1)
+            }
+        }
+
+        @Test func anExpiredAnswerIsSentAtOnceWhileOneBackgroundRoundFetchesTheNext() async throws {
+            try await withGateway(tweak: Self.generousDeadlines(cacheTTL: .milliseconds(200))) { harness in
+                let token = try await harness.login("leader")
+                let first = try await harness.client.request("GET", "/api/cockpit/overview", token: token)
+                #expect(first.object["complete"] as? Bool == true)
+                harness.intake.statisticsDelay.withLock { $0 = .seconds(2) }
+                // Past the answer's 200 ms, inside its stale window (200 ms + the 5 s budget).
+                try await Task.sleep(for: .milliseconds(300))
+                let clock = ContinuousClock()
+                let started = clock.now
+                let stale = try await withThrowingTaskGroup(of: HTTPTestClient.Response.self) { group in
+                    for _ in 0..<5 { group.addTask { try await harness.client.request("GET", "/api/cockpit/overview", token: token) } }
+                    var last: HTTPTestClient.Response?
+                    for try await response in group { last = response }
+                    return last!
+                }
+                #expect(clock.now - started < .seconds(1), "a reader waited for the round")
+                #expect(stale.headers["etag"] == first.headers["etag"])
+                // One background round for the five readers.
+                var calls = 0
+                for _ in 0..<100 where calls < 2 {
+                    calls = harness.intake.statisticsCalls.load(ordering: .relaxed)
+                    if calls < 2 { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(calls == 2)
             }
         }
 

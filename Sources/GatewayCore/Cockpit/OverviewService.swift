@@ -10,9 +10,12 @@ import Synchronization
 /// answers are reused for a short while, so a wall of screens does not multiply the load.
 ///
 /// A reused answer is read under a lock, without entering the actor: a cached hit costs a
-/// lookup. A round whose content did not change keeps the previous answer (same bytes, same
-/// ETag), so browsers revalidating with `If-None-Match` get 304. `invalidate()` (a backend
-/// event) ends the reuse of every answer made before it.
+/// lookup. When it has just expired (by `cacheTTL` or `invalidate()`, a backend event), it is
+/// still sent, for at most `cacheTTL` + `budget` past its expiry, while one round in the
+/// background fetches the next: readers never wait for a round while there is a recent answer
+/// (with `cacheTTL` zero nothing is reused, stale or not). `currentOverview` waits for the
+/// round instead. A round whose content did not change keeps the previous answer (same bytes,
+/// same ETag), so browsers revalidating with `If-None-Match` get 304.
 public actor OverviewService {
     public struct Configuration: Sendable {
         public var budget: Duration
@@ -26,6 +29,15 @@ public actor OverviewService {
     private struct Published {
         var answers: [String: (answer: Answer, expires: ContinuousClock.Instant)] = [:]
         var generation = 0
+        /// Audiences whose stale answer is being sent while a background round fetches the next.
+        var refreshing: Set<String> = []
+    }
+
+    private enum Lookup {
+        case fresh(Answer)
+        /// Expired but recent; `refresh`: no background round runs for it yet.
+        case stale(Answer, refresh: Bool)
+        case none
     }
 
     private let backends: [any Backend]
@@ -53,9 +65,24 @@ public actor OverviewService {
         [user.role.rawValue, user.gridID ?? "", user.departmentID ?? "", user.villageID ?? ""].joined(separator: "|")
     }
 
+    /// The overview for `user`'s audience: a cached answer, a recent one while the next is
+    /// fetched, or a new round's.
     public nonisolated func overview(for user: GatewayUser) async -> Answer {
         let key = Self.key(for: user)
-        if let answer = reusable(key) { return answer }
+        switch lookup(key) {
+        case .fresh(let answer): return answer
+        case .stale(let answer, let refresh):
+            if refresh { Task { _ = await self.round(for: user, key: key) } }
+            return answer
+        case .none: return await round(for: user, key: key)
+        }
+    }
+
+    /// The overview as of now: a cached answer that has not expired, or a new round's (never a
+    /// stale one). What the event stream announces.
+    public nonisolated func currentOverview(for user: GatewayUser) async -> Answer {
+        let key = Self.key(for: user)
+        if case .fresh(let answer) = lookup(key) { return answer }
         return await round(for: user, key: key)
     }
 
@@ -69,17 +96,23 @@ public actor OverviewService {
         }
     }
 
-    private nonisolated func reusable(_ key: String) -> Answer? {
+    private nonisolated func lookup(_ key: String) -> Lookup {
         let now = ContinuousClock.now
+        let staleFor = configuration.cacheTTL + configuration.budget
         return published.withLock { published in
-            guard let entry = published.answers[key], entry.expires > now else { return nil }
-            return entry.answer
+            guard let entry = published.answers[key] else { return .none }
+            if entry.expires > now { return .fresh(entry.answer) }
+            guard configuration.cacheTTL > .zero, now - entry.expires < staleFor else { return .none }
+            return .stale(entry.answer, refresh: published.refreshing.insert(key).inserted)
         }
     }
 
     private func round(for user: GatewayUser, key: String) async -> Answer {
         // Another round may have been published while this request waited for the actor.
-        if let answer = reusable(key) { return answer }
+        if case .fresh(let answer) = lookup(key) {
+            _ = published.withLock { $0.refreshing.remove(key) }
+            return answer
+        }
         let generation = published.withLock { $0.generation }
         if let running = inFlight[key], running.generation == generation { return await running.task.value }
         rounds += 1
@@ -97,6 +130,7 @@ public actor OverviewService {
         let now = ContinuousClock.now
         let ttl = configuration.cacheTTL
         return published.withLock { published in
+            published.refreshing.remove(key)
             guard answer.complete else {
                 published.answers[key] = nil
                 return answer

@@ -40,7 +40,7 @@ final class OverviewChangeNotices: Sendable {
         for await _ in changes {
             try? await Task.sleep(for: interval)
             if Task.isCancelled { return }
-            let answer = await overview.overview(for: user)
+            let answer = await overview.currentOverview(for: user)
             guard let etag = answer.etag, etag != announced else { continue }
             announced = etag
             send("event: overview\ndata: {\"etag\":\(JSONValue.quoted(etag))}\n\n")
