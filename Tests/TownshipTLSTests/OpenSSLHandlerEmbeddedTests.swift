@@ -52,10 +52,15 @@ import TownshipTLS
             }
         }
 
-        /// Each plaintext read the handler passed on, in order (one per TLS record here).
-        func plaintextReads(_ channel: EmbeddedChannel) throws -> [ByteBuffer] {
+        /// Writes `buffers` on the client, flushes once, moves the ciphertext across and
+        /// returns each plaintext read the server's handler passed on (one per TLS record).
+        func flushedTogether(_ buffers: [ByteBuffer]) throws -> [ByteBuffer] {
+            let writes = buffers.map { client.write($0) }
+            client.flush()
+            for write in writes { try write.wait() }
+            try pump()
             var reads: [ByteBuffer] = []
-            while let part = try channel.readInbound(as: ByteBuffer.self) { reads.append(part) }
+            while let part = try server.readInbound(as: ByteBuffer.self) { reads.append(part) }
             return reads
         }
 
@@ -110,21 +115,13 @@ import TownshipTLS
 
         // Ten small writes (ten frames' worth), one flush: one record, so one read on the peer.
         let small = (0..<10).map { "frame \($0);" }
-        let smallWrites = small.map { pair.client.write(ByteBuffer(string: $0)) }
-        pair.client.flush()
-        for write in smallWrites { try write.wait() }
-        try pair.pump()
-        let smallReads = try pair.plaintextReads(pair.server)
+        let smallReads = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
         #expect(smallReads.count == 1)
         #expect(smallReads.map { String(buffer: $0) }.joined() == small.joined())
 
         // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
         let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
-        let largeWrites = large.map { pair.client.write($0) }
-        pair.client.flush()
-        for write in largeWrites { try write.wait() }
-        try pair.pump()
-        let largeReads = try pair.plaintextReads(pair.server)
+        let largeReads = try pair.flushedTogether(large)
         #expect(largeReads.map(\.readableBytes) == [3_072, 3_072, 1_536])
         var expected = ByteBuffer()
         for var part in large { expected.writeBuffer(&part) }
@@ -135,11 +132,7 @@ import TownshipTLS
         // A write larger than a record is passed on whole (OpenSSL splits it into records of
         // up to 16 KiB).
         let huge = ByteBuffer(repeating: 7, count: 40_000)
-        let hugeWrites = [pair.client.write(ByteBuffer(string: "head")), pair.client.write(huge)]
-        pair.client.flush()
-        for write in hugeWrites { try write.wait() }
-        try pair.pump()
-        let hugeReads = try pair.plaintextReads(pair.server)
+        let hugeReads = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
         #expect(hugeReads.map(\.readableBytes).reduce(0, +) == 40_004)
         #expect(hugeReads.allSatisfy { $0.readableBytes <= 16 * 1_024 })
     }
