@@ -44,17 +44,19 @@ import Testing
         let formed = h.store.groupCommitBatchSizes.since(before)
         #expect(formed.transactions[1] == 1 && formed.transactions[10] == 1)
         #expect(formed.batchCount == 2 && formed.writeCount == 11)
+        #expect(formed.writerNanoseconds > 0, "the held batch alone took the writer for a while")
     }
 
     @Test func bucketsArePowersOfTwoUpToTheLargestBatchAlone() {
         var sizes = GroupCommitBatchSizes(maxBatch: 256)
-        for size in [1, 2, 3, 4, 7, 8, 255, 256, 256] { sizes.record(batchOf: size) }
+        for size in [1, 2, 3, 4, 7, 8, 255, 256, 256] { sizes.record(batchOf: size, nanoseconds: 1_000) }
         let buckets = sizes.buckets
         #expect(buckets.map(\.sizes) == [1...1, 2...3, 4...7, 8...15, 16...31, 32...63, 64...127, 128...255, 256...256])
         #expect(buckets.map(\.batches) == [1, 2, 2, 1, 0, 0, 0, 1, 2])
         #expect(buckets.map(\.writes) == [1, 5, 11, 8, 0, 0, 0, 255, 512])
         #expect(sizes.batchCount == 9 && sizes.writeCount == 1 + 5 + 11 + 8 + 255 + 512)
-        #expect(sizes.since(sizes).batchCount == 0)
+        #expect(sizes.writerNanoseconds == 9_000)
+        #expect(sizes.since(sizes).batchCount == 0 && sizes.since(sizes).writerNanoseconds == 0)
     }
 
     /// Set from the writer's thread, read by the test's task.

@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -76,8 +77,11 @@ final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let results = try await pool.writeWithoutTransaction { db in try Self.run(batch, db: db) }
-                formed.withLock { $0.record(batchOf: batch.count) }
+                let (results, nanoseconds) = try await pool.writeWithoutTransaction { db in
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    return (try Self.run(batch, db: db), DispatchTime.now().uptimeNanoseconds - start)
+                }
+                formed.withLock { $0.record(batchOf: batch.count, nanoseconds: nanoseconds) }
                 for (item, result) in zip(batch, results) { item.reply.resume(with: result) }
             } catch let lost as TransactionLost {
                 let error = IntakeError.unavailable(

@@ -4,13 +4,17 @@
 public struct GroupCommitBatchSizes: Sendable, Equatable {
     /// `transactions[n]`: how many committed batches held exactly n writes (index 0 unused).
     public private(set) var transactions: [Int]
+    /// Time the writer spent on those batches, SQL and commit (fsync) together: near the
+    /// interval's length, the single writer is what limits.
+    public private(set) var writerNanoseconds: UInt64 = 0
 
     init(maxBatch: Int) {
         transactions = Array(repeating: 0, count: maxBatch + 1)
     }
 
-    mutating func record(batchOf size: Int) {
+    mutating func record(batchOf size: Int, nanoseconds: UInt64) {
         transactions[min(size, transactions.count - 1)] += 1
+        writerNanoseconds += nanoseconds
     }
 
     /// Batches formed.
@@ -21,6 +25,7 @@ public struct GroupCommitBatchSizes: Sendable, Equatable {
     /// What was formed between `earlier` and this snapshot.
     public func since(_ earlier: GroupCommitBatchSizes) -> GroupCommitBatchSizes {
         var difference = self
+        difference.writerNanoseconds -= min(difference.writerNanoseconds, earlier.writerNanoseconds)
         for size in transactions.indices where size < earlier.transactions.count {
             difference.transactions[size] -= earlier.transactions[size]
         }
