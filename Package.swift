@@ -21,6 +21,9 @@ let package = Package(
         .library(name: "JobFairCore", targets: ["JobFairCore"]),
         // For Benchmarks/CanteenCheckInBench.
         .library(name: "CanteenService", targets: ["CanteenService"]),
+        // For Benchmarks/IntakeSubmitLoad, which serves intake in process on a real TLS listener.
+        .library(name: "IntakeService", targets: ["IntakeService"]),
+        .library(name: "IntakeCore", targets: ["IntakeCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

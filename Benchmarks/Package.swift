@@ -31,10 +31,21 @@ let package = Package(
             path: "WireCodec",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // What the load generators share: the throwaway PKI, the closed loop, the printed table.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "TownshipCertificates", package: "Township"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "BenchmarkSupport",
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
         // A plain executable, not an ordo-one benchmark: it runs its own closed-loop timing.
         .executableTarget(
             name: "RPCLoad",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "TownshipRPC", package: "Township"),
                 .product(name: "TownshipTLS", package: "Township"),
                 .product(name: "TownshipCertificates", package: "Township"),
@@ -47,6 +58,27 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "RPCLoad",
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
+        // A plain executable: durable intake submissions per second over TWP/1 at 32/128/512
+        // callers, beside the disk's fsync rate and a bare SQLite loop at the same batch sizes.
+        .executableTarget(
+            name: "IntakeSubmitLoad",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "IntakeService", package: "Township"),
+                .product(name: "IntakeCore", package: "Township"),
+                .product(name: "TownshipRPC", package: "Township"),
+                .product(name: "TownshipTLS", package: "Township"),
+                .product(name: "TownshipProtos", package: "Township"),
+                .product(name: "TownshipCertificates", package: "Township"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "IntakeSubmitLoad",
             swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
         ),
         // A plain executable: times CanteenCore's siting and runs the exact model beside it.

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Dispatch
 import NIOCore
 import NIOPosix
@@ -43,7 +44,7 @@ enum HandshakeRate {
         let port = server.localAddress!.port!
         let clientConfiguration = TLSConfiguration.client(
             certificateChainPath: pki.client.certificatePath, privateKeyPath: pki.client.privateKeyPath,
-            trustedCAPath: pki.ca.certificatePath, expectedServerIdentity: BenchmarkPKI.serverIdentity)
+            trustedCAPath: pki.ca.certificatePath, expectedServerIdentity: pki.serverIdentity)
         let sharedContext = try TLSContext(configuration: clientConfiguration)
 
         var results: [Result] = []

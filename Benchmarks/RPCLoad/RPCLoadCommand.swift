@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkSupport
 import Foundation
 import SwiftProtobuf
 
@@ -102,9 +103,4 @@ struct RPCLoadCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// Unbuffered, so each row shows as soon as it is measured even through `tee`.
-func emit(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -1,24 +1,8 @@
+import BenchmarkSupport
 import Foundation
 
-/// The printed table, the ratios, and issue 15 part 3's goals.
-enum ReportTable {
-    static func header() -> String {
-        pad("stack", 28) + pad("conc", 6, right: true) + pad("req/s", 11, right: true)
-            + pad("p50 µs", 10, right: true) + pad("p99 µs", 10, right: true) + pad("p999 µs", 10, right: true)
-            + pad("calls", 10, right: true) + pad("errors", 8, right: true)
-            + pad("ctxsw/call", 12, right: true) + pad("CPU µs/call", 13, right: true)
-    }
-
-    static func row(_ result: LoadResult) -> String {
-        pad(result.stack, 28) + pad("\(result.concurrency)", 6, right: true)
-            + pad(format(result.requestsPerSecond, 0), 11, right: true)
-            + pad(format(result.percentileMicros(50), 0), 10, right: true)
-            + pad(format(result.percentileMicros(99), 0), 10, right: true)
-            + pad(format(result.percentileMicros(99.9), 0), 10, right: true)
-            + pad("\(result.calls)", 10, right: true) + pad("\(result.errors)", 8, right: true)
-            + pad(format(result.contextSwitchesPerCall, 2), 12, right: true) + pad(format(result.cpuMicrosPerCall, 1), 13, right: true)
-    }
-
+/// The ratios, and issue 15 part 3's goals.
+extension ReportTable {
     /// Per concurrency: TWP-TLS ÷ gRPC req/s, the p99s side by side, TWP-TLS ÷ plaintext req/s.
     static func ratios(_ results: [LoadResult], twpTLS: String, grpc: String, plaintext: String, targetConcurrency: Int) -> [String] {
         var lines = [pad("conc", 6) + pad("TWP-TLS÷gRPC req/s", 20, right: true) + pad("TWP-TLS p99 µs", 16, right: true)
@@ -67,14 +51,5 @@ enum ReportTable {
             lines.append("  p99 below gRPC's at every level:    \(verdict(met))  (µs, TWP vs gRPC: \(detail.joined(separator: "; ")))")
         }
         return lines
-    }
-
-    static func format(_ value: Double, _ decimals: Int) -> String {
-        String(format: "%.\(decimals)f", value)
-    }
-
-    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let gap = max(0, width - text.count)
-        return right ? String(repeating: " ", count: gap) + text : text + String(repeating: " ", count: gap)
     }
 }

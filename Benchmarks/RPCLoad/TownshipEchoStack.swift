@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Logging
 import NIOCore
@@ -34,7 +35,7 @@ final class TownshipEchoStack: Sendable {
                 trustedCAPath: pki.ca.certificatePath)), logger: logger)
             clientSecurity = TLSClientTransport(contexts: try ReloadableTLSContext(configuration: .client(
                 certificateChainPath: pki.client.certificatePath, privateKeyPath: pki.client.privateKeyPath,
-                trustedCAPath: pki.ca.certificatePath, expectedServerIdentity: BenchmarkPKI.serverIdentity)), logger: logger)
+                trustedCAPath: pki.ca.certificatePath, expectedServerIdentity: pki.serverIdentity)), logger: logger)
         } else {
             serverSecurity = PlaintextTransport()
             clientSecurity = PlaintextTransport()
@@ -50,7 +51,7 @@ final class TownshipEchoStack: Sendable {
             RPCClient(
                 configuration: RPCClientConfiguration(
                     endpoints: [RPCEndpoint(host: "127.0.0.1", port: port)],
-                    serverIdentity: pki == nil ? nil : BenchmarkPKI.serverIdentity,
+                    serverIdentity: pki?.serverIdentity,
                     limits: Hello(maxConcurrentRequests: 0, agent: "rpcload-client"),
                     keepaliveInterval: nil, maxAttempts: 1, logger: logger),
                 security: clientSecurity)

@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -26,6 +27,7 @@ final class GroupCommit: Sendable {
     private let pool: DatabasePool
     let maxQueued: Int
     private let state = Mutex<(queue: [Pending], draining: Bool)>(([], false))
+    private let formed = Mutex(GroupCommitBatchSizes(maxBatch: GroupCommit.maxBatch))
 
     init(pool: DatabasePool, maxQueued: Int) {
         self.pool = pool
@@ -34,6 +36,9 @@ final class GroupCommit: Sendable {
 
     /// Writes waiting for the next batch (not those being committed now).
     var queuedCount: Int { state.withLock { $0.queue.count } }
+
+    /// The sizes of the transactions committed so far (failed ones are not counted).
+    var batchSizes: GroupCommitBatchSizes { formed.withLock { $0 } }
 
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { (reply: CheckedContinuation<any Sendable, any Error>) in
@@ -72,7 +77,11 @@ final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let results = try await pool.writeWithoutTransaction { db in try Self.run(batch, db: db) }
+                let (results, nanoseconds) = try await pool.writeWithoutTransaction { db in
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    return (try Self.run(batch, db: db), DispatchTime.now().uptimeNanoseconds - start)
+                }
+                formed.withLock { $0.record(batchOf: batch.count, nanoseconds: nanoseconds) }
                 for (item, result) in zip(batch, results) { item.reply.resume(with: result) }
             } catch let lost as TransactionLost {
                 let error = IntakeError.unavailable(

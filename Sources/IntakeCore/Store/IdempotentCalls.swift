@@ -58,9 +58,9 @@ enum IdempotentCalls {
     /// The reply recorded for `claim` at or after `notBefore`, if any. A key recorded with
     /// another request digest is the caller's mistake, not a retry.
     static func recordedReply(_ claim: IdempotencyClaim, notBefore: Date, db: Database) throws -> [UInt8]? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT request_digest, reply FROM idempotent_call WHERE scope = ? AND method = ? AND key = ? AND completed_at >= ?
-            """, arguments: [claim.scope, claim.method, claim.key, RowCoding.millis(notBefore)]) else { return nil }
+            """), arguments: [claim.scope, claim.method, claim.key, RowCoding.millis(notBefore)]) else { return nil }
         guard (row["request_digest"] as String) == claim.requestDigest else {
             throw IntakeError.invalidInput("idempotency key reused with a different request: '\(claim.key)' was first used for another request to this method; use a new key")
         }
@@ -70,10 +70,10 @@ enum IdempotentCalls {
 
     /// Records the reply of a completed claim and forgets keys older than `notBefore`.
     static func record(_ claim: IdempotencyClaim, reply: [UInt8], at now: Date, notBefore: Date, db: Database) throws {
-        try db.execute(sql: "DELETE FROM idempotent_call WHERE completed_at < ?", arguments: [RowCoding.millis(notBefore)])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: "DELETE FROM idempotent_call WHERE completed_at < ?").execute(arguments: [RowCoding.millis(notBefore)])
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO idempotent_call (scope, method, key, request_digest, reply, completed_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [claim.scope, claim.method, claim.key, claim.requestDigest, Data(reply), RowCoding.millis(now)])
+            """).execute(arguments: [claim.scope, claim.method, claim.key, claim.requestDigest, Data(reply), RowCoding.millis(now)])
     }
 }
 
@@ -135,6 +135,8 @@ extension SQLiteTicketStore {
         let policy = configuration.reminderPolicy
         let retention = configuration.idempotencyRetention
         let requester = Self.requester(principal)
+        // Segmented here, in the caller's task: the writer runs one batch at a time.
+        let searchTokens = ChineseSearchTokenizer.indexText(draftTicket.description)
         let (answer, filed) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
             if let claim, let recorded = try IdempotentCalls.recordedReply(claim, notBefore: now.addingTimeInterval(-retention), db: db) {
                 return (IdempotentReply(bytes: recorded, replayed: true), nil)
@@ -147,7 +149,8 @@ extension SQLiteTicketStore {
             }
             let (ticket, event, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs,
                                                                        by: principal, clientRequestID: clientRequestID, township: township,
-                                                                       year: year, policy: policy, now: now, db: db)
+                                                                       year: year, policy: policy, now: now,
+                                                                       searchTokens: searchTokens, db: db)
             let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
             if let claim {
                 try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)

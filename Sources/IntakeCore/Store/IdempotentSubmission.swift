@@ -34,8 +34,9 @@ extension SQLiteTicketStore {
 
     /// The ticket an earlier submission with this request id filed, with its attachments.
     static func submitted(requester: String, clientRequestID: String, db: Database) throws -> (Ticket, [AttachmentInfo])? {
-        guard let existing = try TicketID.fetchOne(db, sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?",
-                                                   arguments: [requester, clientRequestID]),
+        guard let existing = try TicketID.fetchOne(
+                db.cachedStatement(sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?"),
+                arguments: [requester, clientRequestID]),
               let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) else { return nil }
         return (try RowCoding.ticket(row), try attachments(of: existing, db: db))
     }
@@ -43,11 +44,12 @@ extension SQLiteTicketStore {
     /// Files the ticket, claims the attachments it names and records its request id, in the caller's transaction.
     static func fileSubmission(_ draft: Ticket, entry: LedgerEntryDraft, attachmentIDs: [String], by principal: Principal,
                                clientRequestID: String, township: String, year: Int, policy: ReminderPolicy, now: Date,
-                               db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
-        let (ticket, event) = try TicketPersistence.file(draft, entry: entry, township: township, year: year, policy: policy, now: now, db: db)
+                               searchTokens: String? = nil, db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
+        let (ticket, event) = try TicketPersistence.file(draft, entry: entry, township: township, year: year, policy: policy, now: now,
+                                                         searchTokens: searchTokens, db: db)
         let attachments = try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db)
-        try db.execute(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)",
-                       arguments: [requester(principal), clientRequestID, ticket.id])
+        try db.cachedStatement(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)")
+            .execute(arguments: [requester(principal), clientRequestID, ticket.id])
         return (ticket, event, attachments)
     }
 

@@ -6,11 +6,14 @@ import GRDB
 public enum TicketPersistence {
     /// Files a new ticket: its number, its row and the first event of its ledger, in the
     /// caller's transaction. Returns the ticket with its id and number, and its first event.
+    /// `searchTokens`: the description's search tokens when the caller segmented it before
+    /// the transaction (off the writer's critical path), else segmented here.
     static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
-                     now: Date, db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
+                     now: Date, searchTokens: String? = nil, db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
         var ticket = draft
         ticket.number = try allocateNumber(township: township, year: year, db: db)
-        ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now), db: db)
+        ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now),
+                               searchTokens: searchTokens, db: db)
         let event = try appendLedger(ticketID: ticket.id, draft: entry, db: db)
         return (ticket, event)
     }
@@ -39,14 +42,14 @@ public enum TicketPersistence {
 
     static let updateSQL = "UPDATE ticket SET \(RowCoding.stateColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
-    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, db: Database) throws -> TicketID {
+    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, searchTokens: String? = nil, db: Database) throws -> TicketID {
         let values: [(any DatabaseValueConvertible)?] = [township, ticket.number]
             + RowCoding.stateValues(ticket, nextDeadlineCheck: nextDeadlineCheck) + [0, LedgerHasher.genesisHash]
         let statement = try db.cachedStatement(sql: insertSQL)
         try statement.execute(arguments: StatementArguments(values))
         let id = db.lastInsertedRowID
         try db.cachedStatement(sql: "INSERT INTO ticket_search (rowid, tokens) VALUES (?, ?)")
-            .execute(arguments: [id, ChineseSearchTokenizer.indexText(ticket.description)])
+            .execute(arguments: [id, searchTokens ?? ChineseSearchTokenizer.indexText(ticket.description)])
         return id
     }
 
@@ -57,7 +60,7 @@ public enum TicketPersistence {
 
     /// Appends one event to the ticket's chain and moves the ticket's recorded head.
     static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, db: Database) throws -> LedgerEvent {
-        guard let row = try Row.fetchOne(db, sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?", arguments: [ticketID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"), arguments: [ticketID]) else {
             throw IntakeError.notFound("ticket \(ticketID)")
         }
         let length: Int = row["ledger_length"]

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import IntakeCore
+
+/// The SQLite ceiling for submissions: the rows one submission writes (number counter, ticket
+/// with its indexes, statistics trigger and search row, ledger event, global chain link,
+/// client request id, idempotent reply), copied from a ticket intake itself filed, inserted by
+/// a bare loop with cached statements, no hashing, no savepoints, one transaction per batch,
+/// on a database of intake's own schema in WAL with `synchronous = FULL`, in the same directory.
+final class BareSubmissionLoop {
+    private let pool: DatabasePool
+    private let templates: Templates
+    private var filed = 0
+
+    /// One submission's rows as intake wrote them.
+    private struct Templates {
+        var ticket: RowTemplate
+        var search: RowTemplate
+        var event: RowTemplate
+        var chainLink: RowTemplate
+        var request: RowTemplate
+        var reply: RowTemplate
+    }
+
+    /// A row's insert statement and values, built once; `insert` swaps in the values that must differ.
+    private struct RowTemplate {
+        let sql: String
+        let values: [DatabaseValue]
+        let index: [String: Int]
+
+        init(_ row: Row, table: String, except: String? = nil) {
+            let columns = row.columnNames.filter { $0 != except }
+            sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+            values = columns.map { row[$0] as DatabaseValue }
+            index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
+        }
+
+        /// Inserts the row with `replacing`'s values; the new rowid.
+        func insert(replacing: [(String, any DatabaseValueConvertible)], db: Database) throws -> Int64 {
+            var row = values
+            for (column, value) in replacing { row[index[column]!] = value.databaseValue }
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(row))
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Creates the database at `path` with intake's schema and reference data, and copies the
+    /// rows of the first ticket in the intake database at `intakePath`.
+    init(path: String, intakePath: String) async throws {
+        do {
+            // Opening a store migrates the file to intake's schema; released before the loop opens it.
+            let schemaOnly = try SQLiteTicketStore(path: path)
+            try await schemaOnly.replaceReferenceData(DemoReferenceData.make(), by: Principal(userID: "bench-admin", role: .admin))
+        }
+        let intake = try DatabaseQueue(path: intakePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        templates = try await intake.read { db in
+            guard let ticket = try Row.fetchOne(db, sql: "SELECT * FROM ticket ORDER BY id LIMIT 1") else {
+                throw ProbeFailed(description: "intake filed no ticket to copy")
+            }
+            let id: Int64 = ticket["id"]
+            func one(_ sql: String) throws -> Row {
+                guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { throw ProbeFailed(description: "no row for: \(sql)") }
+                return row
+            }
+            let event = try one("SELECT * FROM ledger_event WHERE ticket_id = ? ORDER BY sequence LIMIT 1")
+            let position: Int64 = event["position"]
+            guard let link = try Row.fetchOne(db, sql: "SELECT * FROM ledger_chain WHERE position = ?", arguments: [position]),
+                  let reply = try Row.fetchOne(db, sql: "SELECT * FROM idempotent_call ORDER BY completed_at LIMIT 1") else {
+                throw ProbeFailed(description: "intake's first ticket has no chain link or recorded reply")
+            }
+            return Templates(
+                ticket: RowTemplate(ticket, table: "ticket", except: "id"),
+                search: RowTemplate(try one("SELECT rowid, tokens FROM ticket_search WHERE rowid = ?"), table: "ticket_search"),
+                event: RowTemplate(event, table: "ledger_event", except: "position"),
+                chainLink: RowTemplate(link, table: "ledger_chain"),
+                request: RowTemplate(try one("SELECT * FROM submission_request WHERE ticket_id = ?"), table: "submission_request"),
+                reply: RowTemplate(reply, table: "idempotent_call"))
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // As in the store: GRDB sets NORMAL on the writer when it enables WAL.
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    }
+
+    /// Commits `batches` (each a transaction of that many submissions) in the given order,
+    /// until all are done or `seconds` pass; submissions per second.
+    func rate(batches: [Int], seconds: Double) throws -> Double {
+        let start = Date()
+        var written = 0
+        for size in batches {
+            try pool.write { db in
+                for _ in 0..<size { try fileOne(db) }
+            }
+            written += size
+            if Date().timeIntervalSince(start) >= seconds { break }
+        }
+        return Double(written) / Date().timeIntervalSince(start)
+    }
+
+    private func fileOne(_ db: Database) throws {
+        filed += 1
+        let value = try Int.fetchOne(db.cachedStatement(sql: """
+            INSERT INTO ticket_number_counter (township, year, last_value) VALUES (?, ?, 1)
+            ON CONFLICT (township, year) DO UPDATE SET last_value = last_value + 1 RETURNING last_value
+            """), arguments: ["bare", 2026])!
+        let ticketID = try templates.ticket.insert(replacing: [("number", "bare-\(value)")], db: db)
+        _ = try templates.search.insert(replacing: [("rowid", ticketID)], db: db)
+        let position = try templates.event.insert(replacing: [("ticket_id", ticketID)], db: db)
+        _ = try templates.chainLink.insert(replacing: [("position", position)], db: db)
+        _ = try templates.request.insert(replacing: [("client_request_id", "bare-\(filed)"), ("ticket_id", ticketID)], db: db)
+        _ = try templates.reply.insert(replacing: [("key", "bare-\(filed)")], db: db)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import BenchmarkSupport
+import Foundation
+import IntakeCore
+import Logging
+import Synchronization
+import TownshipRPC
+
+@main
+struct IntakeSubmitLoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "IntakeSubmitLoad",
+        abstract: "Acknowledged SubmitTicket/s over TWP/1 with mutual TLS, beside the disk's fsync rate and a bare SQLite loop at the batch sizes the group commit formed.")
+
+    @Option(name: .long, help: "Concurrent callers per level, comma-separated.")
+    var callers: String = "32,128,512"
+
+    @Option(name: .long, help: "Client connections the callers share (caller i uses connection i mod n).")
+    var connections: Int = 4
+
+    @Option(name: .long, help: "Seconds of warm-up per level (not measured).")
+    var warmUp: Double = 2
+
+    @Option(name: .long, help: "Measured seconds per level.")
+    var duration: Double = 10
+
+    @Option(name: .long, help: "Seconds of the write+fsync probe per level.")
+    var fsyncSeconds: Double = 2
+
+    @Option(name: .long, help: "At most this many seconds of the bare SQLite loop per level.")
+    var ceilingSeconds: Double = 5
+
+    @Option(name: .long, help: "Where the state directory and the bare database go (a fresh folder is made inside).")
+    var directory: String = FileManager.default.temporaryDirectory.path
+
+    @Option(name: .long, help: "Intake's log level (the service's default is info: one line per submission, on stderr).")
+    var logLevel: String = "info"
+
+    @Flag(name: .long, help: "Also run each level straight into the store, without TWP/1 (a diagnostic row).")
+    var storeDirect = false
+
+    func validate() throws {
+        guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 }) else { throw ValidationError("--callers needs positive integers") }
+        guard connections > 0 else { throw ValidationError("--connections must be positive") }
+        guard duration > 0, warmUp >= 0, fsyncSeconds > 0, ceilingSeconds > 0 else { throw ValidationError("durations must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be a swift-log level") }
+    }
+
+    var levels: [Int] { callers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: directory).appendingPathComponent("intake-submit-load-\(UUID().uuidString)")
+        let state = root.appendingPathComponent("intake")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let pki = try BenchmarkPKI.make(service: "intake")
+        defer { pki.remove(); try? FileManager.default.removeItem(at: root) }
+
+        emit("IntakeSubmitLoad: SubmitTicket over TWP/1, mutual TLS 1.3 on 127.0.0.1, intake in process (IntakeService on RPCServer),")
+        emit("store \(root.path) (WAL, synchronous FULL), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(connections) connections,")
+        emit("warm-up \(warmUp) s + \(duration) s measured per level; latency = one acknowledged submission (HdrHistogram, µs)")
+
+        let intake = try await IntakeUnderLoad.start(pki: pki, stateDirectory: state, connections: connections,
+                                                     logLevel: Logger.Level(rawValue: logLevel)!)
+        let bare = try await BareSubmissionLoop(path: root.appendingPathComponent("bare.sqlite").path,
+                                                intakePath: state.appendingPathComponent("intake.sqlite").path)
+        let keys = KeySequence()
+        var levelsMeasured: [LevelOutcome] = []
+        for level in levels {
+            let before = intake.store.groupCommitBatchSizes
+            let result = await ClosedLoopLoad.run(
+                stack: "intake SubmitTicket", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
+                isRefusal: Self.isOverloadRefusal,
+                call: { worker in try await intake.submit(worker: worker, key: "bench-\(keys.next())") })
+            let formed = intake.store.groupCommitBatchSizes.since(before)
+            var direct: LoadResult?
+            if storeDirect {
+                direct = await ClosedLoopLoad.run(
+                    stack: "store.submit, no RPC", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
+                    isRefusal: Self.isOverloadRefusal,
+                    call: { worker in try await intake.submitDirect(worker: worker, key: "direct-\(keys.next())") })
+            }
+            let fsyncs = try FsyncRate.measure(directory: root, seconds: fsyncSeconds)
+            let ceiling = try bare.rate(batches: formed.batchList.shuffled(), seconds: ceilingSeconds)
+            let outcome = LevelOutcome(result: result, direct: direct, formed: formed, fsyncsPerSecond: fsyncs, bareCeiling: ceiling)
+            levelsMeasured.append(outcome)
+            for line in outcome.report() { emit(line) }
+        }
+        await intake.stop()
+        emit("")
+        for line in LevelOutcome.goals(levelsMeasured) { emit(line) }
+    }
+
+    /// The server shedding load (spec §7: RESOURCE_EXHAUSTED, or a call refused unprocessed).
+    @Sendable static func isOverloadRefusal(_ error: any Error) -> Bool {
+        guard let error = error as? RPCError else { return false }
+        return error.status == .resourceExhausted || error.wasRefused
+    }
+}
+
+/// Every submission's own key, across all levels.
+final class KeySequence: Sendable {
+    private let counter = Atomic<Int>(0)
+    func next() -> Int { counter.add(1, ordering: .relaxed).newValue }
+}
+
+extension GroupCommitBatchSizes {
+    /// One entry per transaction formed, its size.
+    var batchList: [Int] {
+        transactions.enumerated().flatMap { size, count in Array(repeating: size, count: count) }
+    }
+}
