@@ -11,11 +11,11 @@ import Testing
     /// one batch of 1 (the holder), one of 10 (the nine that succeed and the one that fails alone).
     @Test func writesQueuedBehindABusyWriterAreCountedAsOneBatch() async throws {
         let h = try await Harness()
-        let before = h.store.groupCommitBatchSizes
+        let before = h.sqlite.groupCommitBatchSizes
         let release = DispatchSemaphore(value: 0)
         let entered = Flag()
         let holder = Task {
-            try await h.store.groupCommit.write { db in
+            try await h.sqlite.groupCommit.write { db in
                 entered.raise()
                 release.wait()
                 try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('held', 1, 1)")
@@ -26,7 +26,7 @@ import Testing
         let queued = (0..<10).map { i in
             Task { () -> Bool in
                 do {
-                    try await h.store.groupCommit.write { db in
+                    try await h.sqlite.groupCommit.write { db in
                         try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('queued', ?, 1)", arguments: [i])
                         if i == 3 { throw GroupCommitTests.Refused() }
                     }
@@ -34,14 +34,14 @@ import Testing
                 } catch { return false }
             }
         }
-        while h.store.groupCommit.queuedCount < 10 { await Task.yield() }
+        while h.sqlite.groupCommit.queuedCount < 10 { await Task.yield() }
         release.signal()
         try await holder.value
         var succeeded = 0
         for task in queued where await task.value { succeeded += 1 }
         #expect(succeeded == 9)
 
-        let formed = h.store.groupCommitBatchSizes.since(before)
+        let formed = h.sqlite.groupCommitBatchSizes.since(before)
         #expect(formed.transactions[1] == 1 && formed.transactions[10] == 1)
         #expect(formed.batchCount == 2 && formed.writeCount == 11)
         #expect(formed.writerNanoseconds > 0, "the held batch alone took the writer for a while")
