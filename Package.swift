@@ -24,6 +24,8 @@ let package = Package(
         // For Benchmarks/IntakeSubmitLoad, which serves intake in process on a real TLS listener.
         .library(name: "IntakeService", targets: ["IntakeService"]),
         .library(name: "IntakeCore", targets: ["IntakeCore"]),
+        .library(name: "IntakePostgresStore", targets: ["IntakePostgresStore"]),
+        .library(name: "TownshipPostgresCluster", targets: ["TownshipPostgresCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

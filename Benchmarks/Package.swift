@@ -68,6 +68,8 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "IntakeService", package: "Township"),
                 .product(name: "IntakeCore", package: "Township"),
+                .product(name: "IntakePostgresStore", package: "Township"),
+                .product(name: "TownshipPostgresCluster", package: "Township"),
                 .product(name: "TownshipRPC", package: "Township"),
                 .product(name: "TownshipTLS", package: "Township"),
                 .product(name: "TownshipProtos", package: "Township"),

@@ -39,6 +39,9 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also run each level straight into the store, without TWP/1 (a diagnostic row).")
     var storeDirect = false
 
+    @Option(name: .long, help: "Then compare the engines at this many callers: SQLite, PostgreSQL with one replica, with two (0: skip).")
+    var engineCallers: Int = 32
+
     func validate() throws {
         guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 }) else { throw ValidationError("--callers needs positive integers") }
         guard connections > 0 else { throw ValidationError("--connections must be positive") }
@@ -59,19 +62,19 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         emit("store \(root.path) (WAL, synchronous FULL), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(connections) connections,")
         emit("warm-up \(warmUp) s + \(duration) s measured per level; latency = one acknowledged submission (HdrHistogram, µs)")
 
-        let intake = try await IntakeUnderLoad.start(pki: pki, stateDirectory: state, connections: connections,
+        let intake = try await IntakeUnderLoad.startOnSQLite(pki: pki, stateDirectory: state, connections: connections,
                                                      logLevel: Logger.Level(rawValue: logLevel)!)
         let bare = try await BareSubmissionLoop(path: root.appendingPathComponent("bare.sqlite").path,
                                                 intakePath: state.appendingPathComponent("intake.sqlite").path)
         let keys = KeySequence()
         var levelsMeasured: [LevelOutcome] = []
         for level in levels {
-            let before = intake.store.groupCommitBatchSizes
+            let before = intake.sqlite!.groupCommitBatchSizes
             let result = await ClosedLoopLoad.run(
                 stack: "intake SubmitTicket", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
                 isRefusal: Self.isOverloadRefusal,
                 call: { worker in try await intake.submit(worker: worker, key: "bench-\(keys.next())") })
-            let formed = intake.store.groupCommitBatchSizes.since(before)
+            let formed = intake.sqlite!.groupCommitBatchSizes.since(before)
             var direct: LoadResult?
             if storeDirect {
                 direct = await ClosedLoopLoad.run(
@@ -88,6 +91,11 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         await intake.stop()
         emit("")
         for line in LevelOutcome.goals(levelsMeasured) { emit(line) }
+        if engineCallers > 0 {
+            try await EngineComparison(pki: pki, root: root, callers: engineCallers, connections: connections,
+                                       warmUp: .seconds(warmUp), duration: .seconds(duration),
+                                       logLevel: Logger.Level(rawValue: logLevel)!).run(emit: emit)
+        }
     }
 
     /// The server shedding load (spec §7: RESOURCE_EXHAUSTED, or a call refused unprocessed).

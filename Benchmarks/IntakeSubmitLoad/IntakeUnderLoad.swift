@@ -14,51 +14,68 @@ import TownshipTLS
 /// limits), on a fresh state directory holding only the demo reference data; and the
 /// gateway's side: `connections` TWP/1 clients, each caller forwarding its own resident.
 final class IntakeUnderLoad: Sendable {
-    let store: SQLiteTicketStore
-    let stateDirectory: URL
-    private let server: RPCServer
-    private let serverTask: Task<Void, Error>
+    /// One store per replica: one SQLite file, or several `PostgresTicketStore`s on one database.
+    let stores: [any IntakeStore]
+    /// The group commit's batch sizes are the SQLite store's.
+    var sqlite: SQLiteTicketStore? { stores.first as? SQLiteTicketStore }
+    private let servers: [RPCServer]
+    private let serverTasks: [Task<Void, Error>]
     private let clients: [RPCClient]
     private let villages: [String]
 
-    private init(store: SQLiteTicketStore, stateDirectory: URL, server: RPCServer, serverTask: Task<Void, Error>,
+    private init(stores: [any IntakeStore], servers: [RPCServer], serverTasks: [Task<Void, Error>],
                  clients: [RPCClient], villages: [String]) {
-        self.store = store; self.stateDirectory = stateDirectory; self.server = server
-        self.serverTask = serverTask; self.clients = clients; self.villages = villages
+        self.stores = stores; self.servers = servers; self.serverTasks = serverTasks
+        self.clients = clients; self.villages = villages
     }
 
-    static func start(pki: BenchmarkPKI, stateDirectory: URL, connections: Int, logLevel: Logger.Level) async throws -> IntakeUnderLoad {
+    /// Intake on a fresh SQLite file in `stateDirectory`, holding the demo reference data.
+    static func startOnSQLite(pki: BenchmarkPKI, stateDirectory: URL, connections: Int, logLevel: Logger.Level) async throws -> IntakeUnderLoad {
+        var logger = Logger(label: "intake.store")
+        logger.logLevel = logLevel
+        let store = try SQLiteTicketStore(path: stateDirectory.appendingPathComponent("intake.sqlite").path, logger: logger)
+        try await store.replaceReferenceData(DemoReferenceData.make(), by: Principal(userID: "bench-admin", role: .admin))
+        return try await start(pki: pki, stores: [store], stateDirectory: stateDirectory, connections: connections, logLevel: logLevel)
+    }
+
+    /// One server per store (a replica each, sharing the attachments folder as replicas must),
+    /// and `connections` clients spread over them: connection i talks to replica i mod n.
+    static func start(pki: BenchmarkPKI, stores: [any IntakeStore], stateDirectory: URL, connections: Int,
+                      logLevel: Logger.Level) async throws -> IntakeUnderLoad {
         var logger = Logger(label: "intake")
         logger.logLevel = logLevel
-        let store = try SQLiteTicketStore(path: stateDirectory.appendingPathComponent("intake.sqlite").path,
-                                          logger: logger.labelled("intake.store"))
-        try await store.replaceReferenceData(DemoReferenceData.make(), by: Principal(userID: "bench-admin", role: .admin))
-        let attachments = try AttachmentService(store: store, directory: stateDirectory.appendingPathComponent("attachments"))
-        let service = IntakeService(store: store, attachments: attachments,
-                                    callerPolicy: CallerPolicy(allowedCallers: [CallerPolicy.gatewayIdentity]),
-                                    logger: logger.labelled("intake.service"))
-        let server = RPCServer(
-            configuration: RPCServerConfiguration(drainTimeout: .seconds(5), logger: logger.labelled("intake.rpc")),
-            router: service.makeRouter(),
-            security: TLSServerTransport(contexts: try ReloadableTLSContext(configuration: .server(
-                certificateChainPath: pki.server.certificatePath, privateKeyPath: pki.server.privateKeyPath,
-                trustedCAPath: pki.ca.certificatePath)), logger: logger))
-        let serverTask = Task { try await server.run() }
-        let port = try await server.localAddress().port!
+        var servers: [RPCServer] = []
+        var serverTasks: [Task<Void, Error>] = []
+        var ports: [Int] = []
+        for store in stores {
+            let attachments = try AttachmentService(store: store, directory: stateDirectory.appendingPathComponent("attachments"))
+            let service = IntakeService(store: store, attachments: attachments,
+                                        callerPolicy: CallerPolicy(allowedCallers: [CallerPolicy.gatewayIdentity]),
+                                        logger: logger.labelled("intake.service"))
+            let server = RPCServer(
+                configuration: RPCServerConfiguration(drainTimeout: .seconds(5), logger: logger.labelled("intake.rpc")),
+                router: service.makeRouter(),
+                security: TLSServerTransport(contexts: try ReloadableTLSContext(configuration: .server(
+                    certificateChainPath: pki.server.certificatePath, privateKeyPath: pki.server.privateKeyPath,
+                    trustedCAPath: pki.ca.certificatePath)), logger: logger))
+            serverTasks.append(Task { try await server.run() })
+            servers.append(server)
+            ports.append(try await server.localAddress().port!)
+        }
         let clientSecurity = TLSClientTransport(contexts: try ReloadableTLSContext(configuration: .client(
             certificateChainPath: pki.client.certificatePath, privateKeyPath: pki.client.privateKeyPath,
             trustedCAPath: pki.ca.certificatePath, expectedServerIdentity: pki.serverIdentity)), logger: logger)
-        let clients = (0..<connections).map { _ in
+        let clients = (0..<connections).map { i in
             RPCClient(
                 configuration: RPCClientConfiguration(
-                    endpoints: [RPCEndpoint(host: "127.0.0.1", port: port)], serverIdentity: pki.serverIdentity,
+                    endpoints: [RPCEndpoint(host: "127.0.0.1", port: ports[i % ports.count])], serverIdentity: pki.serverIdentity,
                     keepaliveInterval: nil, maxAttempts: 1, logger: logger.labelled("bench.client")),
                 security: clientSecurity)
         }
-        let load = IntakeUnderLoad(store: store, stateDirectory: stateDirectory, server: server, serverTask: serverTask,
-                                   clients: clients, villages: store.referenceData().villages.map(\.id))
+        let load = IntakeUnderLoad(stores: stores, servers: servers, serverTasks: serverTasks,
+                                   clients: clients, villages: stores[0].referenceData().villages.map(\.id))
         // Connect every client (and file one ticket on each) before any clock starts.
-        for worker in 0..<connections { try await load.submit(worker: worker, key: "connect-\(worker)") }
+        for worker in 0..<connections { try await load.submit(worker: worker, key: "connect-\(worker)-\(UUID().uuidString)") }
         return load
     }
 
@@ -84,13 +101,15 @@ final class IntakeUnderLoad: Sendable {
         let principal = Principal(userID: "bench-resident-\(worker)", role: .resident)
         let claim = IdempotencyClaim(scope: "direct resident:\(principal.userID)", method: Township_Intake_V1_Intake.submitTicket.path,
                                      key: key, request: Array(key.utf8))
-        _ = try await store.submit(report, by: principal, clientRequestID: key, once: claim, reply: { _ in [1] })
+        _ = try await stores[worker % stores.count].submit(report, by: principal, clientRequestID: key, once: claim, reply: { _ in [1] })
     }
 
     func stop() async {
         for client in clients { await client.shutdown() }
-        serverTask.cancel()
-        _ = try? await serverTask.value
+        for task in serverTasks {
+            task.cancel()
+            _ = try? await task.value
+        }
     }
 }
 
