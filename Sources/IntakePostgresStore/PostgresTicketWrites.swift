@@ -10,33 +10,6 @@ import PostgresNIO
 enum PostgresTicketWrites {
     static let insertColumns = ["township", "number"] + RowCoding.stateColumns + ["ledger_length", "ledger_head", "search"]
 
-    /// Files a new ticket: number, row, then `beforeLedger` (attachments, the request id: what
-    /// must commit with it but needs no chain), then the first ledger event last, so the global
-    /// chain's head is locked only for the append and the commit. The new row's chain tip is
-    /// known (empty), so it is not read back.
-    static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy, now: Date,
-                     _ db: PostgresConnection, _ logger: Logger,
-                     beforeLedger: (TicketID) async throws -> Void = { _ in }) async throws -> (ticket: Ticket, event: LedgerEvent) {
-        var ticket = draft
-        ticket.number = try await allocateNumber(township: township, year: year, db, logger)
-        ticket.id = try await insert(ticket, township: township,
-                                     nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db, logger)
-        try await beforeLedger(ticket.id)
-        let event = try await appendLedger(ticketID: ticket.id, draft: entry, tip: (0, LedgerHasher.genesisHash), db, logger)
-        return (ticket, event)
-    }
-
-    /// The counter row's lock is held to commit: a rollback gives the number back, and two
-    /// replicas never draw the same one.
-    static func allocateNumber(township: String, year: Int, _ db: PostgresConnection, _ logger: Logger) async throws -> String {
-        let value = try await db.scalar(Int64.self, """
-            INSERT INTO ticket_number_counter (township, year, last_value) VALUES (\(township), \(Int64(year)), 1)
-            ON CONFLICT (township, year) DO UPDATE SET last_value = ticket_number_counter.last_value + 1
-            RETURNING last_value
-            """, logger)!
-        return TicketPersistence.formatNumber(year: year, value: Int(value))
-    }
-
     static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, id: TicketID? = nil,
                        ledgerLength: Int64 = 0, ledgerHead: String = LedgerHasher.genesisHash,
                        _ db: PostgresConnection, _ logger: Logger) async throws -> TicketID {

@@ -173,11 +173,10 @@ extension PostgresTicketStore {
             }
             var attachments: [AttachmentInfo] = []
             let (ticket, event) = try await PostgresTicketWrites.file(draftTicket, entry: entry, township: township, year: year,
-                                                                      policy: policy, now: now, db, logger) { id in
+                                                                      policy: policy, now: now,
+                                                                      request: .init(requester: requester, clientRequestID: clientRequestID),
+                                                                      db, logger) { id in
                 attachments = try await PostgresAttachments.claim(report.attachmentIDs, ticketID: id, by: principal, db, logger)
-                try await db.execute("""
-                    INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (\(requester), \(clientRequestID), \(id))
-                    """, logger)
             }
             return (try await answer(db, ticket, event, attachments, false), ticket)
         }
