@@ -10,28 +10,6 @@ import PostgresNIO
 enum PostgresTicketWrites {
     static let insertColumns = ["township", "number"] + RowCoding.stateColumns + ["ledger_length", "ledger_head", "search"]
 
-    /// Files a new ticket: number, row, first ledger event.
-    static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy, now: Date,
-                     _ db: PostgresConnection, _ logger: Logger) async throws -> (ticket: Ticket, event: LedgerEvent) {
-        var ticket = draft
-        ticket.number = try await allocateNumber(township: township, year: year, db, logger)
-        ticket.id = try await insert(ticket, township: township,
-                                     nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(ticket, policy: policy, now: now), db, logger)
-        let event = try await appendLedger(ticketID: ticket.id, draft: entry, db, logger)
-        return (ticket, event)
-    }
-
-    /// The counter row's lock is held to commit: a rollback gives the number back, and two
-    /// replicas never draw the same one.
-    static func allocateNumber(township: String, year: Int, _ db: PostgresConnection, _ logger: Logger) async throws -> String {
-        let value = try await db.scalar(Int64.self, """
-            INSERT INTO ticket_number_counter (township, year, last_value) VALUES (\(township), \(Int64(year)), 1)
-            ON CONFLICT (township, year) DO UPDATE SET last_value = ticket_number_counter.last_value + 1
-            RETURNING last_value
-            """, logger)!
-        return TicketPersistence.formatNumber(year: year, value: Int(value))
-    }
-
     static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, id: TicketID? = nil,
                        ledgerLength: Int64 = 0, ledgerHead: String = LedgerHasher.genesisHash,
                        _ db: PostgresConnection, _ logger: Logger) async throws -> TicketID {
@@ -58,45 +36,57 @@ enum PostgresTicketWrites {
     }
 
     /// Appends one event to the ticket's chain and to the global chain. The ticket's row is
-    /// locked (FOR UPDATE) by the caller or here; the head row is locked here, last.
-    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, _ db: PostgresConnection, _ logger: Logger) async throws -> LedgerEvent {
-        guard let row = try await db.row("SELECT ledger_length, ledger_head FROM ticket WHERE id = \(ticketID) FOR UPDATE", logger) else {
-            throw IntakeError.notFound("ticket \(ticketID)")
-        }
-        let length: Int = row["ledger_length"]
-        let previous: String = row["ledger_head"]
+    /// locked (FOR UPDATE) by the caller or here; `tip` is its chain's length and head when the
+    /// caller already holds them. Everything but the global position is computed before the
+    /// head row is locked; under that lock run two statements (the lock, then one that links
+    /// the event, moves the head, stores the event, moves the ticket's tip and NOTIFYs), then
+    /// the commit: every writer of every replica queues on that lock.
+    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, tip: (length: Int, head: String)? = nil,
+                             _ db: PostgresConnection, _ logger: Logger) async throws -> LedgerEvent {
+        let (length, previous) = try await chainTip(tip, ticketID, db, logger)
         let sequence = length + 1
         let hash = LedgerHasher.hash(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previous)
-        let position = try await appendGlobal(eventHash: hash, db, logger)
+        let details = RowCoding.detailsJSON(draft.details)
+        let head = try await db.row("SELECT position, chain_hash FROM ledger_chain_head FOR UPDATE", logger)!
+        let position: Int64 = (head["position"] as Int64) + 1
+        let chained = GlobalLedgerChain.link(previous: head["chain_hash"], position: position, eventHash: hash)
+        // NOTIFY is delivered at commit, and not at all on rollback.
         try await db.execute("""
-            INSERT INTO ledger_event (position, ticket_id, sequence, actor_user_id, actor_role, occurred_at, from_status, to_status,
-                action, note, details, previous_hash, hash)
-            VALUES (\(position), \(ticketID), \(Int64(sequence)), \(draft.actorUserID), \(draft.actorRole), \(LedgerHasher.milliseconds(draft.occurredAt)),
-                \(draft.fromStatus?.rawValue), \(draft.toStatus.rawValue), \(draft.action.rawValue), \(draft.note),
-                \(RowCoding.detailsJSON(draft.details)), \(previous), \(hash))
+            WITH link AS (INSERT INTO ledger_chain (position, chain_hash) VALUES (\(position), \(chained))),
+                moved AS (UPDATE ledger_chain_head SET position = \(position), chain_hash = \(chained)),
+                event AS (INSERT INTO ledger_event (position, ticket_id, sequence, actor_user_id, actor_role, occurred_at, from_status,
+                    to_status, action, note, details, previous_hash, hash)
+                    VALUES (\(position), \(ticketID), \(Int64(sequence)), \(draft.actorUserID), \(draft.actorRole),
+                        \(LedgerHasher.milliseconds(draft.occurredAt)), \(draft.fromStatus?.rawValue), \(draft.toStatus.rawValue),
+                        \(draft.action.rawValue), \(draft.note), \(details), \(previous), \(hash))),
+                tip AS (UPDATE ticket SET ledger_length = \(Int64(sequence)), ledger_head = \(hash) WHERE id = \(ticketID))
+            SELECT pg_notify(\(PostgresTicketStore.ledgerChannel), \(String(position)))
             """, logger)
-        try await db.execute("UPDATE ticket SET ledger_length = \(Int64(sequence)), ledger_head = \(hash) WHERE id = \(ticketID)", logger)
         return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,
                            actorRole: draft.actorRole, occurredAt: draft.occurredAt, fromStatus: draft.fromStatus,
                            toStatus: draft.toStatus, action: draft.action, note: draft.note, details: draft.details,
                            previousHash: previous, hash: hash)
     }
 
-    /// Takes the next position under the head row's lock, links the event into the global
-    /// chain, and announces it (NOTIFY is delivered at commit, and not at all on rollback).
-    static func appendGlobal(eventHash: String, _ db: PostgresConnection, _ logger: Logger) async throws -> Int64 {
-        let head = try await db.row("SELECT position, chain_hash FROM ledger_chain_head FOR UPDATE", logger)!
-        let position: Int64 = (head["position"] as Int64) + 1
-        let chained = GlobalLedgerChain.link(previous: head["chain_hash"], position: position, eventHash: eventHash)
-        try await db.execute("INSERT INTO ledger_chain (position, chain_hash) VALUES (\(position), \(chained))", logger)
-        try await db.execute("UPDATE ledger_chain_head SET position = \(position), chain_hash = \(chained)", logger)
-        try await db.execute("SELECT pg_notify(\(PostgresTicketStore.ledgerChannel), \(String(position)))", logger)
-        return position
+    /// The ticket's chain length and head: given, or read with its row locked.
+    private static func chainTip(_ known: (length: Int, head: String)?, _ ticketID: TicketID,
+                                 _ db: PostgresConnection, _ logger: Logger) async throws -> (Int, String) {
+        if let known { return known }
+        guard let row = try await db.row("SELECT ledger_length, ledger_head FROM ticket WHERE id = \(ticketID) FOR UPDATE", logger) else {
+            throw IntakeError.notFound("ticket \(ticketID)")
+        }
+        return (row["ledger_length"], row["ledger_head"])
     }
 
     /// Loads a ticket through the principal's visibility, locking its row when `forUpdate`.
     static func loadVisibleTicket(_ id: TicketID, scope: VisibilityScope, forUpdate: Bool = false,
                                   _ db: PostgresConnection, _ logger: Logger) async throws -> Ticket {
+        try RowCoding.ticket(try await loadVisibleRow(id, scope: scope, forUpdate: forUpdate, db, logger))
+    }
+
+    /// The ticket's whole row (with its chain tip, `ledger_length` and `ledger_head`).
+    static func loadVisibleRow(_ id: TicketID, scope: VisibilityScope, forUpdate: Bool = false,
+                               _ db: PostgresConnection, _ logger: Logger) async throws -> Row {
         var sql = BoundSQL("SELECT t.* FROM ticket t WHERE t.id = ")
         sql.text += sql.bind(id)
         if scope.condition != "1" {
@@ -104,7 +94,7 @@ enum PostgresTicketWrites {
             sql.append(questionMarks: scope.condition, scope.arguments)
         }
         if forUpdate { sql.text += " FOR UPDATE OF t" }
-        if let row = try await db.row(sql.query, logger) { return try RowCoding.ticket(row) }
+        if let row = try await db.row(sql.query, logger) { return row }
         if try await db.row("SELECT 1 AS found FROM ticket WHERE id = \(id)", logger) != nil {
             throw IntakeError.permissionDenied("ticket \(id) is outside what you may see: \(scope.explanation)")
         }

@@ -11,9 +11,12 @@ extension PostgresTicketStore {
         let (township, year, policy, logger) = (configuration.townshipCode, configuration.calendar.localDate(of: now).year,
                                                 configuration.reminderPolicy, self.logger)
         let (ticket, attachments) = try await Self.transaction(client, logger) { db in
+            var attachments: [AttachmentInfo] = []
             let ticket = try await PostgresTicketWrites.file(draftTicket, entry: entry, township: township, year: year, policy: policy,
-                                                             now: now, db, logger).ticket
-            return (ticket, try await PostgresAttachments.claim(report.attachmentIDs, ticketID: ticket.id, by: principal, db, logger))
+                                                             now: now, db, logger) { id in
+                attachments = try await PostgresAttachments.claim(report.attachmentIDs, ticketID: id, by: principal, db, logger)
+            }.ticket
+            return (ticket, attachments)
         }
         logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
         return TicketView(showing: ticket, attachments: attachments, to: principal)
@@ -38,9 +41,12 @@ extension PostgresTicketStore {
     static func apply(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?, by principal: Principal,
                       scope: VisibilityScope, workflow: TicketWorkflow, policy: ReminderPolicy, now: Date,
                       _ db: PostgresConnection, _ logger: Logger) async throws -> (Ticket, LedgerEvent) {
-        let current = try await PostgresTicketWrites.loadVisibleTicket(ticketID, scope: scope, forUpdate: true, db, logger)
+        let row = try await PostgresTicketWrites.loadVisibleRow(ticketID, scope: scope, forUpdate: true, db, logger)
+        let current = try RowCoding.ticket(row)
+        // The row is locked to commit, so its chain tip read here is the one the append extends.
+        let tip: (length: Int, head: String) = (row["ledger_length"], row["ledger_head"])
         if let expectedVersion {
-            let version = try await db.scalar(Int64.self, "SELECT ledger_length FROM ticket WHERE id = \(ticketID)", logger) ?? 0
+            let version = Int64(tip.length)
             guard version == expectedVersion else {
                 throw IntakeError.versionMismatch(ticket: ticketID, current: version, expected: expectedVersion)
             }
@@ -51,7 +57,7 @@ extension PostgresTicketStore {
         }
         let (next, entry) = try workflow.apply(action, to: current, by: principal, at: now, note: note, duplicateTarget: target)
         try await PostgresTicketWrites.update(next, nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(next, policy: policy, now: now), db, logger)
-        let event = try await PostgresTicketWrites.appendLedger(ticketID: next.id, draft: entry, db, logger)
+        let event = try await PostgresTicketWrites.appendLedger(ticketID: next.id, draft: entry, tip: tip, db, logger)
         return (next, event)
     }
 
@@ -165,12 +171,13 @@ extension PostgresTicketStore {
                 let attachments = try await PostgresTicketWrites.attachments(of: existing, db, logger)
                 return (try await answer(db, ticket, first, attachments, true), nil)
             }
+            var attachments: [AttachmentInfo] = []
             let (ticket, event) = try await PostgresTicketWrites.file(draftTicket, entry: entry, township: township, year: year,
-                                                                      policy: policy, now: now, db, logger)
-            let attachments = try await PostgresAttachments.claim(report.attachmentIDs, ticketID: ticket.id, by: principal, db, logger)
-            try await db.execute("""
-                INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (\(requester), \(clientRequestID), \(ticket.id))
-                """, logger)
+                                                                      policy: policy, now: now,
+                                                                      request: .init(requester: requester, clientRequestID: clientRequestID),
+                                                                      db, logger) { id in
+                attachments = try await PostgresAttachments.claim(report.attachmentIDs, ticketID: id, by: principal, db, logger)
+            }
             return (try await answer(db, ticket, event, attachments, false), ticket)
         }
         if let filed {
