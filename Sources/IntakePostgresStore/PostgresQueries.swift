@@ -96,19 +96,28 @@ extension PostgresTicketStore {
         let condition = try PostgresTicketCondition.build(filter, scope: scope, now: now, &sql)
         let nowBind = sql.bind(LedgerHasher.milliseconds(now))
         let counts = Self.figureCounts.map { "COUNT(*) FILTER (WHERE \($0.condition)) AS \($0.column)" }.joined(separator: ", ")
-        // One statement, three parts sharing the binds: the groups, the overdue groups, the median.
+        // One statement sharing the binds: each dimension's groups with their status (the figures
+        // are marginals, so (village, status), (category, status) and (department, status) carry
+        // them in a few hundred rows where the joint groups were thousands, each decoded in
+        // Swift), the overdue groups, and the median.
+        let zeros = Self.figureCounts.map { _ in "0" }.joined(separator: ", ")
         sql.text = """
             WITH selected AS (SELECT t.* FROM ticket t WHERE \(condition))
-            SELECT 'group' AS part, t.village_id AS village, t.status, COALESCE(t.category_id, '') AS category,
-                COALESCE(t.department_id, '') AS department, COUNT(*) AS n, \(counts), NULL::double precision AS median
-            FROM selected t GROUP BY t.village_id, t.status, t.category_id, t.department_id
+            SELECT 'village' AS part, t.village_id AS village, t.status, NULL AS category, NULL AS department,
+                COUNT(*) AS n, \(counts), NULL::double precision AS median
+            FROM selected t GROUP BY t.village_id, t.status
             UNION ALL
-            SELECT 'overdue', t.village_id, NULL, COALESCE(t.category_id, ''), COALESCE(t.department_id, ''), COUNT(*),
-                \(Self.figureCounts.map { _ in "0" }.joined(separator: ", ")), NULL
+            SELECT 'category', NULL, t.status, COALESCE(t.category_id, ''), NULL, COUNT(*), \(counts), NULL
+            FROM selected t GROUP BY t.category_id, t.status
+            UNION ALL
+            SELECT 'department', NULL, t.status, NULL, COALESCE(t.department_id, ''), COUNT(*), \(counts), NULL
+            FROM selected t GROUP BY t.department_id, t.status
+            UNION ALL
+            SELECT 'overdue', t.village_id, NULL, COALESCE(t.category_id, ''), COALESCE(t.department_id, ''), COUNT(*), \(zeros), NULL
             FROM selected t WHERE t.status IN ('accepted', 'dispatched', 'signed', 'in_progress') AND t.due_at <= \(nowBind)
             GROUP BY 2, 4, 5
             UNION ALL
-            SELECT 'median', NULL, NULL, NULL, NULL, 0, \(Self.figureCounts.map { _ in "0" }.joined(separator: ", ")),
+            SELECT 'median', NULL, NULL, NULL, NULL, 0, \(zeros),
                 percentile_cont(0.5) WITHIN GROUP (ORDER BY t.closed_at - t.created_at)
             FROM selected t WHERE \(Self.closedTimed)
             """
@@ -118,14 +127,14 @@ extension PostgresTicketStore {
         var median: TimeInterval?
         for row in rows {
             switch row["part"] as String {
-            case "group":
+            case "village", "category", "department":
                 var figures = TicketFigures()
                 figures.total = row["n"]
                 figures.responded = row["responded"]; figures.fixed = row["fixed"]; figures.withOutcome = row["with_outcome"]
                 figures.satisfied = row["satisfied"]; figures.followedUp = row["followed_up"]; figures.duplicates = row["duplicates"]
                 figures.replied = row["replied"]; figures.repliedOnTime = row["replied_on_time"]
-                sums.add(village: row["village"], status: row["status"], category: row["category"], department: row["department"],
-                         figures: figures, closedTimed: row["closed_timed"])
+                let dimension = FigureSums.Dimension(rawValue: row["part"])!
+                sums.add(dimension, key: row[dimension.rawValue], status: row["status"], figures: figures, closedTimed: row["closed_timed"])
             case "overdue":
                 sums.addOverdue(village: row["village"], category: row["category"], department: row["department"], count: row["n"])
             default:

@@ -24,15 +24,45 @@ public struct FigureSums: Sendable {
     public mutating func add(village: String, status rawStatus: String, category: String, department: String,
                              figures counted: TicketFigures, closedTimed timed: Int) {
         let status = TicketStatus(rawValue: rawStatus)
-        var figures = counted
-        if status == .closed { figures.closed = figures.total }
-        if status == .rejected { figures.rejected = figures.total }
+        let figures = Self.withClosedAndRejected(counted, status)
         closedTimed += timed
         if let status { byStatus[status, default: 0] += figures.total }
         overall.add(figures)
         byVillage[village, default: TicketFigures()].add(figures)
         byCategory[category, default: TicketFigures()].add(figures)
         byDepartment[department, default: TicketFigures()].add(figures)
+    }
+
+    /// Closed and rejected follow from the group's status.
+    private static func withClosedAndRejected(_ counted: TicketFigures, _ status: TicketStatus?) -> TicketFigures {
+        var figures = counted
+        if status == .closed { figures.closed = figures.total }
+        if status == .rejected { figures.rejected = figures.total }
+        return figures
+    }
+
+    /// A dimension the figures are summed by.
+    public enum Dimension: String, Sendable {
+        case village, category, department
+    }
+
+    /// One dimension's group with its status, for a store that groups each dimension apart
+    /// (PostgreSQL). Every ticket has one village, so the village groups alone carry the
+    /// overall figures, the statuses and the closed-and-timed count; each ticket must be
+    /// added once per dimension.
+    public mutating func add(_ dimension: Dimension, key: String, status rawStatus: String,
+                             figures counted: TicketFigures, closedTimed timed: Int) {
+        let status = TicketStatus(rawValue: rawStatus)
+        let figures = Self.withClosedAndRejected(counted, status)
+        switch dimension {
+        case .village:
+            closedTimed += timed
+            if let status { byStatus[status, default: 0] += figures.total }
+            overall.add(figures)
+            byVillage[key, default: TicketFigures()].add(figures)
+        case .category: byCategory[key, default: TicketFigures()].add(figures)
+        case .department: byDepartment[key, default: TicketFigures()].add(figures)
+        }
     }
 
     /// Overdue tickets of one (village, category, department).
