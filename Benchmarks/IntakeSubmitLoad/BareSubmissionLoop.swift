@@ -1,14 +1,18 @@
 import Foundation
 import GRDB
 import IntakeCore
+import Logging
 
 /// The SQLite ceiling for submissions: the rows one submission writes (number counter, ticket
 /// with its indexes, statistics trigger and search row, ledger event, global chain link,
 /// client request id, idempotent reply), copied from a ticket intake itself filed, inserted by
 /// a bare loop with cached statements, no hashing, no savepoints, one transaction per batch,
-/// on a database of intake's own schema in WAL with `synchronous = FULL`, in the same directory.
+/// on a database of intake's own schema in WAL with `synchronous = FULL`, in the same directory,
+/// with the same engine settings as the store it is the ceiling of (cache, temp store, the WAL
+/// checkpoint off the writer: `SQLiteEngineSettings`).
 final class BareSubmissionLoop {
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer?
     private let templates: Templates
     private var filed = 0
 
@@ -46,10 +50,12 @@ final class BareSubmissionLoop {
 
     /// Creates the database at `path` with intake's schema and reference data, and copies the
     /// rows of the first ticket in the intake database at `intakePath`.
-    init(path: String, intakePath: String) async throws {
+    init(path: String, intakePath: String, settings: SQLiteEngineSettings) async throws {
         do {
             // Opening a store migrates the file to intake's schema; released before the loop opens it.
-            let schemaOnly = try SQLiteTicketStore(path: path)
+            var intakeConfiguration = IntakeConfiguration()
+            intakeConfiguration.sqlite = settings
+            let schemaOnly = try SQLiteTicketStore(path: path, configuration: intakeConfiguration)
             try await schemaOnly.replaceReferenceData(DemoReferenceData.make(), by: Principal(userID: "bench-admin", role: .admin))
         }
         let intake = try DatabaseQueue(path: intakePath, configuration: { var c = Configuration(); c.readonly = true; return c }())
@@ -77,10 +83,11 @@ final class BareSubmissionLoop {
                 reply: RowTemplate(reply, table: "idempotent_call"))
         }
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        settings.configure(&configuration)
         pool = try DatabasePool(path: path, configuration: configuration)
-        // As in the store: GRDB sets NORMAL on the writer when it enables WAL.
-        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try settings.configureWriter(pool)
+        checkpointer = settings.checkpointsOffWriter
+            ? try WALCheckpointer(path: path, interval: settings.checkpointInterval, logger: Logger(label: "bench.bare")) : nil
     }
 
     /// Commits `batches` (each a transaction of that many submissions) in the given order,
@@ -92,6 +99,7 @@ final class BareSubmissionLoop {
             try pool.write { db in
                 for _ in 0..<size { try fileOne(db) }
             }
+            checkpointer?.committed()
             written += size
             if Date().timeIntervalSince(start) >= seconds { break }
         }

@@ -39,6 +39,9 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also run each level straight into the store, without TWP/1 (a diagnostic row).")
     var storeDirect = false
 
+    @Option(name: .long, help: "SQLite engine settings of the store and of its bare ceiling, comma-separated, each measured in turn on fresh databases: tuned (intake's) or plain (SQLite's and GRDB's defaults, as before).")
+    var sqliteSettings: String = "tuned"
+
     @Option(name: .long, help: "Then compare the engines at this many callers: SQLite, PostgreSQL with one replica, with two (0: skip).")
     var engineCallers: Int = 32
 
@@ -47,14 +50,23 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         guard connections > 0 else { throw ValidationError("--connections must be positive") }
         guard duration > 0, warmUp >= 0, fsyncSeconds > 0, ceilingSeconds > 0 else { throw ValidationError("durations must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be a swift-log level") }
+        guard !settingsList.isEmpty, settingsList.allSatisfy({ $0.settings != nil }) else {
+            throw ValidationError("--sqlite-settings takes tuned and/or plain")
+        }
+    }
+
+    var settingsList: [(name: String, settings: SQLiteEngineSettings?)] {
+        sqliteSettings.split(separator: ",").map { name in
+            let name = name.trimmingCharacters(in: .whitespaces)
+            return (name, ["tuned": SQLiteEngineSettings.tuned, "plain": .plain][name])
+        }
     }
 
     var levels: [Int] { callers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func run() async throws {
         let root = URL(fileURLWithPath: directory).appendingPathComponent("intake-submit-load-\(UUID().uuidString)")
-        let state = root.appendingPathComponent("intake")
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let pki = try BenchmarkPKI.make(service: "intake")
         defer { pki.remove(); try? FileManager.default.removeItem(at: root) }
 
@@ -62,10 +74,26 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         emit("store \(root.path) (WAL, synchronous FULL), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(connections) connections,")
         emit("warm-up \(warmUp) s + \(duration) s measured per level; latency = one acknowledged submission (HdrHistogram, µs)")
 
+        for (name, settings) in settingsList {
+            try await runLevels(settingsName: name, settings: settings!, root: root.appendingPathComponent(name), pki: pki)
+        }
+        if engineCallers > 0 {
+            try await EngineComparison(pki: pki, root: root, callers: engineCallers, connections: connections,
+                                       warmUp: .seconds(warmUp), duration: .seconds(duration),
+                                       logLevel: Logger.Level(rawValue: logLevel)!).run(emit: emit)
+        }
+    }
+
+    /// Every level on a fresh intake database and a fresh bare one, both with `settings`.
+    func runLevels(settingsName: String, settings: SQLiteEngineSettings, root: URL, pki: BenchmarkPKI) async throws {
+        let state = root.appendingPathComponent("intake")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        emit("")
+        emit("=== SQLite settings: \(settingsName) (\(Self.describe(settings))), the store and its bare ceiling alike ===")
         let intake = try await IntakeUnderLoad.startOnSQLite(pki: pki, stateDirectory: state, connections: connections,
-                                                     logLevel: Logger.Level(rawValue: logLevel)!)
+                                                             logLevel: Logger.Level(rawValue: logLevel)!, settings: settings)
         let bare = try await BareSubmissionLoop(path: root.appendingPathComponent("bare.sqlite").path,
-                                                intakePath: state.appendingPathComponent("intake.sqlite").path)
+                                                intakePath: state.appendingPathComponent("intake.sqlite").path, settings: settings)
         let keys = KeySequence()
         var levelsMeasured: [LevelOutcome] = []
         for level in levels {
@@ -90,12 +118,15 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         }
         await intake.stop()
         emit("")
+        emit("settings \(settingsName):")
         for line in LevelOutcome.goals(levelsMeasured) { emit(line) }
-        if engineCallers > 0 {
-            try await EngineComparison(pki: pki, root: root, callers: engineCallers, connections: connections,
-                                       warmUp: .seconds(warmUp), duration: .seconds(duration),
-                                       logLevel: Logger.Level(rawValue: logLevel)!).run(emit: emit)
-        }
+    }
+
+    static func describe(_ settings: SQLiteEngineSettings) -> String {
+        "cache \(settings.cacheKiB / 1024) MiB, temp store \(settings.tempStoreInMemory ? "memory" : "files"), "
+            + (settings.checkpointsOffWriter
+                ? "WAL checkpoints on their own connection every ≥ \(settings.checkpointInterval) s, the writer's only past \(settings.writerCheckpointPages) pages"
+                : "the writer checkpoints the WAL past \(settings.writerCheckpointPages) pages")
     }
 
     /// The server shedding load (spec §7: RESOURCE_EXHAUSTED, or a call refused unprocessed).

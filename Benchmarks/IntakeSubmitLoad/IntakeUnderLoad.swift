@@ -30,10 +30,14 @@ final class IntakeUnderLoad: Sendable {
     }
 
     /// Intake on a fresh SQLite file in `stateDirectory`, holding the demo reference data.
-    static func startOnSQLite(pki: BenchmarkPKI, stateDirectory: URL, connections: Int, logLevel: Logger.Level) async throws -> IntakeUnderLoad {
+    static func startOnSQLite(pki: BenchmarkPKI, stateDirectory: URL, connections: Int, logLevel: Logger.Level,
+                              settings: SQLiteEngineSettings = .tuned) async throws -> IntakeUnderLoad {
         var logger = Logger(label: "intake.store")
         logger.logLevel = logLevel
-        let store = try SQLiteTicketStore(path: stateDirectory.appendingPathComponent("intake.sqlite").path, logger: logger)
+        var configuration = IntakeConfiguration()
+        configuration.sqlite = settings
+        let store = try SQLiteTicketStore(path: stateDirectory.appendingPathComponent("intake.sqlite").path, configuration: configuration,
+                                          logger: logger)
         try await store.replaceReferenceData(DemoReferenceData.make(), by: Principal(userID: "bench-admin", role: .admin))
         return try await start(pki: pki, stores: [store], stateDirectory: stateDirectory, connections: connections, logLevel: logLevel)
     }

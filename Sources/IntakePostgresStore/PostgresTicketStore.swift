@@ -20,6 +20,8 @@ public final class PostgresTicketStore: IntakeStore {
     let checkpointKey: SymmetricKey?
     let catalogState: Mutex<ReferenceCatalog>
     let changeSignal = LedgerChangeSignal()
+    /// Filed tickets: a debug line each, an info line per thousand (as the SQLite store).
+    let submissionLog = SubmissionLog()
     private let tasks: Mutex<[Task<Void, Never>]>
     /// This replica in the scheduler lease.
     let replicaID = UUID().uuidString

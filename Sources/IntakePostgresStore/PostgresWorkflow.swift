@@ -18,7 +18,7 @@ extension PostgresTicketStore {
             }.ticket
             return (ticket, attachments)
         }
-        logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
+        submissionLog.filed(ticket, logger: logger)
         return TicketView(showing: ticket, attachments: attachments, to: principal)
     }
 
@@ -181,7 +181,7 @@ extension PostgresTicketStore {
             return (try await answer(db, ticket, event, attachments, false), ticket)
         }
         if let filed {
-            logger.info("ticket submitted", metadata: ["number": "\(filed.number)", "channel": "\(filed.channel.rawValue)"])
+            submissionLog.filed(filed, logger: logger)
         }
         return result
     }

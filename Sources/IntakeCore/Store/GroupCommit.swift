@@ -26,12 +26,15 @@ final class GroupCommit: Sendable {
 
     private let pool: DatabasePool
     let maxQueued: Int
+    /// Told after each durable commit (the WAL checkpointer).
+    private let afterCommit: (@Sendable () -> Void)?
     private let state = Mutex<(queue: [Pending], draining: Bool)>(([], false))
     private let formed = Mutex(GroupCommitBatchSizes(maxBatch: GroupCommit.maxBatch))
 
-    init(pool: DatabasePool, maxQueued: Int) {
+    init(pool: DatabasePool, maxQueued: Int, afterCommit: (@Sendable () -> Void)? = nil) {
         self.pool = pool
         self.maxQueued = max(1, maxQueued)
+        self.afterCommit = afterCommit
     }
 
     /// Writes waiting for the next batch (not those being committed now).
@@ -82,6 +85,7 @@ final class GroupCommit: Sendable {
                     return (try Self.run(batch, db: db), DispatchTime.now().uptimeNanoseconds - start)
                 }
                 formed.withLock { $0.record(batchOf: batch.count, nanoseconds: nanoseconds) }
+                afterCommit?()
                 for (item, result) in zip(batch, results) { item.reply.resume(with: result) }
             } catch let lost as TransactionLost {
                 let error = IntakeError.unavailable(

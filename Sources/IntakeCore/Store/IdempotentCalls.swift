@@ -55,6 +55,25 @@ enum IdempotentCalls {
             """)
     }
 
+    /// v9: the same columns in a rowid table, so each new call (with its reply of a few hundred
+    /// bytes) is appended to the table's last page instead of landing at a random place of a
+    /// key-ordered tree: there one page of about four replies is dirtied and written to the WAL
+    /// per call (measured: 3.6 of the 5.6 pages a submission wrote in a 256-batch). Only the
+    /// key index (scope, method, key; unique, as the primary key was) takes random positions,
+    /// with entries a tenth of the size.
+    static func moveToAppendOrder(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE idempotent_call_appended (scope TEXT NOT NULL, method TEXT NOT NULL, key TEXT NOT NULL,
+                request_digest TEXT NOT NULL, reply BLOB NOT NULL, completed_at INTEGER NOT NULL);
+            INSERT INTO idempotent_call_appended (scope, method, key, request_digest, reply, completed_at)
+                SELECT scope, method, key, request_digest, reply, completed_at FROM idempotent_call ORDER BY completed_at;
+            DROP TABLE idempotent_call;
+            ALTER TABLE idempotent_call_appended RENAME TO idempotent_call;
+            CREATE UNIQUE INDEX idempotent_call_by_key ON idempotent_call(scope, method, key);
+            CREATE INDEX idempotent_call_by_age ON idempotent_call(completed_at);
+            """)
+    }
+
     /// The reply recorded for `claim` at or after `notBefore`, if any. A key recorded with
     /// another request digest is the caller's mistake, not a retry.
     static func recordedReply(_ claim: IdempotencyClaim, notBefore: Date, db: Database) throws -> [UInt8]? {
@@ -159,7 +178,7 @@ extension SQLiteTicketStore {
         }
         if let filed {
             changeSignal.notify()
-            logger.info("ticket submitted", metadata: ["number": "\(filed.number)", "channel": "\(filed.channel.rawValue)"])
+            submissionLog.filed(filed, logger: logger)
         }
         return answer
     }

@@ -25,7 +25,7 @@ extension SQLiteTicketStore {
         }
         if !replayed {
             changeSignal.notify()
-            logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
+            submissionLog.filed(ticket, logger: logger)
         }
         return (view(ticket, attachments: attachments, for: principal), replayed)
     }

@@ -14,6 +14,8 @@ public struct IntakeConfiguration: Sendable {
     /// How long a completed call's idempotency key is remembered (proto-spec §6;
     /// `intake.idempotencyKeyHours`, default 24 hours).
     public var idempotencyRetention: Double = 24 * 3600
+    /// How the SQLite store's connections are tuned (`SQLiteEngineSettings.tuned`; never durability).
+    public var sqlite = SQLiteEngineSettings.tuned
 
     public init(townshipCode: String = "township", calendar: WorkingCalendar = WorkingCalendar(),
                 reminderPolicy: ReminderPolicy = ReminderPolicy(), attachmentLimits: AttachmentLimits = AttachmentLimits()) {

@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// `TicketStore` on SQLite through GRDB: a WAL `DatabasePool` with `synchronous = FULL`, so a
-/// write returns only once it is durable; readers never block the single writer.
+/// write returns only once it is durable; readers never block the single writer. The
+/// connections' tuning is `IntakeConfiguration.sqlite` (see SQLiteEngineSettings).
 public final class SQLiteTicketStore: IntakeStore {
     let pool: DatabasePool
     public let configuration: IntakeConfiguration
@@ -13,8 +14,12 @@ public final class SQLiteTicketStore: IntakeStore {
     let logger: Logger
     let catalogState: Mutex<ReferenceCatalog>
     let changeSignal = LedgerChangeSignal()
+    /// Filed tickets: a debug line each, an info line per thousand (see SubmissionLog).
+    let submissionLog = SubmissionLog()
     /// Submissions and workflow actions commit through here (see GroupCommit).
     let groupCommit: GroupCommit
+    /// Checkpoints the WAL off the writer (nil with `SQLiteEngineSettings.checkpointsOffWriter` off).
+    let checkpointer: WALCheckpointer?
     /// Signs the ledger's checkpoints (`LedgerCheckpoints`); nil: none are written or checked.
     let checkpointKey: SymmetricKey?
 
@@ -31,20 +36,21 @@ public final class SQLiteTicketStore: IntakeStore {
         self.checkpointKey = checkpointKey
         var config = Configuration()
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            // FULL: the WAL is synced at every commit, so a returned write survives power loss.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
+        configuration.sqlite.configure(&config)
+        let walCheckpointer: WALCheckpointer?
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            // GRDB sets NORMAL on the writer when it enables WAL, after prepareDatabase ran:
-            // set FULL again on the one connection that writes.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try configuration.sqlite.configureWriter(pool)
             try Schema.migrator.migrate(pool)
+            walCheckpointer = configuration.sqlite.checkpointsOffWriter
+                ? try WALCheckpointer(path: path, interval: configuration.sqlite.checkpointInterval, logger: logger) : nil
         } catch let error as DatabaseError {
             throw OpenFailed(path: path, reason: "SQLite error \(error.resultCode.rawValue): \(error.message ?? "\(error)")")
         }
-        groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit)
+        checkpointer = walCheckpointer
+        var afterCommit: (@Sendable () -> Void)?
+        if let walCheckpointer { afterCommit = { walCheckpointer.committed() } }
+        groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit, afterCommit: afterCommit)
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

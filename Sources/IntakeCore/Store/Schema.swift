@@ -168,6 +168,9 @@ enum Schema {
                 ALTER TABLE village ADD COLUMN longitude REAL;
                 """)
         }
+        migrator.registerMigration("v9-idempotent-calls-in-append-order") { db in
+            try IdempotentCalls.moveToAppendOrder(db)
+        }
         return migrator
     }
 }

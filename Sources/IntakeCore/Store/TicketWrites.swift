@@ -14,7 +14,7 @@ extension SQLiteTicketStore {
             return (ticket, try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db))
         }
         changeSignal.notify()
-        logger.info("ticket submitted", metadata: ["number": "\(ticket.number)", "channel": "\(ticket.channel.rawValue)"])
+        submissionLog.filed(ticket, logger: logger)
         return view(ticket, attachments: attachments, for: principal)
     }
 

@@ -1,0 +1,65 @@
+import GRDB
+
+/// How intake's SQLite connections are tuned. None of it touches durability: every commit
+/// still syncs the WAL (`synchronous = FULL`), so an acknowledged write survives power loss.
+/// What it changes is which thread does the work and how much of it reaches the disk:
+///
+/// - `temp_store = MEMORY`: the group commit gives each write its own savepoint, and SQLite
+///   keeps a savepoint's undo pages in a temporary file unless told otherwise; in memory they
+///   cost no system calls (measured: 30–100 µs of writer CPU less per submission).
+/// - `cache_size`: the page cache of each connection. Left at SQLite's 2 MiB: 64 MiB changed
+///   neither the writer's CPU nor its pages per submission at 10,000 tickets (Benchmarks'
+///   intake_writer_profile.py); the knob is here for much larger databases.
+/// - The WAL checkpoint off the writer: by default the connection whose commit pushes the WAL
+///   past 1,000 pages copies them all into the database file and syncs it, inside that commit,
+///   while every waiting submission waits too. Here the writer's threshold is raised to
+///   `writerCheckpointPages` (a backstop only) and `WALCheckpointer` runs PASSIVE checkpoints
+///   on a connection of its own after commits, at most one per `checkpointInterval`.
+public struct SQLiteEngineSettings: Sendable, Equatable {
+    /// Page cache per connection in KiB (default 2 MiB, SQLite's own).
+    public var cacheKiB: Int
+    /// Savepoint journals and temporary tables in memory instead of temporary files.
+    public var tempStoreInMemory: Bool
+    /// Checkpoint from another connection (`WALCheckpointer`) instead of inside the writer's commits.
+    public var checkpointsOffWriter: Bool
+    /// Seconds between the checkpointer's runs while commits keep coming (default 0.1 s).
+    public var checkpointInterval: Double
+    /// The writer still checkpoints once the WAL holds this many pages (default 10,000, about
+    /// 40 MiB): the WAL stays bounded even if the checkpointer falls behind.
+    public var writerCheckpointPages: Int
+
+    public init(cacheKiB: Int, tempStoreInMemory: Bool, checkpointsOffWriter: Bool, checkpointInterval: Double,
+                writerCheckpointPages: Int) {
+        self.cacheKiB = cacheKiB; self.tempStoreInMemory = tempStoreInMemory; self.checkpointsOffWriter = checkpointsOffWriter
+        self.checkpointInterval = checkpointInterval; self.writerCheckpointPages = writerCheckpointPages
+    }
+
+    /// What intake runs with.
+    public static let tuned = SQLiteEngineSettings(cacheKiB: 2 * 1024, tempStoreInMemory: true, checkpointsOffWriter: true,
+                                                   checkpointInterval: 0.1, writerCheckpointPages: 10_000)
+    /// SQLite's and GRDB's defaults (2 MiB cache, temporary files, the writer checkpoints at
+    /// 1,000 pages): what intake ran with before, kept for benchmarks' before/after comparisons.
+    public static let plain = SQLiteEngineSettings(cacheKiB: 2 * 1024, tempStoreInMemory: false, checkpointsOffWriter: false,
+                                                   checkpointInterval: 0.1, writerCheckpointPages: 1_000)
+
+    /// Applies the settings of every connection (readers and the writer) to `configuration`,
+    /// with `synchronous = FULL`.
+    public func configure(_ configuration: inout Configuration) {
+        let settings = self
+        configuration.prepareDatabase { db in
+            // FULL: the WAL is synced at every commit, so a returned write survives power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = \(-settings.cacheKiB)")
+            if settings.tempStoreInMemory { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+        }
+    }
+
+    /// The writer's own settings, once the pool is open (GRDB sets `synchronous = NORMAL` on the
+    /// writer when it enables WAL, after `prepareDatabase` ran: FULL again here).
+    public func configureWriter(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(checkpointsOffWriter ? writerCheckpointPages : 1_000)")
+        }
+    }
+}

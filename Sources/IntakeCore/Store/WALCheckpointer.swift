@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// Checkpoints a WAL database from a connection of its own, so the single writer never copies
+/// the WAL into the database file inside a commit (see `SQLiteEngineSettings`). `committed()`
+/// after each commit wakes it; it runs one PASSIVE checkpoint at a time (which neither waits for
+/// nor blocks the writer or readers) on its own dispatch queue, then rests `interval` seconds
+/// before the next, so a stream of commits costs at most one checkpoint per interval.
+public final class WALCheckpointer: Sendable {
+    private let connection: DatabaseQueue
+    private let interval: Double
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "intake.wal-checkpoint")
+    /// `running`: a checkpoint is scheduled or under way; `again`: a commit came since it
+    /// started; `idleWaiters`: who waits for the checkpoints to stop (`idle()`).
+    private let state = Mutex<(running: Bool, again: Bool, idleWaiters: [CheckedContinuation<Void, Never>])>((false, false, []))
+    private let runs = Atomic<Int>(0)
+
+    public init(path: String, interval: Double, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Checkpoints run so far.
+    public var checkpointCount: Int { runs.load(ordering: .relaxed) }
+
+    /// A commit made the WAL longer: checkpoint soon.
+    public func committed() {
+        let start = state.withLock { state -> Bool in
+            guard !state.running else { state.again = true; return false }
+            state.running = true
+            return true
+        }
+        if start { queue.async { self.run() } }
+    }
+
+    private func run() {
+        do {
+            try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        } catch {
+            // The writer's own threshold (`writerCheckpointPages`) still bounds the WAL.
+            logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+        }
+        runs.add(1, ordering: .relaxed)
+        let (again, idle) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            defer { state.again = false }
+            guard !state.again else { return (true, []) }
+            state.running = false
+            defer { state.idleWaiters = [] }
+            return (false, state.idleWaiters)
+        }
+        if again { queue.asyncAfter(deadline: .now() + interval) { self.run() } }
+        for waiter in idle { waiter.resume() }
+    }
+
+    /// Returns once no checkpoint is under way or scheduled: every commit told so far is in the
+    /// database file, unless a reader held the WAL back.
+    public func idle() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                guard state.running else { return true }
+                state.idleWaiters.append(waiter)
+                return false
+            }
+            if now { waiter.resume() }
+        }
+    }
+}
