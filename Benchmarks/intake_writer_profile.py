@@ -209,32 +209,50 @@ def wal_frames(db, loop, batch):
     return frames / (max(1, 256 // batch) * batch)
 
 
-def measure(schema, reference, variant, batch, submissions, preload, directory):
-    folder = tempfile.mkdtemp(dir=directory, prefix="writer-profile-")
-    try:
-        db = build(os.path.join(folder, "bare.sqlite"), schema, reference, variant)
-        loop = Loop(db, variant)
-        if variant.checkpointer:
-            db.execute("PRAGMA wal_autocheckpoint = 0")
-            loop.checkpointer = Checkpointer(os.path.join(folder, "bare.sqlite"))
+class Subject:
+    """One variant's database, preloaded, measured in chunks interleaved with the others'."""
+    def __init__(self, schema, reference, variant, preload, directory):
+        self.folder = tempfile.mkdtemp(dir=directory, prefix="writer-profile-")
+        self.variant = variant
+        self.db = build(os.path.join(self.folder, "bare.sqlite"), schema, reference, variant)
+        self.loop = Loop(self.db, variant)
         for _ in range(preload // 256):
-            loop.batch(256)
-        cpu = sql = commit = 0.0
-        if loop.checkpointer:
-            loop.checkpointer.cpu = 0.0
-        for _ in range(submissions // batch):
-            a, s, c = loop.batch(batch)
-            cpu, sql, commit = cpu + a, sql + s, commit + c
-        if loop.checkpointer:
-            cpu += loop.checkpointer.cpu
-            loop.checkpointer.stop()
-            loop.checkpointer = None
-        frames = wal_frames(db, loop, batch)
-        db.close()
-        count = (submissions // batch) * batch
-        return cpu * 1e6 / count, sql * 1e6 / count, commit * 1e6 / count, frames
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+            self.loop.batch(256)
+        if variant.checkpointer:
+            self.db.execute("PRAGMA wal_autocheckpoint = 0")
+            self.loop.checkpointer = Checkpointer(os.path.join(self.folder, "bare.sqlite"))
+        self.cpu = self.sql = self.commit = 0.0
+        self.count = 0
+
+    def chunk(self, batch, submissions):
+        checkpointer = self.loop.checkpointer
+        before = checkpointer.cpu if checkpointer else 0.0
+        for _ in range(max(1, submissions // batch)):
+            a, s, c = self.loop.batch(batch)
+            self.cpu, self.sql, self.commit = self.cpu + a, self.sql + s, self.commit + c
+            self.count += batch
+        if checkpointer:
+            self.cpu += checkpointer.cpu - before
+
+    def finish(self, batch):
+        """(cpu, sql, commit) µs per submission and WAL pages per submission."""
+        if self.loop.checkpointer:
+            self.loop.checkpointer.stop()
+            self.loop.checkpointer = None
+        frames = wal_frames(self.db, self.loop, batch)
+        self.db.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        return self.cpu * 1e6 / self.count, self.sql * 1e6 / self.count, self.commit * 1e6 / self.count, frames
+
+
+def measure_interleaved(schema, reference, variants, batch, submissions, preload, directory, rounds=8):
+    """Every variant on its own preloaded database, measured in `rounds` chunks taken in turn, so
+    the machine's load moves all of them alike."""
+    subjects = [Subject(schema, reference, v, preload, directory) for v in variants]
+    for _ in range(rounds):
+        for subject in subjects:
+            subject.chunk(batch, submissions // rounds)
+    return [subject.finish(batch) for subject in subjects]
 
 
 def main():
@@ -265,25 +283,25 @@ def main():
         Variant("checkpoint on another connection", checkpointer=True),
         Variant("temp_store MEMORY", pragmas=("PRAGMA temp_store = MEMORY",)),
         Variant("secure_delete off (not proposed)", pragmas=("PRAGMA secure_delete = 0",)),
+        Variant("intake on main: + savepoints and look-ups", savepoints=True, lookups=True),
+        Variant("intake on wip/submit-speed: + v9, temp_store, checkpointer", savepoints=True, lookups=True, reply_rowid=True,
+                checkpointer=True, pragmas=("PRAGMA temp_store = MEMORY",)),
         Variant("floor: no search, trigger, ticket indexes", no_search=True, no_trigger=True, drop_indexes=ticket_indexes),
     ]
     only = {name.strip() for name in args.only.split("|") if name.strip()}
-    print(f"sqlite {sqlite3.sqlite_version}; {args.preload} tickets preloaded; {args.submissions} measured per cell; µs per submission:")
-    print("  cpu = the writer thread's CPU, SQL and commit (and the checkpointer's, where there is one) (what competes for the 2 cores); sql = its CPU before COMMIT;")
-    print("  commit = the COMMIT's wall time (WAL write + fsync; noisy on a shared disk);")
+    chosen = [v for v in variants if not only or v.name in only]
+    print(f"sqlite {sqlite3.sqlite_version}; {args.preload} tickets preloaded; {args.submissions} measured per cell, in 8 chunks taken")
+    print("in turn across the variants (so the machine's load moves them alike); µs per submission:")
+    print("  cpu = the writer thread's CPU, SQL and commit (and the checkpointer's, where there is one);")
+    print("  sql = its CPU before COMMIT; commit = the COMMIT's wall time (WAL write + fsync; noisy on a shared disk);")
     print("  pages = WAL frames (4 KiB pages) written per submission")
     sizes = [int(b) for b in args.batches.split(",")]
-    print(f"{'variant':48}" + "".join(f"{f'batch {b}':>26}" for b in sizes))
-    print(f"{'':48}" + "".join(f"{'cpu   sql commit pages':>26}" for b in sizes))
-    for variant in variants:
-        if only and variant.name not in only:
-            continue
-        cells = []
-        for b in sizes:
-            cpu, sql, commit, frames = measure(schema, reference, variant, b, args.submissions, args.preload, args.directory)
-            cells.append(f"{cpu:5.0f} {sql:5.0f} {commit:6.0f} {frames:5.1f}")
-        print(f"{variant.name:48}" + "".join(f"{c:>26}" for c in cells), flush=True)
-
+    results = {b: measure_interleaved(schema, reference, chosen, b, args.submissions, args.preload, args.directory) for b in sizes}
+    print(f"{'variant':60}" + "".join(f"{f'batch {b}':>26}" for b in sizes))
+    print(f"{'':60}" + "".join(f"{'cpu   sql commit pages':>26}" for b in sizes))
+    for i, variant in enumerate(chosen):
+        cells = [f"{cpu:5.0f} {sql:5.0f} {commit:6.0f} {frames:5.1f}" for cpu, sql, commit, frames in (results[b][i] for b in sizes)]
+        print(f"{variant.name:60}" + "".join(f"{c:>26}" for c in cells), flush=True)
 
 if __name__ == "__main__":
     main()
