@@ -52,16 +52,27 @@ import TownshipTLS
             }
         }
 
-        /// Writes `buffers` on the client, flushes once, moves the ciphertext across and
-        /// returns each plaintext read the server's handler passed on (one per TLS record).
-        func flushedTogether(_ buffers: [ByteBuffer]) throws -> [ByteBuffer] {
+        /// What one flush of `buffers` on the client put on the wire and what the server's
+        /// handler made of it: the plaintext size of each TLS record, and each read the
+        /// handler passed on.
+        struct Flushed {
+            let recordPlaintextSizes: [Int]
+            let reads: [ByteBuffer]
+        }
+
+        /// Writes `buffers` on the client, flushes once, hands all the ciphertext to the
+        /// server in one socket read.
+        func flushedTogether(_ buffers: [ByteBuffer]) throws -> Flushed {
             let writes = buffers.map { client.write($0) }
             client.flush()
             for write in writes { try write.wait() }
-            try pump()
+            var ciphertext = ByteBuffer()
+            while var bytes = try client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
+            let sizes = try TLSRecords.plaintextSizes(in: ciphertext)
+            try server.writeInbound(ciphertext)
             var reads: [ByteBuffer] = []
             while let part = try server.readInbound(as: ByteBuffer.self) { reads.append(part) }
-            return reads
+            return Flushed(recordPlaintextSizes: sizes, reads: reads)
         }
 
         func drainPlaintext(_ channel: EmbeddedChannel) throws -> ByteBuffer {
@@ -113,28 +124,94 @@ import TownshipTLS
         try pair.pump()
         #expect(pair.serverEvents.sawHandshake)
 
-        // Ten small writes (ten frames' worth), one flush: one record, so one read on the peer.
+        // Ten small writes (ten frames' worth), one flush: one record.
         let small = (0..<10).map { "frame \($0);" }
-        let smallReads = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
-        #expect(smallReads.count == 1)
-        #expect(smallReads.map { String(buffer: $0) }.joined() == small.joined())
+        let smallFlush = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
+        #expect(smallFlush.recordPlaintextSizes == [small.joined().utf8.count])
+        #expect(smallFlush.reads.map { String(buffer: $0) }.joined() == small.joined())
 
         // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
         let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
-        let largeReads = try pair.flushedTogether(large)
-        #expect(largeReads.map(\.readableBytes) == [3_072, 3_072, 1_536])
+        let largeFlush = try pair.flushedTogether(large)
+        #expect(largeFlush.recordPlaintextSizes == [3_072, 3_072, 1_536])
         var expected = ByteBuffer()
         for var part in large { expected.writeBuffer(&part) }
         var received = ByteBuffer()
-        for var part in largeReads { received.writeBuffer(&part) }
+        for var part in largeFlush.reads { received.writeBuffer(&part) }
         #expect(received == expected)
 
         // A write larger than a record is passed on whole (OpenSSL splits it into records of
         // up to 16 KiB).
         let huge = ByteBuffer(repeating: 7, count: 40_000)
-        let hugeReads = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
-        #expect(hugeReads.map(\.readableBytes).reduce(0, +) == 40_004)
-        #expect(hugeReads.allSatisfy { $0.readableBytes <= 16 * 1_024 })
+        let hugeFlush = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
+        #expect(hugeFlush.recordPlaintextSizes.reduce(0, +) == 40_004)
+        #expect(hugeFlush.recordPlaintextSizes.allSatisfy { $0 <= 16 * 1_024 })
+        #expect(hugeFlush.reads.map(\.readableBytes).reduce(0, +) == 40_004)
+    }
+
+    /// Several records in one socket read reach the next handler as one read: one decode
+    /// pass over many frames instead of one per record (before: one read per 4 KiB record).
+    @Test func recordsOfOneSocketReadArePassedOnAsOneRead() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki)
+        defer { pair.finish() }
+        try pair.pump()
+        #expect(pair.serverEvents.sawHandshake)
+
+        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
+        let flushed = try pair.flushedTogether(large)
+        #expect(flushed.recordPlaintextSizes.count == 3)
+        #expect(flushed.reads.map(\.readableBytes) == [7_680])
+        var expected = ByteBuffer()
+        for var part in large { expected.writeBuffer(&part) }
+        #expect(flushed.reads.first == expected)
+    }
+
+    /// A socket read that ends inside a record: the whole records before it are passed on at
+    /// once, the rest when the record is complete; nothing waits for a later read.
+    @Test func aRecordSplitAcrossSocketReadsIsPassedOnWhenComplete() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki)
+        defer { pair.finish() }
+        try pair.pump()
+
+        let writes = (0..<3).map { pair.client.write(ByteBuffer(repeating: UInt8(97 + $0), count: 3_000)) }
+        pair.client.flush()
+        for write in writes { try write.wait() }
+        var ciphertext = ByteBuffer()
+        while var bytes = try pair.client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
+        let sizes = try TLSRecords.plaintextSizes(in: ciphertext)
+        #expect(sizes == [3_000, 3_000, 3_000])
+        // Cut in the middle of the second record.
+        let cut = 3_000 + 22 + 1_500
+        let first = ciphertext.getSlice(at: ciphertext.readerIndex, length: cut)!
+        ciphertext.moveReaderIndex(forwardBy: cut)
+        try pair.server.writeInbound(first)
+        #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 3_000)
+        #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+        try pair.server.writeInbound(ciphertext)
+        #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 6_000)
+        #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+    }
+
+    /// Data and the close_notify behind it in one socket read: the data first, then the event.
+    @Test func dataBeforeACloseNotifyInTheSameReadIsPassedOnFirst() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let pair = try Pair(pki: pki)
+        defer { pair.finish() }
+        try pair.pump()
+
+        pair.client.writeAndFlush(ByteBuffer(string: "last words"), promise: nil)
+        pair.client.close(promise: nil)
+        var ciphertext = ByteBuffer()
+        while var bytes = try pair.client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
+        try pair.server.writeInbound(ciphertext)
+        #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "last words")
+        #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
+        #expect(!pair.server.isActive)
     }
 
     @Test func handshakeTimeoutClosesTheChannelWithAClearError() throws {
@@ -196,6 +273,34 @@ import TownshipTLS
         #expect(timeouts.count == 1)
         // Reported once: the close did not report a second failure.
         #expect(pair.serverEvents.events.filter { if case .tlsError = $0 { true } else { false } }.count == 1)
+    }
+}
+
+/// TLS 1.3 record headers in ciphertext (RFC 8446 §5.1): content type, legacy version, length.
+enum TLSRecords {
+    struct Malformed: Error {}
+
+    /// The plaintext size of each protected record: its length less the content type byte
+    /// and the 16-byte AEAD tag (our records carry no padding).
+    static func plaintextSizes(in ciphertext: ByteBuffer) throws -> [Int] {
+        var rest = ciphertext
+        var sizes: [Int] = []
+        while rest.readableBytes > 0 {
+            guard let type = rest.readInteger(as: UInt8.self), type == 23,
+                rest.readInteger(as: UInt16.self) == 0x0303,
+                let length = rest.readInteger(as: UInt16.self), rest.moveReaderIndexIfPossible(by: Int(length))
+            else { throw Malformed() }
+            sizes.append(Int(length) - 17)
+        }
+        return sizes
+    }
+}
+
+extension ByteBuffer {
+    fileprivate mutating func moveReaderIndexIfPossible(by count: Int) -> Bool {
+        guard readableBytes >= count else { return false }
+        moveReaderIndex(forwardBy: count)
+        return true
     }
 }
 
