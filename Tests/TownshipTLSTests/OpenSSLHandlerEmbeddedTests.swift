@@ -66,13 +66,30 @@ import TownshipTLS
             let writes = buffers.map { client.write($0) }
             client.flush()
             for write in writes { try write.wait() }
-            var ciphertext = ByteBuffer()
-            while var bytes = try client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
+            let ciphertext = try clientCiphertext()
             let sizes = try TLSRecords.plaintextSizes(in: ciphertext)
             try server.writeInbound(ciphertext)
             var reads: [ByteBuffer] = []
             while let part = try server.readInbound(as: ByteBuffer.self) { reads.append(part) }
             return Flushed(recordPlaintextSizes: sizes, reads: reads)
+        }
+
+        /// Everything the client's handler has written to its socket so far, as one buffer.
+        func clientCiphertext() throws -> ByteBuffer {
+            var ciphertext = ByteBuffer()
+            while var bytes = try client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
+            return ciphertext
+        }
+
+        /// Runs `body` on a pair that has completed its handshake, then closes both.
+        static func handshaken(_ body: (Pair) throws -> Void) throws {
+            let pki = try TestPKI()
+            defer { pki.remove() }
+            let pair = try Pair(pki: pki)
+            defer { pair.finish() }
+            try pair.pump()
+            #expect(pair.serverEvents.sawHandshake)
+            try body(pair)
         }
 
         func drainPlaintext(_ channel: EmbeddedChannel) throws -> ByteBuffer {
@@ -117,101 +134,73 @@ import TownshipTLS
     }
 
     @Test func smallWritesFlushedTogetherShareRecordsOfAtMost4KiB() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-        #expect(pair.serverEvents.sawHandshake)
+        try Pair.handshaken { pair in
+            // Ten small writes (ten frames' worth), one flush: one record.
+            let small = (0..<10).map { "frame \($0);" }
+            let smallFlush = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
+            #expect(smallFlush.recordPlaintextSizes == [small.joined().utf8.count])
+            #expect(smallFlush.reads.map { String(buffer: $0) }.joined() == small.joined())
 
-        // Ten small writes (ten frames' worth), one flush: one record.
-        let small = (0..<10).map { "frame \($0);" }
-        let smallFlush = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
-        #expect(smallFlush.recordPlaintextSizes == [small.joined().utf8.count])
-        #expect(smallFlush.reads.map { String(buffer: $0) }.joined() == small.joined())
+            // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
+            let largeFlush = try pair.flushedTogether(Self.fiveWritesOf1536Bytes)
+            #expect(largeFlush.recordPlaintextSizes == [3_072, 3_072, 1_536])
+            #expect(concatenated(largeFlush.reads) == concatenated(Self.fiveWritesOf1536Bytes))
 
-        // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
-        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
-        let largeFlush = try pair.flushedTogether(large)
-        #expect(largeFlush.recordPlaintextSizes == [3_072, 3_072, 1_536])
-        var expected = ByteBuffer()
-        for var part in large { expected.writeBuffer(&part) }
-        var received = ByteBuffer()
-        for var part in largeFlush.reads { received.writeBuffer(&part) }
-        #expect(received == expected)
-
-        // A write larger than a record is passed on whole (OpenSSL splits it into records of
-        // up to 16 KiB).
-        let huge = ByteBuffer(repeating: 7, count: 40_000)
-        let hugeFlush = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
-        #expect(hugeFlush.recordPlaintextSizes.reduce(0, +) == 40_004)
-        #expect(hugeFlush.recordPlaintextSizes.allSatisfy { $0 <= 16 * 1_024 })
-        #expect(hugeFlush.reads.map(\.readableBytes).reduce(0, +) == 40_004)
+            // A write larger than a record is passed on whole (OpenSSL splits it into records of
+            // up to 16 KiB).
+            let huge = ByteBuffer(repeating: 7, count: 40_000)
+            let hugeFlush = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
+            #expect(hugeFlush.recordPlaintextSizes.reduce(0, +) == 40_004)
+            #expect(hugeFlush.recordPlaintextSizes.allSatisfy { $0 <= 16 * 1_024 })
+            #expect(hugeFlush.reads.map(\.readableBytes).reduce(0, +) == 40_004)
+        }
     }
+
+    static let fiveWritesOf1536Bytes = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
 
     /// Several records in one socket read reach the next handler as one read: one decode
     /// pass over many frames instead of one per record (before: one read per 4 KiB record).
     @Test func recordsOfOneSocketReadArePassedOnAsOneRead() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-        #expect(pair.serverEvents.sawHandshake)
-
-        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
-        let flushed = try pair.flushedTogether(large)
-        #expect(flushed.recordPlaintextSizes.count == 3)
-        #expect(flushed.reads.map(\.readableBytes) == [7_680])
-        var expected = ByteBuffer()
-        for var part in large { expected.writeBuffer(&part) }
-        #expect(flushed.reads.first == expected)
+        try Pair.handshaken { pair in
+            let flushed = try pair.flushedTogether(Self.fiveWritesOf1536Bytes)
+            #expect(flushed.recordPlaintextSizes.count == 3)
+            #expect(flushed.reads.map(\.readableBytes) == [7_680])
+            #expect(flushed.reads.first == concatenated(Self.fiveWritesOf1536Bytes))
+        }
     }
 
     /// A socket read that ends inside a record: the whole records before it are passed on at
     /// once, the rest when the record is complete; nothing waits for a later read.
     @Test func aRecordSplitAcrossSocketReadsIsPassedOnWhenComplete() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-
-        let writes = (0..<3).map { pair.client.write(ByteBuffer(repeating: UInt8(97 + $0), count: 3_000)) }
-        pair.client.flush()
-        for write in writes { try write.wait() }
-        var ciphertext = ByteBuffer()
-        while var bytes = try pair.client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
-        let sizes = try TLSRecords.plaintextSizes(in: ciphertext)
-        #expect(sizes == [3_000, 3_000, 3_000])
-        // Cut in the middle of the second record.
-        let cut = 3_000 + 22 + 1_500
-        let first = ciphertext.getSlice(at: ciphertext.readerIndex, length: cut)!
-        ciphertext.moveReaderIndex(forwardBy: cut)
-        try pair.server.writeInbound(first)
-        #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 3_000)
-        #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
-        try pair.server.writeInbound(ciphertext)
-        #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 6_000)
-        #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+        try Pair.handshaken { pair in
+            let writes = (0..<3).map { pair.client.write(ByteBuffer(repeating: UInt8(97 + $0), count: 3_000)) }
+            pair.client.flush()
+            for write in writes { try write.wait() }
+            var ciphertext = try pair.clientCiphertext()
+            #expect(try TLSRecords.plaintextSizes(in: ciphertext) == [3_000, 3_000, 3_000])
+            // Cut in the middle of the second record.
+            let cut = 3_000 + 22 + 1_500
+            let first = ciphertext.getSlice(at: ciphertext.readerIndex, length: cut)!
+            ciphertext.moveReaderIndex(forwardBy: cut)
+            try pair.server.writeInbound(first)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 3_000)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+            try pair.server.writeInbound(ciphertext)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 6_000)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+        }
     }
 
     /// Data and the close_notify behind it in one socket read: the data first, then the event.
     @Test func dataBeforeACloseNotifyInTheSameReadIsPassedOnFirst() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-
-        pair.client.writeAndFlush(ByteBuffer(string: "last words"), promise: nil)
-        pair.client.close(promise: nil)
-        var ciphertext = ByteBuffer()
-        while var bytes = try pair.client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
-        try pair.server.writeInbound(ciphertext)
-        #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "last words")
-        #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
-        #expect(!pair.server.isActive)
+        try Pair.handshaken { pair in
+            pair.client.writeAndFlush(ByteBuffer(string: "last words"), promise: nil)
+            pair.client.close(promise: nil)
+            try pair.server.writeInbound(try pair.clientCiphertext())
+            #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "last words")
+            #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
+            #expect(!pair.server.isActive)
+        }
     }
 
     @Test func handshakeTimeoutClosesTheChannelWithAClearError() throws {
@@ -227,22 +216,18 @@ import TownshipTLS
     }
 
     @Test func closeSendsCloseNotifyBeforeClosingTheSocket() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-        #expect(pair.clientEvents.sawHandshake)
-
-        let closed = pair.client.close()
-        let alert = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
-        try closed.wait()
-        #expect(!pair.client.isActive)
-        try pair.server.writeInbound(alert)
-        #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
-        // The server answers with its own close_notify and closes.
-        #expect(try pair.server.readOutbound(as: ByteBuffer.self) != nil)
-        #expect(!pair.server.isActive)
+        try Pair.handshaken { pair in
+            #expect(pair.clientEvents.sawHandshake)
+            let closed = pair.client.close()
+            let alert = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+            try closed.wait()
+            #expect(!pair.client.isActive)
+            try pair.server.writeInbound(alert)
+            #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
+            // The server answers with its own close_notify and closes.
+            #expect(try pair.server.readOutbound(as: ByteBuffer.self) != nil)
+            #expect(!pair.server.isActive)
+        }
     }
 
     // MARK: Re-entrancy: callbacks that run while the handler changes its state
@@ -302,6 +287,12 @@ extension ByteBuffer {
         moveReaderIndex(forwardBy: count)
         return true
     }
+}
+
+func concatenated(_ buffers: [ByteBuffer]) -> ByteBuffer {
+    var all = ByteBuffer()
+    for var part in buffers { all.writeBuffer(&part) }
+    return all
 }
 
 final class Box<Value> {

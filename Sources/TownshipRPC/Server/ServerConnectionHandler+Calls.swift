@@ -55,9 +55,10 @@ extension ServerConnectionHandler {
 
         var call = Call(method: method.name, kind: method.kind, inbox: inbox, startedAt: now)
         if request.timeoutMilliseconds > 0 {
-            call.deadlineTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMilliseconds))) {
-                link.handler.value.endCall(id, because: RPCError(.deadlineExceeded, "the deadline of \(request.timeoutMilliseconds) ms passed"), answer: true)
-            }
+            let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeoutMilliseconds))
+            call.deadline = deadline
+            call.timeoutMilliseconds = request.timeoutMilliseconds
+            deadlines.include(deadline, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
         }
         let handler = method.handler
         disarmIdleTimer()
@@ -93,7 +94,6 @@ extension ServerConnectionHandler {
         call.ended = true
         call.answeredByHandler = continuation != nil
         if call.answeredByHandler { answeredByHandlerCount += 1 }
-        call.deadlineTimer?.cancel()
         let status: CallStatus
         switch ending {
         case .response(let bytes):
@@ -121,13 +121,36 @@ extension ServerConnectionHandler {
             call = ended
         } else {
             call.ended = true
-            call.deadlineTimer?.cancel()
             call.flow.failPending(error)
             RPCMetrics.callFinished(side: "server", method: call.method, status: error.status, duration: ContinuousClock.now - call.startedAt)
         }
         call.inbox.finish(error)
         call.task?.cancel()
         calls[id] = call
+    }
+
+    /// The deadline timer fired: ends every call whose deadline has passed, and arms the
+    /// timer for the earliest deadline left.
+    func endCallsPastTheirDeadline() {
+        deadlines.fired()
+        guard let link, let context else { return }
+        let now = NIODeadline.now()
+        var expired: [(id: UInt32, timeoutMilliseconds: UInt32)] = []
+        var next: NIODeadline?
+        for (id, call) in calls where !call.ended {
+            guard let deadline = call.deadline else { continue }
+            if deadline <= now {
+                expired.append((id, call.timeoutMilliseconds))
+            } else if next.map({ deadline < $0 }) ?? true {
+                next = deadline
+            }
+        }
+        for (id, timeout) in expired {
+            endCall(id, because: RPCError(.deadlineExceeded, "the deadline of \(timeout) ms passed"), answer: true)
+        }
+        if let next {
+            deadlines.include(next, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
+        }
     }
 
     func handlerFinished(_ id: UInt32, error: Error?) {
