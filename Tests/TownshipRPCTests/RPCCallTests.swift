@@ -54,6 +54,33 @@ import TownshipWire
         await harness.stop()
     }
 
+    /// Deadlines share one timer per connection (`DeadlineSweep`): a short deadline behind a
+    /// long one must still fire on time, on both sides, and again after the timer has fired.
+    @Test func shortDeadlinesBehindALongOneStillExpireOnTime() async throws {
+        let harness = try await RPCTestHarness.start()
+        _ = try await harness.client.unary(EchoService.say, Google_Protobuf_StringValue("warm"), as: Google_Protobuf_StringValue.self)
+        let long = Task {
+            try await harness.client.unary(EchoService.hang, Google_Protobuf_StringValue("long"), as: Google_Protobuf_StringValue.self, options: CallOptions(timeout: .seconds(120)))
+        }
+        try await waitUntil { harness.service.handled.load(ordering: .relaxed) == 2 }
+        for round in 1...2 {
+            let started = ContinuousClock.now
+            do {
+                _ = try await harness.client.unary(EchoService.hang, Google_Protobuf_StringValue("short"), as: Google_Protobuf_StringValue.self, options: CallOptions(timeout: .milliseconds(200)))
+                Issue.record("a hanging call returned")
+            } catch let error as RPCError {
+                #expect(error.status == .deadlineExceeded)
+            }
+            // Well before the long call's 120 s: the short deadline fired on its own.
+            #expect(ContinuousClock.now - started < .seconds(30))
+            // The server ended the short call's handler at its deadline too.
+            try await waitUntil { harness.service.cancellationsSeen.load(ordering: .relaxed) == round }
+        }
+        long.cancel()
+        _ = try? await long.value
+        await harness.stop()
+    }
+
     @Test func cancellingTheCallingTaskReachesTheHandler() async throws {
         let harness = try await RPCTestHarness.start()
         let call = Task {
