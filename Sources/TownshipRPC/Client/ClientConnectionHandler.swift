@@ -251,19 +251,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func cancelCallsPastTheirDeadline() {
         deadlines.fired()
         guard let link, let context else { return }
-        let now = NIODeadline.now()
-        var expired: [(id: UInt32, timeoutMilliseconds: UInt32)] = []
-        var next: NIODeadline?
-        for (id, call) in calls {
-            guard let deadline = call.deadline else { continue }
-            if deadline <= now {
-                expired.append((id, call.timeoutMilliseconds))
-            } else if next.map({ deadline < $0 }) ?? true {
-                next = deadline
-            }
-        }
-        for (id, timeout) in expired {
-            cancel(id, because: RPCError(.deadlineExceeded, "no answer within \(timeout) ms"))
+        let (expired, next) = DeadlineSweep.due(calls.compactMap { id, call in
+            call.deadline.map { (id, $0, call.timeoutMilliseconds) }
+        }, at: .now())
+        for call in expired {
+            cancel(call.id, because: RPCError(.deadlineExceeded, "no answer within \(call.timeoutMilliseconds) ms"))
         }
         if let next {
             deadlines.include(next, on: context.eventLoop) { link.handler.value.cancelCallsPastTheirDeadline() }

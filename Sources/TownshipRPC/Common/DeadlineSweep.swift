@@ -26,6 +26,23 @@ struct DeadlineSweep {
         armedFor = nil
     }
 
+    /// A call with a deadline, as the owner's sweep sees it.
+    typealias Entry = (id: UInt32, deadline: NIODeadline, timeoutMilliseconds: UInt32)
+
+    /// The calls whose deadline has passed at `now`, and the earliest deadline of the rest.
+    static func due(_ entries: [Entry], at now: NIODeadline) -> (expired: [Entry], next: NIODeadline?) {
+        var expired: [Entry] = []
+        var next: NIODeadline?
+        for entry in entries {
+            if entry.deadline <= now {
+                expired.append(entry)
+            } else if next.map({ entry.deadline < $0 }) ?? true {
+                next = entry.deadline
+            }
+        }
+        return (expired, next)
+    }
+
     mutating func cancel() {
         timer?.cancel()
         fired()

@@ -134,19 +134,11 @@ extension ServerConnectionHandler {
     func endCallsPastTheirDeadline() {
         deadlines.fired()
         guard let link, let context else { return }
-        let now = NIODeadline.now()
-        var expired: [(id: UInt32, timeoutMilliseconds: UInt32)] = []
-        var next: NIODeadline?
-        for (id, call) in calls where !call.ended {
-            guard let deadline = call.deadline else { continue }
-            if deadline <= now {
-                expired.append((id, call.timeoutMilliseconds))
-            } else if next.map({ deadline < $0 }) ?? true {
-                next = deadline
-            }
-        }
-        for (id, timeout) in expired {
-            endCall(id, because: RPCError(.deadlineExceeded, "the deadline of \(timeout) ms passed"), answer: true)
+        let (expired, next) = DeadlineSweep.due(calls.compactMap { id, call in
+            call.ended ? nil : call.deadline.map { (id, $0, call.timeoutMilliseconds) }
+        }, at: .now())
+        for call in expired {
+            endCall(call.id, because: RPCError(.deadlineExceeded, "the deadline of \(call.timeoutMilliseconds) ms passed"), answer: true)
         }
         if let next {
             deadlines.include(next, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
