@@ -18,6 +18,12 @@ struct RPCLoadCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Measured seconds per stack and level.")
     var duration: Double = 5
 
+    @Option(name: .long, help: "Slices each stack's measured window is cut into; the stacks take turns slice by slice (1: one whole window each, in turn).")
+    var slices: Int = 10
+
+    @Option(name: .long, help: "Seconds of warm-up before each slice after a stack's first (its first has --warm-up).")
+    var sliceWarmUp: Double = 0.2
+
     @Option(name: .long, help: "Serialized request size in bytes (a protobuf BytesValue).")
     var payloadBytes: Int = 100
 
@@ -35,7 +41,8 @@ struct RPCLoadCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 }) else { throw ValidationError("--concurrency needs positive integers") }
-        guard duration > 0, warmUp >= 0, handshakeSeconds >= 0 else { throw ValidationError("durations must not be negative") }
+        guard slices > 0 else { throw ValidationError("--slices must be positive") }
+        guard duration > 0, warmUp >= 0, sliceWarmUp >= 0, handshakeSeconds >= 0 else { throw ValidationError("durations must not be negative") }
         guard (3...65_536).contains(payloadBytes) else { throw ValidationError("--payload-bytes must be 3...65536") }
         guard connections >= 0 else { throw ValidationError("--connections must not be negative") }
     }
@@ -50,7 +57,7 @@ struct RPCLoadCommand: AsyncParsableCommand {
         let payload = Google_Protobuf_BytesValue(Data((0..<(payloadBytes - (payloadBytes < 130 ? 2 : 3))).map { UInt8(truncatingIfNeeded: $0) }))
         let serialized = try payload.serializedBytes() as [UInt8]
         emit("RPCLoad: unary echo of a \(serialized.count)-byte message on 127.0.0.1, one process, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        emit("warm-up \(warmUp) s, measured \(duration) s per stack and level; latency = one round trip per call (HdrHistogram, µs)")
+        emit("warm-up \(warmUp) s, measured \(duration) s per stack and level in \(slices) slices taken in turns (\(sliceWarmUp) s warm-up before each later slice); latency = one round trip per call (HdrHistogram, µs)")
         emit("")
 
         let twpTLS = "TWP/1 TLS 1.3 mTLS, 1 conn"
@@ -76,18 +83,44 @@ struct RPCLoadCommand: AsyncParsableCommand {
             stacks.append((plainName, { try await stack.call(worker: $0, payload: payload) }, { await stack.stop() }))
         }
 
-        // Stacks take turns at each level, so a burst of load from elsewhere on the machine
-        // hits them alike rather than one stack's whole series.
+        // At each level the stacks take turns slice by slice: on a shared machine the CPU this
+        // process gets moves by 2× within seconds, and with one whole window each, one stack's
+        // window could catch a quiet spell and the next a busy one (2026-12-01's TLS ÷ plaintext
+        // of 0.47-0.75 at equal CPU per call; see results/rpcload-2026-12-02.txt). Slices put
+        // every stack through the same spells.
         emit(ReportTable.header())
         var results: [LoadResult] = []
+        var scheduling: [String] = []
+        let slice = duration / Double(slices)
         for level in levels {
-            for stack in stacks {
-                let result = await ClosedLoopLoad.run(
-                    stack: stack.name, concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration), call: stack.call)
+            var measured = Array(repeating: [LoadResult](), count: stacks.count)
+            var scheduled = Array(repeating: (time: SchedulerTime(), wallNanoseconds: 0.0), count: stacks.count)
+            for round in 0..<slices {
+                for (index, stack) in stacks.enumerated() {
+                    let before = SchedulerTime.now()
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    measured[index].append(await ClosedLoopLoad.run(
+                        stack: stack.name, concurrency: level, warmUp: .seconds(round == 0 ? warmUp : sliceWarmUp),
+                        duration: .seconds(slice), call: stack.call))
+                    scheduled[index].time = scheduled[index].time + (SchedulerTime.now() - before)
+                    scheduled[index].wallNanoseconds += Double(DispatchTime.now().uptimeNanoseconds - started)
+                }
+            }
+            for (index, parts) in measured.enumerated() {
+                let result = LoadResult.merged(parts)
                 results.append(result)
                 emit(ReportTable.row(result))
+                let (time, wall) = scheduled[index]
+                scheduling.append(ReportTable.pad(result.stack, 28) + ReportTable.pad("\(level)", 6, right: true)
+                    + ReportTable.pad(ReportTable.format(time.runningNanoseconds / wall, 2), 14, right: true)
+                    + ReportTable.pad(ReportTable.format(time.waitingNanoseconds / wall, 2), 18, right: true))
             }
         }
+        emit("")
+        emit("threads' time per second of wall clock (/proc/self/task/*/schedstat, warm-ups included): on a CPU, and runnable but waiting for one")
+        emit(ReportTable.pad("stack", 28) + ReportTable.pad("conc", 6, right: true) + ReportTable.pad("on CPU", 14, right: true)
+            + ReportTable.pad("waiting for CPU", 18, right: true))
+        scheduling.forEach(emit)
         for stack in stacks { await stack.stop() }
 
         emit("")

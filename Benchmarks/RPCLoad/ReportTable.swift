@@ -3,10 +3,13 @@ import Foundation
 
 /// The ratios, and issue 15 part 3's goals.
 extension ReportTable {
-    /// Per concurrency: TWP-TLS ÷ gRPC req/s, the p99s side by side, TWP-TLS ÷ plaintext req/s.
+    /// Per concurrency: TWP-TLS ÷ gRPC req/s, the p99s side by side, TWP-TLS ÷ plaintext req/s,
+    /// and what that last ratio is made of: TLS ÷ plaintext CPU per call, and the CPU the
+    /// process got while each ran (cores busy; req/s ratio = cores ratio ÷ CPU-per-call ratio).
     static func ratios(_ results: [LoadResult], twpTLS: String, grpc: String, plaintext: String, targetConcurrency: Int) -> [String] {
         var lines = [pad("conc", 6) + pad("TWP-TLS÷gRPC req/s", 20, right: true) + pad("TWP-TLS p99 µs", 16, right: true)
-            + pad("gRPC p99 µs", 13, right: true) + pad("TWP-TLS÷plain req/s", 21, right: true)]
+            + pad("gRPC p99 µs", 13, right: true) + pad("TWP-TLS÷plain req/s", 21, right: true)
+            + pad("÷plain CPU/call", 17, right: true) + pad("cores busy TLS/plain", 22, right: true)]
         let levels = Array(Set(results.map(\.concurrency))).sorted()
         for level in levels {
             let tls = results.first { $0.stack == twpTLS && $0.concurrency == level }
@@ -15,8 +18,11 @@ extension ReportTable {
             guard let tls else { continue }
             let overGRPC = g.map { format(tls.requestsPerSecond / $0.requestsPerSecond, 2) + "×" } ?? "-"
             let overPlain = plain.map { format(tls.requestsPerSecond / $0.requestsPerSecond, 2) } ?? "-"
+            let cpuOverPlain = plain.map { format(tls.cpuMicrosPerCall / $0.cpuMicrosPerCall, 2) } ?? "-"
+            let cores = format(tls.coresBusy, 2) + "/" + (plain.map { format($0.coresBusy, 2) } ?? "-")
             lines.append(pad("\(level)", 6) + pad(overGRPC, 20, right: true) + pad(format(tls.percentileMicros(99), 0), 16, right: true)
-                + pad(g.map { format($0.percentileMicros(99), 0) } ?? "-", 13, right: true) + pad(overPlain, 21, right: true))
+                + pad(g.map { format($0.percentileMicros(99), 0) } ?? "-", 13, right: true) + pad(overPlain, 21, right: true)
+                + pad(cpuOverPlain, 17, right: true) + pad(cores, 22, right: true))
         }
         lines.append(contentsOf: goals(results, twpTLS: twpTLS, grpc: grpc, plaintext: plaintext, targetConcurrency: targetConcurrency))
         return lines

@@ -41,6 +41,15 @@ final class ByteBufferBIO {
 
     var hasPendingCiphertext: Bool { outbound.readableBytes > 0 }
 
+    /// Ciphertext received and not yet consumed by OpenSSL.
+    var receivedBytes: Int { inbound?.readableBytes ?? 0 }
+
+    /// Makes room for `bytes` more ciphertext at once, so a batch of records is written
+    /// into one allocation instead of growing the buffer (and copying it) record by record.
+    func reserveCiphertext(_ bytes: Int) {
+        outbound.reserveCapacity(minimumWritableBytes: bytes)
+    }
+
     /// Ciphertext OpenSSL produced since the last call, to be written to the socket.
     func takeCiphertext() -> ByteBuffer? {
         guard outbound.readableBytes > 0 else { return nil }

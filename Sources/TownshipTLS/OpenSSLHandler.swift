@@ -349,7 +349,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func flushPendingWrites(context: ChannelHandlerContext) {
         guard let connection, pendingWrites.hasFlushed else { return }
         let batch = pendingWrites.takeFlushed()
-        for plaintext in batch.coalesced(recordSize: SSLConnection.maximumRecordPlaintext, allocator: context.channel.allocator) {
+        let plaintexts = batch.coalesced(recordSize: SSLConnection.maximumRecordPlaintext, allocator: context.channel.allocator)
+        connection.bio.reserveCiphertext(SSLConnection.ciphertextBound(plaintexts))
+        for plaintext in plaintexts {
             if let error = connection.write(plaintext) {
                 fail(error, context: context)
                 batch.fail(with: error)

@@ -6,7 +6,10 @@ import NIOCore
 /// used on its event loop only. Each SSL_* call starts with a clear error queue and drains
 /// it on failure.
 final class SSLConnection {
-    static let readChunkSize = 16 * 1024
+    /// The least room each SSL_read is given (OpenSSL keeps the rest of a record for the next).
+    static let minimumReadBuffer = 2 * 1024
+    /// The most plaintext handed on in one read; more waiting in the BIO is read by the next call.
+    static let maximumReadBatch = 64 * 1024
     /// Small writes are copied together into records of up to this much plaintext (TLS 1.3
     /// allows 16 KiB, RFC 8446 §5.1). 4 KiB amortises a record's cost (header, tag, one
     /// AEAD call, one read on the peer) over dozens of small frames, while the peer can start
@@ -39,6 +42,8 @@ final class SSLConnection {
     /// rather than OpenSSL's generic "certificate verify failed".
     private var refusal: TLSError?
     private var spareReadBuffer: ByteBuffer?
+    /// A close_notify or failure met after a read had already decrypted data: returned next.
+    private var pendingEnding: ReadResult?
 
     init(context: TLSContext, allocator: ByteBufferAllocator, expectedPeerIdentity: String?) {
         guard let ssl = SSL_new(context.sslContext) else {
@@ -88,27 +93,59 @@ final class SSLConnection {
         return .failed(failure(sslError: error, whileDoing: .handshake))
     }
 
+    /// All the plaintext that the ciphertext received so far decrypts to, in one buffer: every
+    /// whole record in the BIO (SSL_read returns one record per call), so the next handler
+    /// gets one read per socket read rather than one per record. Plaintext is never larger
+    /// than the ciphertext it came from, so the buffer is sized by what the BIO holds; a
+    /// read stops at `maximumReadBatch` and the caller reads again. An end (close_notify, a
+    /// failure) met after some data is returned by the next call, after that data.
     func read(allocator: ByteBufferAllocator) -> ReadResult {
-        OpenSSLErrorQueue.clear()
-        var buffer = spareReadBuffer ?? allocator.buffer(capacity: Self.readChunkSize)
-        spareReadBuffer = nil
-        var result: Int32 = 0
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readChunkSize) { destination in
-            result = SSL_read(ssl, destination.baseAddress, Int32(min(destination.count, Int(Int32.max))))
-            return Int(max(result, 0))
+        if let ending = pendingEnding {
+            pendingEnding = nil
+            return ending
         }
-        if result > 0 {
+        // Room for every whole record received (plaintext is smaller than its record), so
+        // the loop below does not reallocate.
+        let expected = min(bio.receivedBytes + Self.minimumReadBuffer, Self.maximumReadBatch)
+        var buffer: ByteBuffer
+        if let spare = spareReadBuffer, spare.capacity >= expected {
+            buffer = spare
+        } else {
+            buffer = allocator.buffer(capacity: expected)
+        }
+        spareReadBuffer = nil
+        while buffer.readableBytes < Self.maximumReadBatch {
+            OpenSSLErrorQueue.clear()
+            var result: Int32 = 0
+            // The first SSL_read gets room for a good part of a record; later ones whatever is left.
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: buffer.readableBytes == 0 ? Self.minimumReadBuffer : 1) { destination in
+                result = SSL_read(ssl, destination.baseAddress, Int32(min(destination.count, Int(Int32.max))))
+                return Int(max(result, 0))
+            }
+            if result > 0 { continue }
+            let ending: ReadResult
+            switch SSL_get_error(ssl, result) {
+            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: ending = .wantsMoreData
+            case SSL_ERROR_ZERO_RETURN: ending = .closeNotify
+            case let error: ending = .failed(failure(sslError: error, whileDoing: .read))
+            }
+            guard buffer.readableBytes > 0 else {
+                spareReadBuffer = buffer
+                return ending
+            }
+            if case .wantsMoreData = ending {} else { pendingEnding = ending }
             return .data(buffer)
         }
-        spareReadBuffer = buffer
-        let error = SSL_get_error(ssl, result)
-        switch error {
-        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-            return .wantsMoreData
-        case SSL_ERROR_ZERO_RETURN:
-            return .closeNotify
-        default:
-            return .failed(failure(sslError: error, whileDoing: .read))
+        return .data(buffer)
+    }
+
+    /// At most how many bytes of ciphertext `plaintexts` become, one SSL_write each: every
+    /// record adds a 5-byte header, the content type byte and a 16-byte tag (RFC 8446 §5.2),
+    /// and OpenSSL cuts a write into records of up to 16 KiB.
+    static func ciphertextBound(_ plaintexts: [ByteBuffer]) -> Int {
+        plaintexts.reduce(0) { total, plaintext in
+            let records = max(1, (plaintext.readableBytes + 16 * 1024 - 1) / (16 * 1024))
+            return total + plaintext.readableBytes + records * 22
         }
     }
 

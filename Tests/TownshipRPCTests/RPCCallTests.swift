@@ -40,17 +40,29 @@ import TownshipWire
         let harness = try await RPCTestHarness.start()
         // Connect first, so the short deadline is spent in the handler, not in the handshake.
         _ = try await harness.client.unary(EchoService.say, Google_Protobuf_StringValue("warm"), as: Google_Protobuf_StringValue.self)
-        let started = ContinuousClock.now
-        do {
-            _ = try await harness.client.unary(EchoService.hang, Google_Protobuf_StringValue("x"), as: Google_Protobuf_StringValue.self, options: CallOptions(timeout: .milliseconds(200)))
-            Issue.record("a hanging call returned")
-        } catch let error as RPCError {
-            #expect(error.status == .deadlineExceeded)
-        }
-        // The handler sleeps 60 s: an answer well before that came from the deadline.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        try await expectAHangingCallToMeetItsDeadline(harness)
         try await waitUntil { harness.service.cancellationsSeen.load(ordering: .relaxed) == 1 }
         #expect(harness.service.handled.load(ordering: .relaxed) == 2)
+        await harness.stop()
+    }
+
+    /// Deadlines share one timer per connection (`DeadlineSweep`): a short deadline behind a
+    /// long one must still fire on time, on both sides, and again after the timer has fired.
+    @Test func shortDeadlinesBehindALongOneStillExpireOnTime() async throws {
+        let harness = try await RPCTestHarness.start()
+        _ = try await harness.client.unary(EchoService.say, Google_Protobuf_StringValue("warm"), as: Google_Protobuf_StringValue.self)
+        let long = Task {
+            try await harness.client.unary(EchoService.hang, Google_Protobuf_StringValue("long"), as: Google_Protobuf_StringValue.self, options: CallOptions(timeout: .seconds(120)))
+        }
+        try await waitUntil { harness.service.handled.load(ordering: .relaxed) == 2 }
+        for round in 1...2 {
+            // Well before the long call's 120 s: the short deadline fired on its own.
+            try await expectAHangingCallToMeetItsDeadline(harness)
+            // The server ended the short call's handler at its deadline too.
+            try await waitUntil { harness.service.cancellationsSeen.load(ordering: .relaxed) == round }
+        }
+        long.cancel()
+        _ = try? await long.value
         await harness.stop()
     }
 
@@ -130,6 +142,19 @@ import TownshipWire
 }
 
 /// Polls `condition`; the limit only guards against hanging, it is not a timing claim.
+/// A call to the method that sleeps 60 s, with a 200 ms deadline, fails with DEADLINE_EXCEEDED
+/// well before the handler could have answered.
+func expectAHangingCallToMeetItsDeadline(_ harness: RPCTestHarness) async throws {
+    let started = ContinuousClock.now
+    do {
+        _ = try await harness.client.unary(EchoService.hang, Google_Protobuf_StringValue("x"), as: Google_Protobuf_StringValue.self, options: CallOptions(timeout: .milliseconds(200)))
+        Issue.record("a hanging call returned")
+    } catch let error as RPCError {
+        #expect(error.status == .deadlineExceeded)
+    }
+    #expect(ContinuousClock.now - started < .seconds(30))
+}
+
 func waitUntil(_ condition: @Sendable () -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(30)
     while !condition() {

@@ -52,16 +52,44 @@ import TownshipTLS
             }
         }
 
-        /// Writes `buffers` on the client, flushes once, moves the ciphertext across and
-        /// returns each plaintext read the server's handler passed on (one per TLS record).
-        func flushedTogether(_ buffers: [ByteBuffer]) throws -> [ByteBuffer] {
+        /// What one flush of `buffers` on the client put on the wire and what the server's
+        /// handler made of it: the plaintext size of each TLS record, and each read the
+        /// handler passed on.
+        struct Flushed {
+            let recordPlaintextSizes: [Int]
+            let reads: [ByteBuffer]
+        }
+
+        /// Writes `buffers` on the client, flushes once, hands all the ciphertext to the
+        /// server in one socket read.
+        func flushedTogether(_ buffers: [ByteBuffer]) throws -> Flushed {
             let writes = buffers.map { client.write($0) }
             client.flush()
             for write in writes { try write.wait() }
-            try pump()
+            let ciphertext = try clientCiphertext()
+            let sizes = try TLSRecords.plaintextSizes(in: ciphertext)
+            try server.writeInbound(ciphertext)
             var reads: [ByteBuffer] = []
             while let part = try server.readInbound(as: ByteBuffer.self) { reads.append(part) }
-            return reads
+            return Flushed(recordPlaintextSizes: sizes, reads: reads)
+        }
+
+        /// Everything the client's handler has written to its socket so far, as one buffer.
+        func clientCiphertext() throws -> ByteBuffer {
+            var ciphertext = ByteBuffer()
+            while var bytes = try client.readOutbound(as: ByteBuffer.self) { ciphertext.writeBuffer(&bytes) }
+            return ciphertext
+        }
+
+        /// Runs `body` on a pair that has completed its handshake, then closes both.
+        static func handshaken(_ body: (Pair) throws -> Void) throws {
+            let pki = try TestPKI()
+            defer { pki.remove() }
+            let pair = try Pair(pki: pki)
+            defer { pair.finish() }
+            try pair.pump()
+            #expect(pair.serverEvents.sawHandshake)
+            try body(pair)
         }
 
         func drainPlaintext(_ channel: EmbeddedChannel) throws -> ByteBuffer {
@@ -106,35 +134,73 @@ import TownshipTLS
     }
 
     @Test func smallWritesFlushedTogetherShareRecordsOfAtMost4KiB() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-        #expect(pair.serverEvents.sawHandshake)
+        try Pair.handshaken { pair in
+            // Ten small writes (ten frames' worth), one flush: one record.
+            let small = (0..<10).map { "frame \($0);" }
+            let smallFlush = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
+            #expect(smallFlush.recordPlaintextSizes == [small.joined().utf8.count])
+            #expect(smallFlush.reads.map { String(buffer: $0) }.joined() == small.joined())
 
-        // Ten small writes (ten frames' worth), one flush: one record, so one read on the peer.
-        let small = (0..<10).map { "frame \($0);" }
-        let smallReads = try pair.flushedTogether(small.map { ByteBuffer(string: $0) })
-        #expect(smallReads.count == 1)
-        #expect(smallReads.map { String(buffer: $0) }.joined() == small.joined())
+            // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
+            let largeFlush = try pair.flushedTogether(Self.fiveWritesOf1536Bytes)
+            #expect(largeFlush.recordPlaintextSizes == [3_072, 3_072, 1_536])
+            #expect(concatenated(largeFlush.reads) == concatenated(Self.fiveWritesOf1536Bytes))
 
-        // Five writes of 1.5 KiB: a record holds at most 4 KiB, so two, two and one, in order.
-        let large = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
-        let largeReads = try pair.flushedTogether(large)
-        #expect(largeReads.map(\.readableBytes) == [3_072, 3_072, 1_536])
-        var expected = ByteBuffer()
-        for var part in large { expected.writeBuffer(&part) }
-        var received = ByteBuffer()
-        for var part in largeReads { received.writeBuffer(&part) }
-        #expect(received == expected)
+            // A write larger than a record is passed on whole (OpenSSL splits it into records of
+            // up to 16 KiB).
+            let huge = ByteBuffer(repeating: 7, count: 40_000)
+            let hugeFlush = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
+            #expect(hugeFlush.recordPlaintextSizes.reduce(0, +) == 40_004)
+            #expect(hugeFlush.recordPlaintextSizes.allSatisfy { $0 <= 16 * 1_024 })
+            #expect(hugeFlush.reads.map(\.readableBytes).reduce(0, +) == 40_004)
+        }
+    }
 
-        // A write larger than a record is passed on whole (OpenSSL splits it into records of
-        // up to 16 KiB).
-        let huge = ByteBuffer(repeating: 7, count: 40_000)
-        let hugeReads = try pair.flushedTogether([ByteBuffer(string: "head"), huge])
-        #expect(hugeReads.map(\.readableBytes).reduce(0, +) == 40_004)
-        #expect(hugeReads.allSatisfy { $0.readableBytes <= 16 * 1_024 })
+    static let fiveWritesOf1536Bytes = (0..<5).map { ByteBuffer(repeating: UInt8(65 + $0), count: 1_536) }
+
+    /// Several records in one socket read reach the next handler as one read: one decode
+    /// pass over many frames instead of one per record (before: one read per 4 KiB record).
+    @Test func recordsOfOneSocketReadArePassedOnAsOneRead() throws {
+        try Pair.handshaken { pair in
+            let flushed = try pair.flushedTogether(Self.fiveWritesOf1536Bytes)
+            #expect(flushed.recordPlaintextSizes.count == 3)
+            #expect(flushed.reads.map(\.readableBytes) == [7_680])
+            #expect(flushed.reads.first == concatenated(Self.fiveWritesOf1536Bytes))
+        }
+    }
+
+    /// A socket read that ends inside a record: the whole records before it are passed on at
+    /// once, the rest when the record is complete; nothing waits for a later read.
+    @Test func aRecordSplitAcrossSocketReadsIsPassedOnWhenComplete() throws {
+        try Pair.handshaken { pair in
+            let writes = (0..<3).map { pair.client.write(ByteBuffer(repeating: UInt8(97 + $0), count: 3_000)) }
+            pair.client.flush()
+            for write in writes { try write.wait() }
+            var ciphertext = try pair.clientCiphertext()
+            #expect(try TLSRecords.plaintextSizes(in: ciphertext) == [3_000, 3_000, 3_000])
+            // Cut in the middle of the second record.
+            let cut = 3_000 + 22 + 1_500
+            let first = ciphertext.getSlice(at: ciphertext.readerIndex, length: cut)!
+            ciphertext.moveReaderIndex(forwardBy: cut)
+            try pair.server.writeInbound(first)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 3_000)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+            try pair.server.writeInbound(ciphertext)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self)?.readableBytes == 6_000)
+            #expect(try pair.server.readInbound(as: ByteBuffer.self) == nil)
+        }
+    }
+
+    /// Data and the close_notify behind it in one socket read: the data first, then the event.
+    @Test func dataBeforeACloseNotifyInTheSameReadIsPassedOnFirst() throws {
+        try Pair.handshaken { pair in
+            pair.client.writeAndFlush(ByteBuffer(string: "last words"), promise: nil)
+            pair.client.close(promise: nil)
+            try pair.server.writeInbound(try pair.clientCiphertext())
+            #expect(String(buffer: try pair.drainPlaintext(pair.server)) == "last words")
+            #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
+            #expect(!pair.server.isActive)
+        }
     }
 
     @Test func handshakeTimeoutClosesTheChannelWithAClearError() throws {
@@ -150,22 +216,18 @@ import TownshipTLS
     }
 
     @Test func closeSendsCloseNotifyBeforeClosingTheSocket() throws {
-        let pki = try TestPKI()
-        defer { pki.remove() }
-        let pair = try Pair(pki: pki)
-        defer { pair.finish() }
-        try pair.pump()
-        #expect(pair.clientEvents.sawHandshake)
-
-        let closed = pair.client.close()
-        let alert = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
-        try closed.wait()
-        #expect(!pair.client.isActive)
-        try pair.server.writeInbound(alert)
-        #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
-        // The server answers with its own close_notify and closes.
-        #expect(try pair.server.readOutbound(as: ByteBuffer.self) != nil)
-        #expect(!pair.server.isActive)
+        try Pair.handshaken { pair in
+            #expect(pair.clientEvents.sawHandshake)
+            let closed = pair.client.close()
+            let alert = try #require(try pair.client.readOutbound(as: ByteBuffer.self))
+            try closed.wait()
+            #expect(!pair.client.isActive)
+            try pair.server.writeInbound(alert)
+            #expect(pair.serverEvents.events.contains { if case .closeNotify = $0 { true } else { false } })
+            // The server answers with its own close_notify and closes.
+            #expect(try pair.server.readOutbound(as: ByteBuffer.self) != nil)
+            #expect(!pair.server.isActive)
+        }
     }
 
     // MARK: Re-entrancy: callbacks that run while the handler changes its state
@@ -197,6 +259,40 @@ import TownshipTLS
         // Reported once: the close did not report a second failure.
         #expect(pair.serverEvents.events.filter { if case .tlsError = $0 { true } else { false } }.count == 1)
     }
+}
+
+/// TLS 1.3 record headers in ciphertext (RFC 8446 §5.1): content type, legacy version, length.
+enum TLSRecords {
+    struct Malformed: Error {}
+
+    /// The plaintext size of each protected record: its length less the content type byte
+    /// and the 16-byte AEAD tag (our records carry no padding).
+    static func plaintextSizes(in ciphertext: ByteBuffer) throws -> [Int] {
+        var rest = ciphertext
+        var sizes: [Int] = []
+        while rest.readableBytes > 0 {
+            guard let type = rest.readInteger(as: UInt8.self), type == 23,
+                rest.readInteger(as: UInt16.self) == 0x0303,
+                let length = rest.readInteger(as: UInt16.self), rest.moveReaderIndexIfPossible(by: Int(length))
+            else { throw Malformed() }
+            sizes.append(Int(length) - 17)
+        }
+        return sizes
+    }
+}
+
+extension ByteBuffer {
+    fileprivate mutating func moveReaderIndexIfPossible(by count: Int) -> Bool {
+        guard readableBytes >= count else { return false }
+        moveReaderIndex(forwardBy: count)
+        return true
+    }
+}
+
+func concatenated(_ buffers: [ByteBuffer]) -> ByteBuffer {
+    var all = ByteBuffer()
+    for var part in buffers { all.writeBuffer(&part) }
+    return all
 }
 
 final class Box<Value> {

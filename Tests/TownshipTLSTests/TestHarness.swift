@@ -96,8 +96,12 @@ final class RecordingHandler: ChannelInboundHandler {
     static let closeRequest = "please-close"
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
-        if echo, bytes.readableBytesView.elementsEqual(Self.closeRequest.utf8) {
+        var bytes = unwrapInboundIn(data)
+        // TLS is a stream: the request may share a read with what was sent before it.
+        if echo, bytes.readableBytesView.reversed().starts(with: Self.closeRequest.utf8.reversed()) {
+            if let before = bytes.readSlice(length: bytes.readableBytes - Self.closeRequest.utf8.count), before.readableBytes > 0 {
+                context.write(wrapOutboundOut(before), promise: nil)
+            }
             context.close(promise: nil)
         } else if echo {
             context.write(wrapOutboundOut(bytes), promise: nil)

@@ -13,7 +13,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     struct Call {
         let handle: ClientCallHandle
         var flow = StreamFlow()
-        var deadlineTimer: Scheduled<Void>?
+        /// When the call gives up waiting for its answer, if it has a deadline; see `deadlines`.
+        var deadline: NIODeadline?
+        var timeoutMilliseconds: UInt32 = 0
     }
 
     struct PendingStart {
@@ -44,6 +46,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var pingOutstanding: UInt64?
     var keepaliveTimer: RepeatedTask?
     private var flushPending = false
+    /// The one timer behind every call's deadline.
+    private var deadlines = DeadlineSweep()
 
     init(configuration: RPCClientConfiguration, ready: EventLoopPromise<Void>, onRetire: @escaping @Sendable () -> Void) {
         self.configuration = configuration
@@ -122,7 +126,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             receivedGoAway(goAway)
         case .response(let id, let payload):
             guard var call = calls.removeValue(forKey: id) else { return }
-            call.deadlineTimer?.cancel()
             call.handle.responses.deliver(payload.bytes)
             call.handle.responses.finish()
             // A server may answer a client stream before it has read all of it: a send still
@@ -133,7 +136,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             calls[id]?.handle.responses.deliver(payload.bytes)
         case .endStream(let id):
             guard var call = calls.removeValue(forKey: id) else { return }
-            call.deadlineTimer?.cancel()
             call.handle.responses.finish()
             call.flow.failPending(Self.answeredEarly)
             callEnded()
@@ -223,10 +225,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         write(.request(id: id, request))
         var call = Call(handle: start.handle)
         if let remaining {
-            let milliseconds = request.timeoutMilliseconds
-            call.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(remaining.nanoseconds)) {
-                link.handler.value.cancel(id, because: RPCError(.deadlineExceeded, "no answer within \(milliseconds) ms"))
-            }
+            let deadline = NIODeadline.now() + .nanoseconds(remaining.nanoseconds)
+            call.deadline = deadline
+            call.timeoutMilliseconds = request.timeoutMilliseconds
+            deadlines.include(deadline, on: context.eventLoop) { link.handler.value.cancelCallsPastTheirDeadline() }
         }
         calls[id] = call
         start.continuation.resume()
@@ -244,6 +246,22 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         end(call, error)
     }
 
+    /// The deadline timer fired: cancels every call whose deadline has passed, and arms the
+    /// timer for the earliest deadline left.
+    func cancelCallsPastTheirDeadline() {
+        deadlines.fired()
+        guard let link, let context else { return }
+        let (expired, next) = DeadlineSweep.due(calls.compactMap { id, call in
+            call.deadline.map { (id, $0, call.timeoutMilliseconds) }
+        }, at: .now())
+        for call in expired {
+            cancel(call.id, because: RPCError(.deadlineExceeded, "no answer within \(call.timeoutMilliseconds) ms"))
+        }
+        if let next {
+            deadlines.include(next, on: context.eventLoop) { link.handler.value.cancelCallsPastTheirDeadline() }
+        }
+    }
+
     func cancelWaiting(_ handle: ClientCallHandle) {
         guard let index = waiting.firstIndex(where: { $0.handle === handle }) else { return }
         let start = waiting.remove(at: index)
@@ -252,7 +270,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func end(_ call: Call, _ error: RPCError) {
-        call.deadlineTimer?.cancel()
         call.handle.responses.finish(error)
         var call = call
         call.flow.failPending(error)
@@ -343,6 +360,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func shutDown(reason: String) {
+        deadlines.cancel()
         keepaliveTimer?.cancel()
         keepaliveTimer = nil
         retire()

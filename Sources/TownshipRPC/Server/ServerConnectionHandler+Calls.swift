@@ -55,9 +55,10 @@ extension ServerConnectionHandler {
 
         var call = Call(method: method.name, kind: method.kind, inbox: inbox, startedAt: now)
         if request.timeoutMilliseconds > 0 {
-            call.deadlineTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(request.timeoutMilliseconds))) {
-                link.handler.value.endCall(id, because: RPCError(.deadlineExceeded, "the deadline of \(request.timeoutMilliseconds) ms passed"), answer: true)
-            }
+            let deadline = NIODeadline.now() + .milliseconds(Int64(request.timeoutMilliseconds))
+            call.deadline = deadline
+            call.timeoutMilliseconds = request.timeoutMilliseconds
+            deadlines.include(deadline, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
         }
         let handler = method.handler
         disarmIdleTimer()
@@ -93,7 +94,6 @@ extension ServerConnectionHandler {
         call.ended = true
         call.answeredByHandler = continuation != nil
         if call.answeredByHandler { answeredByHandlerCount += 1 }
-        call.deadlineTimer?.cancel()
         let status: CallStatus
         switch ending {
         case .response(let bytes):
@@ -121,13 +121,28 @@ extension ServerConnectionHandler {
             call = ended
         } else {
             call.ended = true
-            call.deadlineTimer?.cancel()
             call.flow.failPending(error)
             RPCMetrics.callFinished(side: "server", method: call.method, status: error.status, duration: ContinuousClock.now - call.startedAt)
         }
         call.inbox.finish(error)
         call.task?.cancel()
         calls[id] = call
+    }
+
+    /// The deadline timer fired: ends every call whose deadline has passed, and arms the
+    /// timer for the earliest deadline left.
+    func endCallsPastTheirDeadline() {
+        deadlines.fired()
+        guard let link, let context else { return }
+        let (expired, next) = DeadlineSweep.due(calls.compactMap { id, call in
+            call.ended ? nil : call.deadline.map { (id, $0, call.timeoutMilliseconds) }
+        }, at: .now())
+        for call in expired {
+            endCall(call.id, because: RPCError(.deadlineExceeded, "the deadline of \(call.timeoutMilliseconds) ms passed"), answer: true)
+        }
+        if let next {
+            deadlines.include(next, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
+        }
     }
 
     func handlerFinished(_ id: UInt32, error: Error?) {

@@ -17,7 +17,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let inbox: MessageInbox
         let startedAt: ContinuousClock.Instant
         var task: Task<Void, Never>?
-        var deadlineTimer: Scheduled<Void>?
+        /// When the call times out (its REQUEST's timeout), if it has one; see `deadlines`.
+        var deadline: NIODeadline?
+        var timeoutMilliseconds: UInt32 = 0
         var flow = StreamFlow()
         /// The handler itself gave the answer: what is left of its task is returning, which
         /// the client cannot see, so the call no longer counts against the client's limit.
@@ -54,6 +56,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var forceCloseTimer: Scheduled<Void>?
     private var closeRequested = false
     private var pingTokens = PingBudget()
+    /// The one timer behind every call's deadline.
+    var deadlines = DeadlineSweep()
 
     init(router: RPCRouter, configuration: RPCServerConfiguration, registry: ServerConnectionRegistry) {
         self.router = router
@@ -104,6 +108,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func cancelTimers() {
+        deadlines.cancel()
         helloTimer?.cancel()
         helloTimer = nil
         idleTimer?.cancel()
