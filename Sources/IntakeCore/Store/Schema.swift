@@ -168,6 +168,10 @@ enum Schema {
                 ALTER TABLE village ADD COLUMN longitude REAL;
                 """)
         }
+        migrator.registerMigration("v10-close-duration-histogram") { db in
+            // The median time to close from a histogram kept by triggers on closing and reopening.
+            try CloseDurationHistogram.create(db)
+        }
         return migrator
     }
 }
