@@ -7,9 +7,10 @@ import GRDB
 /// middle ticket falls in, and walks `ticket_close_duration` from that hour's start only,
 /// instead of walking half of the index (~450,000 entries at 1M tickets).
 ///
-/// Also here: partial indexes of the same durations led by department and by village, so the
+/// Also here (v10 holds all three): partial indexes of the same durations led by department and by village, so the
 /// median of one department's tickets (department staff's own cockpit) or one village's is a
-/// walk of that selection's middle, not a fetch and sort of its durations.
+/// walk of that selection's middle, not a fetch and sort of its durations; and the running
+/// tickets' index in the overdue figures' GROUP BY order.
 enum CloseDurationHistogram {
     /// The width of a bucket in milliseconds (one hour).
     static let bucketMillis: Int64 = 3_600_000
@@ -64,6 +65,10 @@ enum CloseDurationHistogram {
                 WHERE \(closedTimedColumns);
             CREATE INDEX ticket_close_duration_by_village ON ticket(village_id, closed_at - created_at)
                 WHERE \(closedTimedColumns);
+            -- The overdue figures (SQLiteTicketStore.addOverdue): ordered like their GROUP BY, so counting the
+            -- running tickets (~40k of 1M) needs no sort; status makes it covering.
+            CREATE INDEX ticket_overdue_by_cell ON ticket(village_id, category_id, department_id, due_at, status)
+                WHERE status IN ('accepted', 'dispatched', 'signed', 'in_progress');
             """)
     }
 }
