@@ -7,8 +7,9 @@
 #                sign-in, role check and middleware with none of the overview's work. The ceiling.
 #   2. cached:   /api/cockpit/overview as shipped (overview.cacheMilliseconds 2000).
 #   3. uncached: the same gateway restarted with overview.cacheMilliseconds = 0: no answer is
-#                reused once made, so every request starts a fan-out to every backend or joins
-#                the one in flight (concurrent requests of one audience share a round).
+#                reused once made, so every request starts a fan-out to every backend or, when
+#                its audience's round is running, waits for the next one (shared by everyone who
+#                came meanwhile: no answer shows data from before its request arrived).
 # Prints req/s and p99 of each, the ratios, and the goals of issue 15 as MET / NOT MET:
 #   cached req/s >= 0.8 x static req/s, cached p99 <= 1.5 x static p99, uncached p99 <= 50 ms.
 #

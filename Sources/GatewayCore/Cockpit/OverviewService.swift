@@ -9,6 +9,13 @@ import Synchronization
 /// never cached. Concurrent identical requests share one backend round, and complete
 /// answers are reused for a short while, so a wall of screens does not multiply the load.
 ///
+/// Sharing never makes an answer older than a request allows: a request joins a round only if
+/// the round started at or after (its arrival − `cacheTTL`), and only if no change was
+/// announced since the round started. With `cacheTTL` zero, every answer reflects the data as of
+/// after its request arrived: a request that comes while its audience's round runs waits for the
+/// next round, which starts when that one ends and is shared by everyone who came meanwhile (one
+/// round at a time per audience, each serving all the requests of the one before).
+///
 /// A reused answer is read under a lock, without entering the actor: a cached hit costs a
 /// lookup. When it has just expired (by `cacheTTL` or `invalidate()`, a backend event), it is
 /// still sent, for at most `cacheTTL` + `budget` past its expiry, while one round in the
@@ -44,9 +51,16 @@ public actor OverviewService {
     private let configuration: Configuration
     private let logger: Logger
     public nonisolated let breakers: [String: CircuitBreaker]
-    private var inFlight: [String: (task: Task<Answer, Never>, generation: Int)] = [:]
+    /// The round running for each audience: when it started, and the change generation then.
+    private var inFlight: [String: (task: Task<Answer, Never>, started: ContinuousClock.Instant, generation: Int)] = [:]
+    /// The round that starts, for each audience, when its running round ends; shared by the
+    /// requests that came too late to join the running one.
+    private var next: [String: Task<Answer, Never>] = [:]
     private nonisolated let published = Mutex(Published())
     public private(set) var rounds = 0
+    /// Requests that waited for the next round because the running one started before they
+    /// arrived (for tests and metrics).
+    public private(set) var requestsQueuedForNextRound = 0
 
     public init(backends: [any Backend], configuration: Configuration, logger: Logger) {
         self.backends = backends
@@ -69,12 +83,13 @@ public actor OverviewService {
     /// fetched, or a new round's.
     public nonisolated func overview(for user: GatewayUser) async -> Answer {
         let key = Self.key(for: user)
+        let arrived = ContinuousClock.now
         switch lookup(key) {
         case .fresh(let answer): return answer
         case .stale(let answer, let refresh):
-            if refresh { Task { _ = await self.round(for: user, key: key) } }
+            if refresh { Task { _ = await self.round(for: user, key: key, arrived: arrived) } }
             return answer
-        case .none: return await round(for: user, key: key)
+        case .none: return await round(for: user, key: key, arrived: arrived)
         }
     }
 
@@ -82,8 +97,9 @@ public actor OverviewService {
     /// stale one). What the event stream announces.
     public nonisolated func currentOverview(for user: GatewayUser) async -> Answer {
         let key = Self.key(for: user)
+        let arrived = ContinuousClock.now
         if case .fresh(let answer) = lookup(key) { return answer }
-        return await round(for: user, key: key)
+        return await round(for: user, key: key, arrived: arrived)
     }
 
     /// Something changed at a backend: no answer made before this call is reused, and a round
@@ -107,20 +123,45 @@ public actor OverviewService {
         }
     }
 
-    private func round(for user: GatewayUser, key: String) async -> Answer {
+    /// An answer made by a round that started no earlier than `arrived` − `cacheTTL`: a cached
+    /// one, the running round's, the next round's (started when the running one ends), or a new
+    /// round's.
+    private func round(for user: GatewayUser, key: String, arrived: ContinuousClock.Instant) async -> Answer {
         // Another round may have been published while this request waited for the actor.
         if case .fresh(let answer) = lookup(key) {
             _ = published.withLock { $0.refreshing.remove(key) }
             return answer
         }
         let generation = published.withLock { $0.generation }
-        if let running = inFlight[key], running.generation == generation { return await running.task.value }
+        if let running = inFlight[key], running.generation == generation, running.started >= arrived - configuration.cacheTTL {
+            return await running.task.value
+        }
+        // The next round has not started yet, so it starts after this request arrived.
+        if let queued = next[key] {
+            requestsQueuedForNextRound += 1
+            return await queued.value
+        }
+        guard let running = inFlight[key] else { return await startRound(for: user, key: key, queued: false) }
+        requestsQueuedForNextRound += 1
+        let queued = Task {
+            _ = await running.task.value
+            return await self.startRound(for: user, key: key, queued: true)
+        }
+        next[key] = queued
+        return await queued.value
+    }
+
+    /// Runs a round for the audience `key` and publishes its answer; `queued`: it is the one
+    /// `next` holds, which from now on no request joins (they came after it started).
+    private func startRound(for user: GatewayUser, key: String, queued: Bool) async -> Answer {
+        if queued { next[key] = nil }
+        let generation = published.withLock { $0.generation }
         rounds += 1
         let round = rounds
         let task = Task { await self.fetch(for: user, round: round) }
-        inFlight[key] = (task, generation)
+        inFlight[key] = (task, ContinuousClock.now, generation)
         let answer = await task.value
-        if inFlight[key]?.generation == generation { inFlight[key] = nil }
+        if inFlight[key]?.task == task { inFlight[key] = nil }
         return publish(answer, key: key, generation: generation)
     }
 

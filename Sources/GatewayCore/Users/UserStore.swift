@@ -21,7 +21,9 @@ public final class UserStore: Sendable {
     private let hashing: NIOThreadPool
     /// Hashes running or waiting for a thread; beyond `maxPendingHashes` a sign-in is refused
     /// at once (`Busy`) rather than queued behind minutes of work.
-    private let pendingHashes = Atomic<Int>(0)
+    /// Boxed: an `Atomic` stored directly in this class crashes the release compiler (Swift 6
+    /// CopyPropagation, "Found ownership error" on the throwing init's error path).
+    private let pendingHashes = PendingHashes()
     private let maxPendingHashes: Int
 
     /// The hashing threads are all taken and `maxPendingHashes` hashes wait for them.
@@ -57,11 +59,11 @@ public final class UserStore: Sendable {
     }
 
     private func onHashingThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
-        guard pendingHashes.wrappingAdd(1, ordering: .relaxed).newValue <= maxPendingHashes else {
-            pendingHashes.wrappingSubtract(1, ordering: .relaxed)
+        guard pendingHashes.count.wrappingAdd(1, ordering: .relaxed).newValue <= maxPendingHashes else {
+            pendingHashes.count.wrappingSubtract(1, ordering: .relaxed)
             throw Busy()
         }
-        defer { pendingHashes.wrappingSubtract(1, ordering: .relaxed) }
+        defer { pendingHashes.count.wrappingSubtract(1, ordering: .relaxed) }
         return try await hashing.runIfActive(work)
     }
 
@@ -205,4 +207,9 @@ public final class UserStore: Sendable {
     private static func digest(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// How many hashes run or wait (see `UserStore.pendingHashes`).
+private final class PendingHashes: Sendable {
+    let count = Atomic<Int>(0)
 }

@@ -171,6 +171,10 @@ enum Schema {
         migrator.registerMigration("v9-idempotent-calls-in-append-order") { db in
             try IdempotentCalls.moveToAppendOrder(db)
         }
+        migrator.registerMigration("v10-close-duration-histogram") { db in
+            // The median time to close from a histogram kept by triggers on closing and reopening.
+            try CloseDurationHistogram.create(db)
+        }
         return migrator
     }
 }
