@@ -77,9 +77,13 @@ extension PostgresTicketStore {
         }
     }
 
+    /// This township's ticket with this number: naming the township lets the lookup use the
+    /// (township, number) unique index instead of scanning every ticket.
     public func ticketID(number: String) async throws -> TicketID? {
-        let logger = self.logger
-        return try await client.withConnection { try await $0.scalar(Int64.self, "SELECT id FROM ticket WHERE number = \(number) LIMIT 1", logger) }
+        let (logger, township) = (self.logger, configuration.townshipCode)
+        return try await client.withConnection {
+            try await $0.scalar(Int64.self, "SELECT id FROM ticket WHERE township = \(township) AND number = \(number)", logger)
+        }
     }
 
     public func ticketIDs(after id: TicketID, limit: Int) async throws -> [TicketID] {

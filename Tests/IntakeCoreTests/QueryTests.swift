@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import IntakeCore
 
@@ -49,6 +50,25 @@ import Testing
         // FTS5 syntax in a query is inert.
         #expect(try await search(h, "\"违建\" OR *").isEmpty)
         #expect(await intakeError { _ = try await search(h, "，。！") } == .invalidInput("search text has nothing to search for"))
+    }
+
+    @Test(arguments: StoreKind.allCases) func ticketNumberFindsThisTownshipsTicket(_ kind: StoreKind) async throws {
+        let (h, ids) = try await seeded(kind)
+        let number = try await h.store.ticket(ids[3], for: Fixture.leader).view.ticket.number
+        #expect(try await h.store.ticketID(number: number) == ids[3])
+        #expect(try await h.store.ticketID(number: "1999-000001") == nil)
+    }
+
+    /// GetTicket by number must not scan a million tickets: the lookup names the township, so
+    /// SQLite searches the (township, number) unique index.
+    @Test func ticketNumberLookupSearchesTheUniqueIndex() async throws {
+        let h = try await Harness(.sqlite)
+        let plan = try await h.sqlite.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteTicketStore.ticketByNumberSQL)", arguments: ["t", "2026-000001"])
+                .map { $0["detail"] as String }
+        }.joined(separator: " | ")
+        #expect(plan.contains("SEARCH ticket USING COVERING INDEX"), "\(plan)")
+        #expect(!plan.contains("SCAN"), "\(plan)")
     }
 
     @Test(arguments: StoreKind.allCases) func cursorPaginationHasNoGapsOrDuplicates(_ kind: StoreKind) async throws {

@@ -80,10 +80,15 @@ extension SQLiteTicketStore {
         }
     }
 
-    /// The id of the ticket with this number, if any (numbers are unique per township).
+    /// The id of this township's ticket with this number, if any. Numbers are unique per
+    /// township, and naming it lets the lookup search the (township, number) index instead of
+    /// scanning every ticket (`ticketNumberLookupSearchesTheUniqueIndex`).
     public func ticketID(number: String) async throws -> TicketID? {
-        try await pool.read { db in
-            try TicketID.fetchOne(db, sql: "SELECT id FROM ticket WHERE number = ? LIMIT 1", arguments: [number])
+        let township = configuration.townshipCode
+        return try await pool.read { db in
+            try TicketID.fetchOne(db.cachedStatement(sql: Self.ticketByNumberSQL), arguments: [township, number])
         }
     }
+
+    static let ticketByNumberSQL = "SELECT id FROM ticket WHERE township = ? AND number = ?"
 }
