@@ -249,16 +249,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// The deadline timer fired: cancels every call whose deadline has passed, and arms the
     /// timer for the earliest deadline left.
     func cancelCallsPastTheirDeadline() {
-        deadlines.fired()
-        guard let link, let context else { return }
-        let (expired, next) = DeadlineSweep.due(calls.compactMap { id, call in
+        guard let link, let context else { return deadlines.fired() }
+        let expired = deadlines.sweep(calls.compactMap { id, call in
             call.deadline.map { (id, $0, call.timeoutMilliseconds) }
-        }, at: .now())
+        }, on: context.eventLoop) { link.handler.value.cancelCallsPastTheirDeadline() }
         for call in expired {
             cancel(call.id, because: RPCError(.deadlineExceeded, "no answer within \(call.timeoutMilliseconds) ms"))
-        }
-        if let next {
-            deadlines.include(next, on: context.eventLoop) { link.handler.value.cancelCallsPastTheirDeadline() }
         }
     }
 

@@ -29,8 +29,17 @@ struct DeadlineSweep {
     /// A call with a deadline, as the owner's sweep sees it.
     typealias Entry = (id: UInt32, deadline: NIODeadline, timeoutMilliseconds: UInt32)
 
+    /// The timer has fired: the entries past their deadline, which the owner ends; the timer is
+    /// armed again for the earliest deadline of the rest (`fire` as in `include`).
+    mutating func sweep(_ entries: [Entry], on eventLoop: EventLoop, fire: @escaping @Sendable () -> Void) -> [Entry] {
+        fired()
+        let (expired, next) = Self.due(entries, at: .now())
+        if let next { include(next, on: eventLoop, fire: fire) }
+        return expired
+    }
+
     /// The calls whose deadline has passed at `now`, and the earliest deadline of the rest.
-    static func due(_ entries: [Entry], at now: NIODeadline) -> (expired: [Entry], next: NIODeadline?) {
+    private static func due(_ entries: [Entry], at now: NIODeadline) -> (expired: [Entry], next: NIODeadline?) {
         var expired: [Entry] = []
         var next: NIODeadline?
         for entry in entries {

@@ -132,16 +132,12 @@ extension ServerConnectionHandler {
     /// The deadline timer fired: ends every call whose deadline has passed, and arms the
     /// timer for the earliest deadline left.
     func endCallsPastTheirDeadline() {
-        deadlines.fired()
-        guard let link, let context else { return }
-        let (expired, next) = DeadlineSweep.due(calls.compactMap { id, call in
+        guard let link, let context else { return deadlines.fired() }
+        let expired = deadlines.sweep(calls.compactMap { id, call in
             call.ended ? nil : call.deadline.map { (id, $0, call.timeoutMilliseconds) }
-        }, at: .now())
+        }, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
         for call in expired {
             endCall(call.id, because: RPCError(.deadlineExceeded, "the deadline of \(call.timeoutMilliseconds) ms passed"), answer: true)
-        }
-        if let next {
-            deadlines.include(next, on: context.eventLoop) { link.handler.value.endCallsPastTheirDeadline() }
         }
     }
 
