@@ -6,6 +6,8 @@ import TownshipRPC
 public struct IntakeBackend: RPCBackend {
     public let name = "intake"
     let replicas: BackendReplicas
+    /// The overview's open tickets as JSON, by audience and ticket: two pages of them every round.
+    let ticketJSON = ProtoJSONMemo<Township_Intake_V1_Ticket>(capacity: 4_096)
 
     public init(replicas: BackendReplicas) {
         self.replicas = replicas
@@ -48,7 +50,8 @@ public struct IntakeBackend: RPCBackend {
         switch listResult {
         case .success(let response):
             let ordered = Self.overdueFirst(response.tickets)
-            members.append(("openTickets", .array(try ordered.map { .raw(try ProtoJSON.encode($0)) })))
+            let audience = OverviewService.key(for: user)
+            members.append(("openTickets", .array(try ordered.map { .raw(try ticketJSON.json($0, key: "\(audience)|\($0.id.value)")) })))
         case .failure(let error): problems.append("open tickets: \(Self.describe(error))")
         }
         if members.isEmpty, case .failure(let error) = statisticsResult { throw error }

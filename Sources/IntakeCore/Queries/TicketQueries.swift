@@ -96,11 +96,17 @@ extension SQLiteTicketStore {
                                                arguments: [match, threshold + 1]) ?? 0
                 if matches > threshold { query = commonQuery }
             }
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT t.* FROM ticket t WHERE \(query.sql) ORDER BY t.created_at DESC, t.id DESC LIMIT ?
                 """, arguments: query.arguments + [limit + 1])
-            let tickets = try rows.prefix(limit).map(RowCoding.ticket)
-            return (tickets, rows.count > limit)
+            var tickets: [Ticket] = []
+            var columns: ColumnPositions?
+            while let row = try rows.next() {
+                guard tickets.count < limit else { return (tickets, true) }
+                if columns == nil { columns = try ColumnPositions(row, naming: RowCoding.ticketColumns) }
+                tickets.append(try RowCoding.ticket(row, columns: columns!))
+            }
+            return (tickets, false)
         }
         let next = hasMore ? tickets.last.map { PageCursor(createdAtMillis: RowCoding.millis($0.createdAt), id: $0.id).encoded } : nil
         return TicketPage(items: tickets.map { view($0, attachments: [], for: principal) }, nextCursor: next)

@@ -129,20 +129,17 @@ extension SQLiteTicketStore {
         }
     }
 
-    /// The cells of the selection (a few thousand), summed by SQLite per dimension and status:
-    /// a few hundred rows reach Swift instead of every cell.
+    /// The cells of the selection (a few thousand) in primary-key order, summed in one pass
+    /// (`CellPass`).
     private static func sumCells(_ condition: TicketQueryCondition, into sums: inout FigureSums, db: Database) throws {
-        let columns = StatisticsCells.counts("t").map { "SUM(\($0.column))" }.joined(separator: ", ")
-        let dimensions: [(FigureSums.Dimension, String)] = [(.village, "village_id"), (.category, "category_id"), (.department, "department_id")]
-        for (dimension, column) in dimensions {
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(column), status, \(columns) FROM ticket_statistics_cell t WHERE \(condition.sql) GROUP BY 1, 2
-                """, arguments: condition.arguments)
-            while let row = try rows.next() {
-                let (figures, closedTimed) = FigureSums.counts(row, from: 2)
-                sums.add(dimension, key: row[0], status: row[1], figures: figures, closedTimed: closedTimed)
-            }
-        }
+        let columns = (StatisticsCells.keyColumns + StatisticsCells.counts("t").map(\.column)).map { "t.\($0)" }.joined(separator: ", ")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(columns) FROM ticket_statistics_cell t WHERE \(condition.sql)
+            ORDER BY \(StatisticsCells.keyColumns.map { "t.\($0)" }.joined(separator: ", "))
+            """, arguments: condition.arguments)
+        var pass = CellPass()
+        while let row = try rows.next() { pass.add(row, to: &sums) }
+        pass.finish(into: &sums)
     }
 
     /// One pass over the narrow covering index (its column order is the GROUP BY order, so no sort).

@@ -14,26 +14,41 @@ public enum RowCoding {
     }
 
     public static func ticket(_ row: Row) throws -> Ticket {
-        let lat: Double? = row["latitude"], lon: Double? = row["longitude"]
-        let outcome: String? = row["outcome"], handling: String? = row["handling_level"]
-        let satisfied: Int64? = row["satisfied"]
+        try ticket(row, columns: ColumnPositions(row, naming: ticketColumns))
+    }
+
+    /// The columns `ticket(_:columns:)` reads.
+    static let ticketColumns = [
+        "latitude", "longitude", "outcome", "handling_level", "satisfied", "id", "number", "channel",
+        "reporter_name", "reporter_phone", "reporter_user_id", "reporter_email", "reporter_device_id", "reporter_account_id", "village_id", "grid_id",
+        "address", "category_id", "description", "priority", "status", "owner_user_id", "department_id", "duplicate_of",
+        "rejection_reason", "result_note", "due_at", "escalation_level", "reopen_count", "created_at", "updated_at", "responded_at",
+        "replied_at", "closed_at", "media_url", "address_id", "zipcode",
+    ]
+
+    /// A ticket from a row whose columns' positions are known (`columns`, found once for a
+    /// result set).
+    static func ticket(_ row: Row, columns c: ColumnPositions) throws -> Ticket {
+        let lat: Double? = row[c["latitude"]], lon: Double? = row[c["longitude"]]
+        let outcome: String? = row[c["outcome"]], handling: String? = row[c["handling_level"]]
+        let satisfied: Int64? = row[c["satisfied"]]
         return Ticket(
-            id: row["id"], number: row["number"], channel: try decodeEnum(row["channel"], "channel"),
+            id: row[c["id"]], number: row[c["number"]], channel: try decodeEnum(row[c["channel"]], "channel"),
             reporter: Reporter(
-                name: row["reporter_name"], phone: row["reporter_phone"], userID: row["reporter_user_id"],
-                email: row["reporter_email"], deviceID: row["reporter_device_id"], accountID: row["reporter_account_id"]),
-            villageID: row["village_id"], gridID: row["grid_id"],
+                name: row[c["reporter_name"]], phone: row[c["reporter_phone"]], userID: row[c["reporter_user_id"]],
+                email: row[c["reporter_email"]], deviceID: row[c["reporter_device_id"]], accountID: row[c["reporter_account_id"]]),
+            villageID: row[c["village_id"]], gridID: row[c["grid_id"]],
             location: lat.flatMap { la in lon.map { GeoPoint(latitude: la, longitude: $0) } },
-            address: row["address"], categoryID: row["category_id"], description: row["description"],
-            priority: try decodeEnum(row["priority"], "priority"), status: try decodeEnum(row["status"], "status"),
-            outcome: try outcome.map { try decodeEnum($0, "outcome") }, ownerUserID: row["owner_user_id"],
-            handlingLevel: try handling.map { try decodeEnum($0, "handling level") }, departmentID: row["department_id"],
-            duplicateOf: row["duplicate_of"], rejectionReason: row["rejection_reason"], resultNote: row["result_note"],
-            dueAt: date(row["due_at"] as Int64?), escalationLevel: row["escalation_level"],
-            satisfied: satisfied.map { $0 != 0 }, reopenCount: row["reopen_count"],
-            createdAt: date(row["created_at"] as Int64), updatedAt: date(row["updated_at"] as Int64),
-            respondedAt: date(row["responded_at"] as Int64?), repliedAt: date(row["replied_at"] as Int64?),
-            closedAt: date(row["closed_at"] as Int64?), mediaURL: row["media_url"], addressID: row["address_id"], zipcode: row["zipcode"])
+            address: row[c["address"]], categoryID: row[c["category_id"]], description: row[c["description"]],
+            priority: try decodeEnum(row[c["priority"]], "priority"), status: try decodeEnum(row[c["status"]], "status"),
+            outcome: try outcome.map { try decodeEnum($0, "outcome") }, ownerUserID: row[c["owner_user_id"]],
+            handlingLevel: try handling.map { try decodeEnum($0, "handling level") }, departmentID: row[c["department_id"]],
+            duplicateOf: row[c["duplicate_of"]], rejectionReason: row[c["rejection_reason"]], resultNote: row[c["result_note"]],
+            dueAt: date(row[c["due_at"]] as Int64?), escalationLevel: row[c["escalation_level"]],
+            satisfied: satisfied.map { $0 != 0 }, reopenCount: row[c["reopen_count"]],
+            createdAt: date(row[c["created_at"]] as Int64), updatedAt: date(row[c["updated_at"]] as Int64),
+            respondedAt: date(row[c["responded_at"]] as Int64?), repliedAt: date(row[c["replied_at"]] as Int64?),
+            closedAt: date(row[c["closed_at"]] as Int64?), mediaURL: row[c["media_url"]], addressID: row[c["address_id"]], zipcode: row[c["zipcode"]])
     }
 
     /// Column names and values of the mutable state, in the same order.
