@@ -58,19 +58,22 @@ public struct IntakeBackend: RPCBackend {
         return OverviewSectionData(data: .object(members), problems: problems)
     }
 
-    /// Escalated, then overdue, then by due time (no deadline last), then oldest first.
+    /// Escalated, then overdue, then by due time (no deadline last), then oldest first. Each
+    /// ticket's sort key is read once: the proto's nested getters copy on every comparison.
     static func overdueFirst(_ tickets: [Township_Intake_V1_Ticket]) -> [Township_Intake_V1_Ticket] {
-        tickets.enumerated().sorted { left, right in
-            let a = left.element
-            let b = right.element
-            if a.deadline.escalated != b.deadline.escalated { return a.deadline.escalated }
-            if a.deadline.overdue != b.deadline.overdue { return a.deadline.overdue }
+        let keys = tickets.map { ticket in
+            let deadline = ticket.deadline
+            return (escalated: deadline.escalated, overdue: deadline.overdue, hasDeadline: ticket.hasDeadline,
+                    due: ticket.hasDeadline ? (deadline.dueAt.seconds, deadline.dueAt.nanos) : (0, 0))
+        }
+        return tickets.indices.sorted { left, right in
+            let a = keys[left], b = keys[right]
+            if a.escalated != b.escalated { return a.escalated }
+            if a.overdue != b.overdue { return a.overdue }
             if a.hasDeadline != b.hasDeadline { return a.hasDeadline }
-            if a.hasDeadline, a.deadline.dueAt != b.deadline.dueAt {
-                return (a.deadline.dueAt.seconds, a.deadline.dueAt.nanos) < (b.deadline.dueAt.seconds, b.deadline.dueAt.nanos)
-            }
-            return left.offset < right.offset
-        }.map(\.element)
+            if a.due != b.due { return a.due < b.due }
+            return left < right
+        }.map { tickets[$0] }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -47,23 +47,29 @@ extension OverviewService {
             return "\"\(hex)\""
         }
 
-        /// `bytes` with the string value after each volatile member's name cut out (one pass).
+        /// `bytes` without each volatile member's name and string value (one pass; the bytes
+        /// between them are copied in runs, not one by one: the content is ~150 KB a round).
         static func withoutVolatileValues(_ bytes: [UInt8]) -> [UInt8] {
             let patterns = volatileMembers.map { Array($0.utf8) }
+            // Every volatile member's pattern starts with the quote of its name.
+            let quote = UInt8(ascii: "\"")
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
+            var copiedUpTo = 0
             var index = 0
-            scanning: while index < bytes.count {
-                for pattern in patterns where bytes[index] == pattern[0] && bytes[index...].starts(with: pattern) {
-                    index += pattern.count
+            scanning: while let start = bytes[index...].firstIndex(of: quote) {
+                for pattern in patterns where bytes[start...].starts(with: pattern) {
+                    out.append(contentsOf: bytes[copiedUpTo..<start])
+                    index = start + pattern.count
                     // Up to the closing quote (the values are timestamps: no escaped quotes).
-                    while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += 1 }
-                    index += 1
+                    while index < bytes.count, bytes[index] != quote { index += 1 }
+                    index = min(index + 1, bytes.count)
+                    copiedUpTo = index
                     continue scanning
                 }
-                out.append(bytes[index])
-                index += 1
+                index = start + 1
             }
+            out.append(contentsOf: bytes[copiedUpTo...])
             return out
         }
     }
