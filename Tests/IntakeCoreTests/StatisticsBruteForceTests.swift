@@ -9,9 +9,16 @@ import Testing
 /// that reopen, closes, deadlines crossed by the clock, and (SQLite) closed tickets reopened
 /// and closed again behind the workflow's back, which only the triggers see.
 @Suite struct StatisticsBruteForceTests {
-    @Test(arguments: StoreKind.allCases, [UInt64(1), 2])
-    func fastPathsEqualABruteForceComputation(_ kind: StoreKind, seed: UInt64) async throws {
-        let h = try await Harness(kind)
+    /// Seeds, each with the side the overdue figures are counted from (nil: the smaller; both
+    /// sides are forced once, so each is compared whichever the data makes smaller).
+    static let variants: [(seed: UInt64, overdueSide: OverdueCountingSide?)] = [(1, nil), (2, nil), (3, .overdue), (4, .notYetDue)]
+
+    @Test(arguments: StoreKind.allCases, variants)
+    func fastPathsEqualABruteForceComputation(_ kind: StoreKind, variant: (seed: UInt64, overdueSide: OverdueCountingSide?)) async throws {
+        var configuration = IntakeConfiguration(townshipCode: "qingshan", calendar: Fixture.calendar)
+        configuration.overdueCountingSide = variant.overdueSide
+        let h = try await Harness(kind, configuration: configuration)
+        let seed = variant.seed
         var random = Xorshift(seed: seed)
         var earlier: [(id: TicketID, inV2: Bool)] = []
         for _ in 0..<90 {

@@ -12,6 +12,8 @@ struct CellPass {
     private var status: TicketStatus?
     private var categories = SmallTally()
     private var departments = SmallTally()
+    /// Tickets whose clock runs, by village, category and department (for `OverdueCount`).
+    private(set) var running = RunningTickets()
 
     /// Adds one cell: a row of (village, status, category, department, counts in
     /// `StatisticsCells.counts` order).
@@ -33,8 +35,12 @@ struct CellPass {
             village = cellVillage
         }
         villageFigures.add(figures)
-        categories.add(row[2], figures)
-        departments.add(row[3], figures)
+        let category: String = row[2], department: String = row[3]
+        categories.add(category, figures)
+        departments.add(department, figures)
+        if let status, TicketStatus.clockRunning.contains(status) {
+            running.add(village: cellVillage, category: category, department: department, count: figures.total)
+        }
     }
 
     /// Writes the sums of the dimensions into `sums` (once, after the last cell).
@@ -48,6 +54,19 @@ struct CellPass {
         guard let village else { return }
         sums.byVillage[village, default: TicketFigures()].add(villageFigures)
         villageFigures = TicketFigures()
+    }
+}
+
+/// Counts of tickets by village, category and department.
+struct RunningTickets {
+    var total = 0
+    var byVillage: [String: Int] = [:], byCategory: [String: Int] = [:], byDepartment: [String: Int] = [:]
+
+    mutating func add(village: String, category: String, department: String, count: Int) {
+        total += count
+        byVillage[village, default: 0] += count
+        byCategory[category, default: 0] += count
+        byDepartment[department, default: 0] += count
     }
 }
 

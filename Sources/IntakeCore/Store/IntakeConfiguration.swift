@@ -8,6 +8,10 @@ public struct IntakeConfiguration: Sendable {
     /// A search matching more tickets than this walks the list order and probes the matches;
     /// fewer, and it starts from the matches. Only speed depends on it, never results.
     public var commonSearchThreshold = 5_000
+    /// Which running tickets the cell-backed statistics read to count the overdue ones: nil, the
+    /// fewer of the overdue ones and those not yet due (subtracted from the cells' running
+    /// counts). Only speed depends on it, never results; tests force each side.
+    public var overdueCountingSide: OverdueCountingSide?
     /// Writes that may wait for the next group commit; one more fails at once with
     /// RESOURCE_EXHAUSTED (`intake.groupCommitQueueLimit`, default 4,096: about 16 full batches).
     public var groupCommitQueueLimit = 4_096
@@ -22,4 +26,9 @@ public struct IntakeConfiguration: Sendable {
         self.townshipCode = townshipCode; self.calendar = calendar
         self.reminderPolicy = reminderPolicy; self.attachmentLimits = attachmentLimits
     }
+}
+
+/// The running tickets the overdue figures are counted from (`IntakeConfiguration.overdueCountingSide`).
+public enum OverdueCountingSide: Sendable, CaseIterable {
+    case overdue, notYetDue
 }
