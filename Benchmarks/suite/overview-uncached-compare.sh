@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The uncached overview's round, taken apart, for before/after comparisons of two builds in one
+# sitting (run them alternately: the machine's load then hits both alike):
+#   BIN_DIR=/tmp/old-bin Benchmarks/suite/overview-uncached-compare.sh 15
+#   BIN_DIR=/tmp/new-bin Benchmarks/suite/overview-uncached-compare.sh 15 [perf]
+# BIN_DIR holds intake and gateway release binaries (default .build-release/release). Over the
+# 1M-ticket database gateway-overview.sh seeds (state/bench-intake-release-1000000), it starts
+# intake with its metrics on and the gateway with overview.cacheMilliseconds = 0, times 40
+# sequential requests of the overview and of /api/intake/statistics, then runs wrk -t4 -c100
+# for SECONDS (with gzip), and prints intake's server-side mean time per method over that run
+# (its Prometheus timers). `perf`: perf record -g on both processes during wrk
+# (/tmp/perf-intake.data, /tmp/perf-gateway.data). SEQ_PERF=1: 200 sequential requests, with
+# perf --call-graph dwarf on intake (/tmp/perf-stats.data).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${BIN_DIR:-.build-release/release}
+S=state/bench-intake-release-1000000
+[ -f "$S/seeded" ] || { echo "seed it first: Benchmarks/suite/gateway-overview.sh" >&2; exit 1; }
+mkdir -p state/bench-overview-uncached
+cat > state/bench-overview-uncached/intake.json <<JSON
+{ "rpc": { "host": "127.0.0.1", "port": 7192 }, "metrics": { "port": 9192 },
+  "state": { "directory": "$S" }, "log": { "level": "warning" } }
+JSON
+$BIN/intake serve --config state/bench-overview-uncached/intake.json & IP=$!
+. Benchmarks/suite/lib.sh
+bench_wait_port 7192
+G=state/bench-gateway; mkdir -p $G; CERTS=$PWD/state/certs
+cat > $G/gateway.json <<JSON
+{ "http": { "host": "127.0.0.1", "port": 8191 }, "metrics": { "port": 9191 },
+  "tls": { "ca": "$CERTS/ca.crt", "certificate": "$CERTS/service-gateway.crt", "key": "$CERTS/service-gateway.key" },
+  "backends": { "intake": { "endpoints": ["127.0.0.1:7192"] } },
+  "users": { "database": "$PWD/$G/users.sqlite" },
+  "overview": { "cacheMilliseconds": ${CACHE_MS:-0} }, "cockpit": { "benchmarkStaticOverview": true },
+  "log": { "level": "warning" } }
+JSON
+$BIN/gateway --config $G/gateway.json >/dev/null & GP=$!
+trap 'kill -TERM $GP $IP 2>/dev/null; wait' EXIT
+bench_wait_port 8191
+BASE=http://127.0.0.1:8191
+TOKEN=$(curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' -d '{"login":"leader","password":"township-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+for i in $(seq 30); do curl -fsS -H "Authorization: Bearer $TOKEN" $BASE/api/cockpit/overview | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["complete"]' 2>/dev/null && break; sleep 1; done
+# sequential: one request at a time, 40 times
+[ -n "${SEQ_PERF:-}" ] && { perf record -F 999 --call-graph dwarf,16384 -p $IP -o /tmp/perf-stats.data -- sleep 8 >/dev/null 2>&1 & }
+python3 - "$TOKEN" <<'PY'
+import sys, time, urllib.request
+tok = sys.argv[1]
+def get(p):
+    r = urllib.request.Request("http://127.0.0.1:8191" + p, headers={"Authorization": "Bearer " + tok, "Accept-Encoding": "gzip"})
+    t = time.perf_counter(); urllib.request.urlopen(r).read(); return (time.perf_counter() - t) * 1000
+import os
+n = 200 if os.environ.get("SEQ_PERF") else 40
+for p in ["/api/cockpit/overview", "/api/intake/statistics"]:
+    xs = sorted(get(p) for _ in range(n))
+    print(f"sequential {p}: p50 {xs[n//2]:.1f} ms, min {xs[0]:.1f}, p90 {xs[n*9//10]:.1f}")
+PY
+curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-before.txt || true
+if [ "${2:-}" = perf ]; then
+  perf record -F 499 -g -p $IP -o /tmp/perf-intake.data -- sleep $1 >/dev/null 2>&1 &
+  perf record -F 499 -g -p $GP -o /tmp/perf-gateway.data -- sleep $1 >/dev/null 2>&1 &
+fi
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+wrk -t4 -c100 -d${1}s --latency -H "Authorization: Bearer $TOKEN" -H "Accept-Encoding: gzip" $BASE/api/cockpit/overview | grep -E "Requests/sec|50%|90%|99%|Latency"
+[ "${2:-}" = perf ] && sleep 2
+curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-after.txt || true
+python3 - <<'PY'
+import re
+def parse(path):
+    d = {}
+    for line in open(path):
+        m = re.match(r'township_rpc_server_call_duration_seconds_(sum|count)\{(.*)\} (\S+)', line)
+        if m:
+            meth = re.search(r'method="([^"]+)"', m.group(2)).group(1)
+            d.setdefault(meth, {})[m.group(1)] = float(m.group(3))
+    return d
+a, b = parse('state/bench-overview-uncached/metrics-before.txt'), parse('state/bench-overview-uncached/metrics-after.txt')
+for meth, v in sorted(b.items()):
+    c = v.get('count', 0) - a.get(meth, {}).get('count', 0); s = v.get('sum', 0) - a.get(meth, {}).get('sum', 0)
+    if c: print(f"intake {meth}: {int(c)} calls, mean {s / c * 1000:.1f} ms")
+PY
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
