@@ -3,8 +3,8 @@ import GRDB
 /// Sums statistics cells read in primary-key order (village, status, category, department) in
 /// one pass. Consecutive cells share their village and mostly their status, and a township has
 /// tens of categories and departments, so a cell costs a few string comparisons instead of
-/// four hashed look-ups; three SQL GROUP BYs (one per dimension, two of them sorting) cost
-/// about three times as much at 8,435 cells.
+/// four hashed look-ups. It replaces three SQL GROUP BYs, one per dimension, two of them sorting
+/// through a temp B-tree (~18 ms in sqlite3 at 8,435 cells).
 struct CellPass {
     private var village: String?
     private var villageFigures = TicketFigures()

@@ -4,9 +4,9 @@ import GRDB
 /// The overdue figures of a selection the statistics cells answer, read from the smaller side
 /// of the running tickets: the overdue ones themselves, or (when most are overdue, as in an old
 /// backlog) the ones not yet due, subtracted from the cells' running counts. Each side is a range
-/// of the due-time-first index `ticket_overdue`, counted first in one step per entry; only the
-/// smaller range's rows are grouped. The grouped pass over every running ticket it replaces
-/// cost about as much as summing all the cells.
+/// of the due-time-first index `ticket_overdue`; the overdue range is counted first (a step per
+/// entry, no grouping), then only the smaller side's rows are tallied here. The grouped pass over
+/// every running ticket it replaces cost about as much as summing all the cells (perf, 1M tickets).
 struct OverdueCount {
     let condition: TicketQueryCondition
     let now: Date
