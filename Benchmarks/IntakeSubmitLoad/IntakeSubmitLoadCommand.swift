@@ -98,23 +98,35 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         var levelsMeasured: [LevelOutcome] = []
         for level in levels {
             let before = intake.sqlite!.groupCommitBatchSizes
+            let checkpointsBefore = CheckpointerSnapshot(intake.sqlite!.checkpointer)
             let result = await ClosedLoopLoad.run(
                 stack: "intake SubmitTicket", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
                 isRefusal: Self.isOverloadRefusal,
                 call: { worker in try await intake.submit(worker: worker, key: "bench-\(keys.next())") })
             let formed = intake.sqlite!.groupCommitBatchSizes.since(before)
+            let checkpoints = CheckpointerSnapshot(intake.sqlite!.checkpointer).since(checkpointsBefore)
             var direct: LoadResult?
+            var directPhases: [String] = []
             if storeDirect {
+                let directBefore = intake.sqlite!.groupCommitBatchSizes
+                let directCheckpointsBefore = CheckpointerSnapshot(intake.sqlite!.checkpointer)
                 direct = await ClosedLoopLoad.run(
                     stack: "store.submit, no RPC", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
                     isRefusal: Self.isOverloadRefusal,
                     call: { worker in try await intake.submitDirect(worker: worker, key: "direct-\(keys.next())") })
+                directPhases = WriterPhasesReport.lines(
+                    "store.submit, no RPC", formed: intake.sqlite!.groupCommitBatchSizes.since(directBefore),
+                    checkpoints: settings.checkpointsOffWriter ? CheckpointerSnapshot(intake.sqlite!.checkpointer).since(directCheckpointsBefore) : nil)
             }
             let fsyncs = try FsyncRate.measure(directory: root, seconds: fsyncSeconds)
             let ceiling = try bare.rate(batches: formed.batchList.shuffled(), seconds: ceilingSeconds)
             let outcome = LevelOutcome(result: result, direct: direct, formed: formed, fsyncsPerSecond: fsyncs, bareCeiling: ceiling)
             levelsMeasured.append(outcome)
             for line in outcome.report() { emit(line) }
+            for line in WriterPhasesReport.lines("intake SubmitTicket", formed: formed, checkpoints: settings.checkpointsOffWriter ? checkpoints : nil) {
+                emit(line)
+            }
+            for line in directPhases { emit(line) }
         }
         await intake.stop()
         emit("")

@@ -36,6 +36,7 @@ import Testing
         let checkpointer = try #require(h.sqlite.checkpointer)
         await checkpointer.idle()
         #expect(checkpointer.checkpointCount >= 1)
+        #expect(checkpointer.checkpointNanoseconds > 0 && !checkpointer.isCopying && checkpointer.walFramesAtLastCheckpoint > 0)
         #expect(try await databaseFileIsCurrent(h))
         // Everything acknowledged is readable after a restart (the WAL and the file agree).
         let again = try await h.reopened()

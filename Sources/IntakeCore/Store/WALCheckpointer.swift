@@ -18,6 +18,9 @@ public final class WALCheckpointer: Sendable {
     /// started; `idleWaiters`: who waits for the checkpoints to stop (`idle()`).
     private let state = Mutex<(running: Bool, again: Bool, idleWaiters: [CheckedContinuation<Void, Never>])>((false, false, []))
     private let runs = Atomic<Int>(0)
+    private let copying = Atomic<Bool>(false)
+    private let copyNanoseconds = Atomic<UInt64>(0)
+    private let walFrames = Atomic<Int>(0)
 
     public init(path: String, interval: Double, logger: Logger) throws {
         var configuration = Configuration()
@@ -29,6 +32,12 @@ public final class WALCheckpointer: Sendable {
 
     /// Checkpoints run so far.
     public var checkpointCount: Int { runs.load(ordering: .relaxed) }
+    /// Whether a checkpoint is copying pages into the database file right now.
+    public var isCopying: Bool { copying.load(ordering: .relaxed) }
+    /// Time spent in checkpoints so far (copying and syncing the database file), nanoseconds.
+    public var checkpointNanoseconds: UInt64 { copyNanoseconds.load(ordering: .relaxed) }
+    /// The WAL's length in frames (pages) when the last checkpoint ran: whether it restarts or keeps growing.
+    public var walFramesAtLastCheckpoint: Int { walFrames.load(ordering: .relaxed) }
 
     /// A commit made the WAL longer: checkpoint soon.
     public func committed() {
@@ -41,12 +50,17 @@ public final class WALCheckpointer: Sendable {
     }
 
     private func run() {
+        copying.store(true, ordering: .relaxed)
+        let start = DispatchTime.now().uptimeNanoseconds
         do {
-            try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            let frames = try connection.writeWithoutTransaction { db in try db.checkpoint(.passive).walFrameCount }
+            walFrames.store(frames, ordering: .relaxed)
         } catch {
             // The writer's own threshold (`writerCheckpointPages`) still bounds the WAL.
             logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
         }
+        copyNanoseconds.add(DispatchTime.now().uptimeNanoseconds - start, ordering: .relaxed)
+        copying.store(false, ordering: .relaxed)
         runs.add(1, ordering: .relaxed)
         let (again, idle) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
             defer { state.again = false }
