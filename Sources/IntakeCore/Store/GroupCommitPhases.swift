@@ -36,12 +36,12 @@ public struct GroupCommitPhases: Sendable, Equatable {
 }
 
 /// The calling thread's CPU time and run-queue wait so far (Linux `/proc/thread-self/schedstat`;
-/// zeros where it cannot be read).
-struct ThreadSchedule {
-    var cpu: UInt64 = 0
-    var runQueue: UInt64 = 0
+/// zeros where it cannot be read). Public for benchmarks, which time their bare loops alike.
+public struct ThreadSchedule: Sendable {
+    public var cpu: UInt64 = 0
+    public var runQueue: UInt64 = 0
 
-    static func now() -> ThreadSchedule {
+    public static func now() -> ThreadSchedule {
         #if os(Linux)
         let fd = open("/proc/thread-self/schedstat", O_RDONLY)
         guard fd >= 0 else { return ThreadSchedule() }

@@ -14,7 +14,8 @@ public enum TicketPersistence {
         ticket.number = try allocateNumber(township: township, year: year, db: db)
         ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now),
                                searchTokens: searchTokens, db: db)
-        let event = try appendLedger(ticketID: ticket.id, draft: entry, db: db)
+        // Just inserted with no events: its tip is known, no need to read it back (as PostgresFiling does).
+        let event = try appendLedger(ticketID: ticket.id, draft: entry, tip: (0, LedgerHasher.genesisHash), db: db)
         return (ticket, event)
     }
 
@@ -58,13 +59,21 @@ public enum TicketPersistence {
         try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
     }
 
-    /// Appends one event to the ticket's chain and moves the ticket's recorded head.
-    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, db: Database) throws -> LedgerEvent {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"), arguments: [ticketID]) else {
-            throw IntakeError.notFound("ticket \(ticketID)")
+    /// Appends one event to the ticket's chain and moves the ticket's recorded head. `tip`: the
+    /// ticket's ledger length and head when the caller knows them in this transaction, else read.
+    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, tip: (length: Int, head: String)? = nil,
+                             db: Database) throws -> LedgerEvent {
+        let length: Int
+        let previous: String
+        if let tip {
+            (length, previous) = tip
+        } else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"),
+                                             arguments: [ticketID]) else {
+                throw IntakeError.notFound("ticket \(ticketID)")
+            }
+            (length, previous) = (row["ledger_length"], row["ledger_head"])
         }
-        let length: Int = row["ledger_length"]
-        let previous: String = row["ledger_head"]
         let sequence = length + 1
         let hash = LedgerHasher.hash(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previous)
         try db.cachedStatement(sql: """
