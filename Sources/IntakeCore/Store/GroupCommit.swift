@@ -32,6 +32,8 @@ final class GroupCommit: Sendable {
     private let checkpointing: (@Sendable () -> Bool)?
     private let state = Mutex<(queue: [Pending], draining: Bool)>(([], false))
     private let formed = Mutex(GroupCommitBatchSizes(maxBatch: GroupCommit.maxBatch))
+    /// The global chain's head as this writer last linked it; writes pass it to the ledger append.
+    let chainHead = LedgerChainHead()
 
     init(pool: DatabasePool, maxQueued: Int, afterCommit: (@Sendable () -> Void)? = nil,
          checkpointing: (@Sendable () -> Bool)? = nil) {
@@ -87,8 +89,9 @@ final class GroupCommit: Sendable {
             let taken = DispatchTime.now().uptimeNanoseconds
             do {
                 let checkpointing = self.checkpointing
+                let chainHead = self.chainHead
                 let (results, timing) = try await pool.writeWithoutTransaction { db in
-                    try Self.run(batch, db: db, checkpointing: checkpointing)
+                    try Self.run(batch, db: db, chainHead: chainHead, checkpointing: checkpointing)
                 }
                 var phases = timing.phases
                 phases.handoff = timing.start &- taken
@@ -122,7 +125,9 @@ final class GroupCommit: Sendable {
     /// One transaction, one savepoint per item. After an item fails, the transaction must
     /// still be open: if SQLite closed it, the earlier items were rolled back with it and the
     /// later ones would run outside it, so the batch stops there (`TransactionLost`).
-    private static func run(_ batch: [Pending], db: Database,
+    /// The cached chain head follows the savepoints: restored when one rolls back, forgotten
+    /// when the transaction is lost or its commit fails.
+    private static func run(_ batch: [Pending], db: Database, chainHead: LedgerChainHead,
                             checkpointing: (@Sendable () -> Bool)?) throws -> ([Result<any Sendable, any Error>], BatchTiming) {
         let start = DispatchTime.now().uptimeNanoseconds
         let scheduleAtStart = ThreadSchedule.now()
@@ -130,24 +135,31 @@ final class GroupCommit: Sendable {
         var scheduleAtCommit = scheduleAtStart
         var besideCheckpoint = false
         var results: [Result<any Sendable, any Error>] = []
-        try db.inTransaction {
-            for item in batch {
-                var value: (any Sendable)?
-                do {
-                    try db.inSavepoint {
-                        value = try item.work(db)
-                        return .commit
+        do {
+            try db.inTransaction {
+                for item in batch {
+                    var value: (any Sendable)?
+                    let headBefore = chainHead.current
+                    do {
+                        try db.inSavepoint {
+                            value = try item.work(db)
+                            return .commit
+                        }
+                        results.append(.success(value!))
+                    } catch {
+                        chainHead.current = headBefore
+                        guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
+                        results.append(.failure(error))
                     }
-                    results.append(.success(value!))
-                } catch {
-                    guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
-                    results.append(.failure(error))
                 }
+                sqlDone = DispatchTime.now().uptimeNanoseconds
+                scheduleAtCommit = ThreadSchedule.now()
+                besideCheckpoint = checkpointing?() ?? false
+                return .commit
             }
-            sqlDone = DispatchTime.now().uptimeNanoseconds
-            scheduleAtCommit = ThreadSchedule.now()
-            besideCheckpoint = checkpointing?() ?? false
-            return .commit
+        } catch {
+            chainHead.current = nil
+            throw error
         }
         let end = DispatchTime.now().uptimeNanoseconds
         let scheduleAtEnd = ThreadSchedule.now()

@@ -9,13 +9,14 @@ public enum TicketPersistence {
     /// `searchTokens`: the description's search tokens when the caller segmented it before
     /// the transaction (off the writer's critical path), else segmented here.
     static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
-                     now: Date, searchTokens: String? = nil, db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
+                     now: Date, searchTokens: String? = nil, chainHead: LedgerChainHead? = nil,
+                     db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
         var ticket = draft
         ticket.number = try allocateNumber(township: township, year: year, db: db)
         ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now),
                                searchTokens: searchTokens, db: db)
         // Just inserted with no events: its tip is known, no need to read it back (as PostgresFiling does).
-        let event = try appendLedger(ticketID: ticket.id, draft: entry, tip: (0, LedgerHasher.genesisHash), db: db)
+        let event = try appendLedger(ticketID: ticket.id, draft: entry, tip: (0, LedgerHasher.genesisHash), chainHead: chainHead, db: db)
         return (ticket, event)
     }
 
@@ -61,8 +62,9 @@ public enum TicketPersistence {
 
     /// Appends one event to the ticket's chain and moves the ticket's recorded head. `tip`: the
     /// ticket's ledger length and head when the caller knows them in this transaction, else read.
+    /// `chainHead`: the group commit writer's cached head of the global chain (see `LedgerChainHead`).
     static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, tip: (length: Int, head: String)? = nil,
-                             db: Database) throws -> LedgerEvent {
+                             chainHead: LedgerChainHead? = nil, db: Database) throws -> LedgerEvent {
         let length: Int
         let previous: String
         if let tip {
@@ -85,7 +87,7 @@ public enum TicketPersistence {
                 RowCoding.detailsJSON(draft.details), previous, hash,
             ])
         let position = db.lastInsertedRowID
-        try GlobalLedgerChain.append(position: position, eventHash: hash, db: db)
+        try GlobalLedgerChain.append(position: position, eventHash: hash, head: chainHead, db: db)
         try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
             .execute(arguments: [sequence, hash, ticketID])
         return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,
