@@ -90,20 +90,41 @@ final class BareSubmissionLoop {
             ? try WALCheckpointer(path: path, interval: settings.checkpointInterval, logger: Logger(label: "bench.bare")) : nil
     }
 
+    /// What one run of the loop did: submissions per second, and per submission the loop
+    /// thread's CPU and its wait for a CPU (the same schedstat figures as the store's writer).
+    struct Rate {
+        var perSecond: Double
+        var cpuMicros: Double
+        var runQueueMicros: Double
+    }
+
     /// Commits `batches` (each a transaction of that many submissions) in the given order,
-    /// until all are done or `seconds` pass; submissions per second.
-    func rate(batches: [Int], seconds: Double) throws -> Double {
+    /// until all are done or `seconds` pass.
+    func rate(batches: [Int], seconds: Double) throws -> Rate {
         let start = Date()
+        var cpu: UInt64 = 0
+        var runQueue: UInt64 = 0
         var written = 0
         for size in batches {
-            try pool.write { db in
-                for _ in 0..<size { try fileOne(db) }
+            // Timed on the thread that runs the transaction, whichever GRDB picks.
+            let (batchCPU, batchWait) = try pool.writeWithoutTransaction { db -> (UInt64, UInt64) in
+                let before = ThreadSchedule.now()
+                try db.inTransaction {
+                    for _ in 0..<size { try fileOne(db) }
+                    return .commit
+                }
+                let after = ThreadSchedule.now()
+                return (after.cpu - before.cpu, after.runQueue - before.runQueue)
             }
+            cpu += batchCPU
+            runQueue += batchWait
             checkpointer?.committed()
             written += size
             if Date().timeIntervalSince(start) >= seconds { break }
         }
-        return Double(written) / Date().timeIntervalSince(start)
+        let perWrite = 1e3 * Double(max(1, written))
+        return Rate(perSecond: Double(written) / Date().timeIntervalSince(start), cpuMicros: Double(cpu) / perWrite,
+                    runQueueMicros: Double(runQueue) / perWrite)
     }
 
     private func fileOne(_ db: Database) throws {

@@ -39,7 +39,7 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also run each level straight into the store, without TWP/1 (a diagnostic row).")
     var storeDirect = false
 
-    @Option(name: .long, help: "SQLite engine settings of the store and of its bare ceiling, comma-separated, each measured in turn on fresh databases: tuned (intake's) or plain (SQLite's and GRDB's defaults, as before).")
+    @Option(name: .long, help: "SQLite engine settings of the store and of its bare ceiling, comma-separated, each measured in turn on fresh databases: tuned (intake's) or plain (SQLite's and GRDB's defaults, as before), each optionally changed after + (cache=<MiB>, checkpoint=<seconds between checkpoints>: tuned+checkpoint=0.5).")
     var sqliteSettings: String = "tuned"
 
     @Option(name: .long, help: "Then compare the engines at this many callers: SQLite, PostgreSQL with one replica, with two (0: skip).")
@@ -51,14 +51,27 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         guard duration > 0, warmUp >= 0, fsyncSeconds > 0, ceilingSeconds > 0 else { throw ValidationError("durations must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be a swift-log level") }
         guard !settingsList.isEmpty, settingsList.allSatisfy({ $0.settings != nil }) else {
-            throw ValidationError("--sqlite-settings takes tuned and/or plain")
+            throw ValidationError("--sqlite-settings takes tuned and/or plain, each optionally +cache=<MiB> and/or +checkpoint=<seconds>")
         }
     }
 
+    /// `tuned` or `plain`, optionally with changes after `+`: `cache=<MiB>` (the page cache),
+    /// `checkpoint=<seconds>` (the checkpointer's interval), e.g. `tuned+checkpoint=0.5`.
     var settingsList: [(name: String, settings: SQLiteEngineSettings?)] {
         sqliteSettings.split(separator: ",").map { name in
             let name = name.trimmingCharacters(in: .whitespaces)
-            return (name, ["tuned": SQLiteEngineSettings.tuned, "plain": .plain][name])
+            let parts = name.split(separator: "+").map(String.init)
+            guard var settings = ["tuned": SQLiteEngineSettings.tuned, "plain": .plain][parts[0]] else { return (name, nil) }
+            for change in parts.dropFirst() {
+                let pair = change.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2, let value = Double(pair[1]), value > 0 else { return (name, nil) }
+                switch pair[0] {
+                case "cache": settings.cacheKiB = Int(value * 1024)
+                case "checkpoint": settings.checkpointInterval = value
+                default: return (name, nil)
+                }
+            }
+            return (name, settings)
         }
     }
 
@@ -74,8 +87,8 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         emit("store \(root.path) (WAL, synchronous FULL), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(connections) connections,")
         emit("warm-up \(warmUp) s + \(duration) s measured per level; latency = one acknowledged submission (HdrHistogram, µs)")
 
-        for (name, settings) in settingsList {
-            try await runLevels(settingsName: name, settings: settings!, root: root.appendingPathComponent(name), pki: pki)
+        for (index, (name, settings)) in settingsList.enumerated() {
+            try await runLevels(settingsName: name, settings: settings!, root: root.appendingPathComponent("\(index)-\(name)"), pki: pki)
         }
         if engineCallers > 0 {
             try await EngineComparison(pki: pki, root: root, callers: engineCallers, connections: connections,
@@ -98,23 +111,35 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
         var levelsMeasured: [LevelOutcome] = []
         for level in levels {
             let before = intake.sqlite!.groupCommitBatchSizes
+            let checkpointsBefore = CheckpointerSnapshot(intake.sqlite!.checkpointer)
             let result = await ClosedLoopLoad.run(
                 stack: "intake SubmitTicket", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
                 isRefusal: Self.isOverloadRefusal,
                 call: { worker in try await intake.submit(worker: worker, key: "bench-\(keys.next())") })
             let formed = intake.sqlite!.groupCommitBatchSizes.since(before)
+            let checkpoints = CheckpointerSnapshot(intake.sqlite!.checkpointer).since(checkpointsBefore)
             var direct: LoadResult?
+            var directPhases: [String] = []
             if storeDirect {
+                let directBefore = intake.sqlite!.groupCommitBatchSizes
+                let directCheckpointsBefore = CheckpointerSnapshot(intake.sqlite!.checkpointer)
                 direct = await ClosedLoopLoad.run(
                     stack: "store.submit, no RPC", concurrency: level, warmUp: .seconds(warmUp), duration: .seconds(duration),
                     isRefusal: Self.isOverloadRefusal,
                     call: { worker in try await intake.submitDirect(worker: worker, key: "direct-\(keys.next())") })
+                directPhases = WriterPhasesReport.lines(
+                    "store.submit, no RPC", formed: intake.sqlite!.groupCommitBatchSizes.since(directBefore),
+                    checkpoints: settings.checkpointsOffWriter ? CheckpointerSnapshot(intake.sqlite!.checkpointer).since(directCheckpointsBefore) : nil)
             }
             let fsyncs = try FsyncRate.measure(directory: root, seconds: fsyncSeconds)
             let ceiling = try bare.rate(batches: formed.batchList.shuffled(), seconds: ceilingSeconds)
-            let outcome = LevelOutcome(result: result, direct: direct, formed: formed, fsyncsPerSecond: fsyncs, bareCeiling: ceiling)
+            let outcome = LevelOutcome(result: result, direct: direct, formed: formed, fsyncsPerSecond: fsyncs, bare: ceiling)
             levelsMeasured.append(outcome)
             for line in outcome.report() { emit(line) }
+            for line in WriterPhasesReport.lines("intake SubmitTicket", formed: formed, checkpoints: settings.checkpointsOffWriter ? checkpoints : nil) {
+                emit(line)
+            }
+            for line in directPhases { emit(line) }
         }
         await intake.stop()
         emit("")

@@ -11,8 +11,10 @@ struct LevelOutcome {
     let direct: LoadResult?
     let formed: GroupCommitBatchSizes
     let fsyncsPerSecond: Double
+    /// The bare SQLite loop at `formed`'s batch sizes.
+    let bare: BareSubmissionLoop.Rate
     /// Submissions/s of the bare SQLite loop at `formed`'s batch sizes.
-    let bareCeiling: Double
+    var bareCeiling: Double { bare.perSecond }
 
     var ratio: Double { result.requestsPerSecond / bareCeiling }
 
@@ -31,7 +33,8 @@ struct LevelOutcome {
         lines.append("writer busy \(ReportTable.format(busy, 2)) s (SQL and commit; the level ran \(ReportTable.format(result.seconds, 0)) s + warm-up and drain): \(ReportTable.format(busy * 1e6 / Double(max(1, formed.writeCount)), 0)) µs per submission")
         let fsyncBound = fsyncsPerSecond * Double(formed.writeCount) / Double(max(1, formed.batchCount))
         lines.append("disk: \(ReportTable.format(fsyncsPerSecond, 0)) write+fsync/s in the database's directory (× mean batch = \(ReportTable.format(fsyncBound, 0)) submissions/s)")
-        lines.append("bare SQLite loop at these batch sizes: \(ReportTable.format(bareCeiling, 0)) submissions/s")
+        lines.append("bare SQLite loop at these batch sizes: \(ReportTable.format(bareCeiling, 0)) submissions/s; its thread per submission: "
+            + "CPU \(ReportTable.format(bare.cpuMicros, 0)) µs, waiting for a CPU \(ReportTable.format(bare.runQueueMicros, 0)) µs")
         lines.append("figure \(ReportTable.format(result.requestsPerSecond, 0))/s ÷ bare ceiling \(ReportTable.format(bareCeiling, 0))/s = \(ReportTable.format(ratio, 2))")
         return lines
     }

@@ -45,6 +45,25 @@ import Testing
         #expect(formed.transactions[1] == 1 && formed.transactions[10] == 1)
         #expect(formed.batchCount == 2 && formed.writeCount == 11)
         #expect(formed.writerNanoseconds > 0, "the held batch alone took the writer for a while")
+        // The phases: the holder's wait is SQL time; the queued batch was taken right after the holder's was told.
+        #expect(formed.phases.sql > 0 && formed.phases.commit > 0 && formed.phases.between > 0)
+        #expect(formed.phases.sql + formed.phases.commit == formed.writerNanoseconds)
+        #if os(Linux)
+        #expect(formed.phases.sqlCPU > 0, "the writer thread's CPU comes from its schedstat")
+        #endif
+    }
+
+    /// A COMMIT made while the checkpointer copies pages is counted apart (the benchmark's evidence of contention).
+    @Test func commitsBesideACheckpointAreCountedApart() async throws {
+        let h = try await Harness()
+        let copying = Flag()
+        let commit = GroupCommit(pool: h.sqlite.pool, maxQueued: 8, checkpointing: { copying.isRaised })
+        try await commit.write { db in try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('a', 1, 1)") }
+        copying.raise()
+        try await commit.write { db in try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('b', 1, 1)") }
+        let phases = commit.batchSizes.phases
+        #expect(phases.commitsBesideCheckpoint == 1)
+        #expect(phases.commitBesideCheckpoint > 0 && phases.commitBesideCheckpoint < phases.commit)
     }
 
     @Test func bucketsArePowersOfTwoUpToTheLargestBatchAlone() {

@@ -36,10 +36,26 @@ import Testing
         let checkpointer = try #require(h.sqlite.checkpointer)
         await checkpointer.idle()
         #expect(checkpointer.checkpointCount >= 1)
+        #expect(checkpointer.checkpointNanoseconds > 0 && !checkpointer.isCopying && checkpointer.walFramesAtLastCheckpoint > 0)
         #expect(try await databaseFileIsCurrent(h))
         // Everything acknowledged is readable after a restart (the WAL and the file agree).
         let again = try await h.reopened()
         #expect(try await again.store.list(TicketFilter(), page: PageRequest(limit: 50), for: Fixture.admin).items.count == 20)
+    }
+
+    /// A commit after a checkpoint finished waits for the interval since that checkpoint started,
+    /// instead of starting the next one at once (which made one checkpoint per commit).
+    @Test func theNextCheckpointWaitsForTheIntervalSinceThePreviousStarted() async throws {
+        var settings = SQLiteEngineSettings.tuned
+        settings.checkpointInterval = 600
+        let h = try await Harness(configuration: configuration(settings))
+        let checkpointer = try #require(h.sqlite.checkpointer)
+        try await h.submit()
+        await checkpointer.idle()
+        #expect(checkpointer.checkpointCount == 1, "the first commit is checkpointed at once")
+        try await h.submit()
+        #expect(checkpointer.secondsUntilNextCheckpoint > 590, "the second waits for the interval")
+        #expect(checkpointer.checkpointCount == 1)
     }
 
     @Test func withThePlainSettingsTheWriterKeepsTheCheckpoint() async throws {

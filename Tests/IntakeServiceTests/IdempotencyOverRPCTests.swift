@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import IntakeCore
+import NIOCore
 import SwiftProtobuf
 import Testing
 import TownshipProtos
@@ -18,6 +20,16 @@ struct IdempotencyOverRPCTests {
     func acceptRequest(_ id: Township_Common_V1_TicketId, note: String = "") -> Township_Intake_V1_AcceptTicketRequest {
         var r = Township_Intake_V1_AcceptTicketRequest(); r.ticketID = id; r.classification.categoryID.value = "pension"; r.note = note
         return r
+    }
+
+    func submitRequest(clientRequestID: String, description: String) -> Township_Intake_V1_SubmitTicketRequest {
+        var request = Township_Intake_V1_SubmitTicketRequest()
+        request.clientRequestID = clientRequestID
+        request.reporter.name = "张三"; request.reporter.phone = "13812345678"
+        request.submission.channel = .hotline12345
+        request.submission.place.villageID.value = "V1"
+        request.submission.problemDescription = description
+        return request
     }
 
     @Test("a workflow action retried with the same key answers the first reply and acts once")
@@ -58,12 +70,7 @@ struct IdempotencyOverRPCTests {
     func submissionRetry() async throws {
         let live = try await LiveIntake()
         do {
-            var request = Township_Intake_V1_SubmitTicketRequest()
-            request.clientRequestID = "client-7"
-            request.reporter.name = "张三"; request.reporter.phone = "13812345678"
-            request.submission.channel = .hotline12345
-            request.submission.place.villageID.value = "V1"
-            request.submission.problemDescription = "路灯不亮"
+            let request = submitRequest(clientRequestID: "client-7", description: "路灯不亮")
             let submit = Township_Intake_V1_Intake.submitTicket
             let first = try await call(live, submit, request, as: Fixture.admin, key: "submit-1")
             let retry = try await call(live, submit, request, as: Fixture.admin, key: "submit-1")
@@ -82,6 +89,27 @@ struct IdempotencyOverRPCTests {
             #expect(byRequestID?.status == .invalidArgument)
             let list = try await live.call(Township_Intake_V1_Intake.listTickets, Township_Intake_V1_ListTicketsRequest(), as: Fixture.admin)
             #expect(list.tickets.count == 2)
+        } catch { await live.stop(); throw error }
+        await live.stop()
+    }
+
+    @Test("a submission's reply on the wire is the reply recorded for its key, byte for byte, first and retried")
+    func submissionReplyBytes() async throws {
+        let live = try await LiveIntake()
+        do {
+            let request = submitRequest(clientRequestID: "client-bytes", description: "井盖缺失")
+            let payload = ByteBuffer(bytes: try request.serializedBytes() as [UInt8])
+            let path = Township_Intake_V1_Intake.submitTicket.path
+            let options = LiveIntake.options(Fixture.admin, key: "submit-bytes")
+            let first = Array(try await live.gateway.unary(path, payload, options: options).readableBytesView)
+            let retry = Array(try await live.gateway.unary(path, payload, options: options).readableBytesView)
+            let recorded = try await DatabaseQueue(path: live.databasePath).read { db in
+                try [UInt8](Data.fetchAll(db, sql: "SELECT reply FROM idempotent_call").first ?? Data())
+            }
+            #expect(!recorded.isEmpty)
+            #expect(first == recorded, "the first reply is the recorded bytes")
+            #expect(retry == recorded, "the retry answers the same bytes")
+            #expect(try Township_Intake_V1_TicketActionResponse(serializedBytes: first).ticket.submission.problemDescription == "井盖缺失")
         } catch { await live.stop(); throw error }
         await live.stop()
     }

@@ -8,6 +8,8 @@ import TownshipRPC
 /// A small service for the runtime's tests, on the well-known wrapper messages.
 final class EchoService: Sendable {
     static let say = "test.echo.v1.Echo/Say"
+    /// Unary: answers `Say`'s reply, encoded by the handler itself.
+    static let sayEncoded = "test.echo.v1.Echo/SayEncoded"
     static let hang = "test.echo.v1.Echo/Hang"
     static let count = "test.echo.v1.Echo/Count"
     static let collect = "test.echo.v1.Echo/Collect"
@@ -32,11 +34,19 @@ final class EchoService: Sendable {
     /// Calls that reached a handler at all.
     let handled = Atomic<Int>(0)
 
+    static func encodedReply(to request: Google_Protobuf_StringValue) throws -> [UInt8] {
+        try Google_Protobuf_StringValue("encoded: \(request.value)").serializedBytes()
+    }
+
     var router: RPCRouter {
         var router = RPCRouter()
         router.unary(Self.say, Google_Protobuf_StringValue.self, Google_Protobuf_StringValue.self) { request, _ in
             self.handled.add(1, ordering: .relaxed)
             return Google_Protobuf_StringValue(request.value)
+        }
+        router.unary(Self.sayEncoded, Google_Protobuf_StringValue.self, encoded: Google_Protobuf_StringValue.self) { request, _ in
+            self.handled.add(1, ordering: .relaxed)
+            return try Self.encodedReply(to: request)
         }
         router.unary(Self.pause, Google_Protobuf_Int32Value.self, Google_Protobuf_Int32Value.self) { request, _ in
             self.handled.add(1, ordering: .relaxed)

@@ -25,6 +25,16 @@ import TownshipWire
         await harness.stop()
     }
 
+    @Test func aReplyEncodedByTheHandlerArrivesAsItsBytes() async throws {
+        let harness = try await RPCTestHarness.start()
+        let request = Google_Protobuf_StringValue("村委会")
+        let bytes = try await harness.client.unary(EchoService.sayEncoded, ByteBuffer(bytes: try request.serializedBytes() as [UInt8]))
+        #expect(Array(bytes.readableBytesView) == (try EchoService.encodedReply(to: request)))
+        let typed = try await harness.client.unary(EchoService.sayEncoded, request, as: Google_Protobuf_StringValue.self)
+        #expect(typed.value == "encoded: 村委会")
+        await harness.stop()
+    }
+
     @Test func handlerErrorsArriveWithTheirStatus() async throws {
         let harness = try await RPCTestHarness.start()
         await #expect(throws: RPCError(.failedPrecondition, "refusing: x")) {

@@ -43,12 +43,16 @@ public enum GlobalLedgerChain {
         for (position, hash) in pending { try insert.execute(arguments: [position, hash]) }
     }
 
-    /// Links one event just appended, in the caller's transaction.
-    static func append(position: Int64, eventHash: String, db: Database) throws {
-        let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT chain_hash FROM ledger_chain ORDER BY position DESC LIMIT 1"))
+    /// Links one event just appended, in the caller's transaction. `head`: the writer's cached
+    /// head, used instead of reading the chain's last row when it is the event's predecessor.
+    static func append(position: Int64, eventHash: String, head: LedgerChainHead? = nil, db: Database) throws {
+        let previous = try head?.previous(of: position)
+            ?? String.fetchOne(db.cachedStatement(sql: "SELECT chain_hash FROM ledger_chain ORDER BY position DESC LIMIT 1"))
             ?? LedgerHasher.genesisHash
+        let chainHash = link(previous: previous, position: position, eventHash: eventHash)
         try db.cachedStatement(sql: "INSERT INTO ledger_chain (position, chain_hash) VALUES (?, ?)")
-            .execute(arguments: [position, link(previous: previous, position: position, eventHash: eventHash)])
+            .execute(arguments: [position, chainHash])
+        head?.current = LedgerChainHead.Link(position: position, chainHash: chainHash)
     }
 
     static func head(_ db: Database) throws -> (position: Int64, chainHash: String)? {

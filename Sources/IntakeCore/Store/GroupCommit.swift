@@ -28,13 +28,19 @@ final class GroupCommit: Sendable {
     let maxQueued: Int
     /// Told after each durable commit (the WAL checkpointer).
     private let afterCommit: (@Sendable () -> Void)?
+    /// Whether the WAL checkpointer is copying pages right now (only to attribute COMMIT time in `phases`).
+    private let checkpointing: (@Sendable () -> Bool)?
     private let state = Mutex<(queue: [Pending], draining: Bool)>(([], false))
     private let formed = Mutex(GroupCommitBatchSizes(maxBatch: GroupCommit.maxBatch))
+    /// The global chain's head as this writer last linked it; writes pass it to the ledger append.
+    let chainHead = LedgerChainHead()
 
-    init(pool: DatabasePool, maxQueued: Int, afterCommit: (@Sendable () -> Void)? = nil) {
+    init(pool: DatabasePool, maxQueued: Int, afterCommit: (@Sendable () -> Void)? = nil,
+         checkpointing: (@Sendable () -> Bool)? = nil) {
         self.pool = pool
         self.maxQueued = max(1, maxQueued)
         self.afterCommit = afterCommit
+        self.checkpointing = checkpointing
     }
 
     /// Writes waiting for the next batch (not those being committed now).
@@ -71,6 +77,7 @@ final class GroupCommit: Sendable {
     }
 
     private func drain() async {
+        var lastTold: UInt64?
         while true {
             let batch = state.withLock { state -> [Pending] in
                 let batch = Array(state.queue.prefix(Self.maxBatch))
@@ -79,46 +86,94 @@ final class GroupCommit: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
+            let taken = DispatchTime.now().uptimeNanoseconds
             do {
-                let (results, nanoseconds) = try await pool.writeWithoutTransaction { db in
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    return (try Self.run(batch, db: db), DispatchTime.now().uptimeNanoseconds - start)
+                let checkpointing = self.checkpointing
+                let chainHead = self.chainHead
+                let (results, timing) = try await pool.writeWithoutTransaction { db in
+                    try Self.run(batch, db: db, chainHead: chainHead, checkpointing: checkpointing)
                 }
-                formed.withLock { $0.record(batchOf: batch.count, nanoseconds: nanoseconds) }
+                var phases = timing.phases
+                phases.handoff = timing.start &- taken
+                phases.between = lastTold.map { taken &- $0 } ?? 0
+                formed.withLock { $0.record(batchOf: batch.count, nanoseconds: phases.sql + phases.commit, phases: phases) }
                 afterCommit?()
                 for (item, result) in zip(batch, results) { item.reply.resume(with: result) }
+                let told = DispatchTime.now().uptimeNanoseconds
+                formed.withLock { $0.recordHandBack(told &- timing.end) }
+                lastTold = told
             } catch let lost as TransactionLost {
                 let error = IntakeError.unavailable(
                     "the database rolled back the transaction of \(batch.count) writes (\(lost.cause)); nothing of it was stored; retry")
                 for item in batch { item.reply.resume(throwing: error) }
+                lastTold = nil
             } catch {
                 // The commit itself failed: nothing in the batch is durable, so nobody is told otherwise.
                 for item in batch { item.reply.resume(throwing: error) }
+                lastTold = nil
             }
         }
+    }
+
+    /// When a batch's transaction ran on the writer thread, and its phases (see `GroupCommitPhases`).
+    private struct BatchTiming {
+        var start: UInt64
+        var end: UInt64
+        var phases: GroupCommitPhases
     }
 
     /// One transaction, one savepoint per item. After an item fails, the transaction must
     /// still be open: if SQLite closed it, the earlier items were rolled back with it and the
     /// later ones would run outside it, so the batch stops there (`TransactionLost`).
-    private static func run(_ batch: [Pending], db: Database) throws -> [Result<any Sendable, any Error>] {
+    /// The cached chain head follows the savepoints: restored when one rolls back, forgotten
+    /// when the transaction is lost or its commit fails.
+    private static func run(_ batch: [Pending], db: Database, chainHead: LedgerChainHead,
+                            checkpointing: (@Sendable () -> Bool)?) throws -> ([Result<any Sendable, any Error>], BatchTiming) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let scheduleAtStart = ThreadSchedule.now()
+        var sqlDone = start
+        var scheduleAtCommit = scheduleAtStart
+        var besideCheckpoint = false
         var results: [Result<any Sendable, any Error>] = []
-        try db.inTransaction {
-            for item in batch {
-                var value: (any Sendable)?
-                do {
-                    try db.inSavepoint {
-                        value = try item.work(db)
-                        return .commit
+        do {
+            try db.inTransaction {
+                for item in batch {
+                    var value: (any Sendable)?
+                    let headBefore = chainHead.current
+                    do {
+                        try db.inSavepoint {
+                            value = try item.work(db)
+                            return .commit
+                        }
+                        results.append(.success(value!))
+                    } catch {
+                        chainHead.current = headBefore
+                        guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
+                        results.append(.failure(error))
                     }
-                    results.append(.success(value!))
-                } catch {
-                    guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
-                    results.append(.failure(error))
                 }
+                sqlDone = DispatchTime.now().uptimeNanoseconds
+                scheduleAtCommit = ThreadSchedule.now()
+                besideCheckpoint = checkpointing?() ?? false
+                return .commit
             }
-            return .commit
+        } catch {
+            chainHead.current = nil
+            throw error
         }
-        return results
+        let end = DispatchTime.now().uptimeNanoseconds
+        let scheduleAtEnd = ThreadSchedule.now()
+        besideCheckpoint = besideCheckpoint || (checkpointing?() ?? false)
+        var phases = GroupCommitPhases()
+        phases.sql = sqlDone &- start
+        phases.commit = end &- sqlDone
+        phases.sqlCPU = scheduleAtCommit.cpu &- scheduleAtStart.cpu
+        phases.commitCPU = scheduleAtEnd.cpu &- scheduleAtCommit.cpu
+        phases.runQueue = scheduleAtEnd.runQueue &- scheduleAtStart.runQueue
+        if besideCheckpoint {
+            phases.commitsBesideCheckpoint = 1
+            phases.commitBesideCheckpoint = phases.commit
+        }
+        return (results, BatchTiming(start: start, end: end, phases: phases))
     }
 }

@@ -7,15 +7,22 @@ public struct GroupCommitBatchSizes: Sendable, Equatable {
     /// Time the writer spent on those batches, SQL and commit (fsync) together: near the
     /// interval's length, the single writer is what limits.
     public private(set) var writerNanoseconds: UInt64 = 0
+    /// The writer's time by phase, over the same batches.
+    public private(set) var phases = GroupCommitPhases()
 
     init(maxBatch: Int) {
         transactions = Array(repeating: 0, count: maxBatch + 1)
     }
 
-    mutating func record(batchOf size: Int, nanoseconds: UInt64) {
+    mutating func record(batchOf size: Int, nanoseconds: UInt64, phases batch: GroupCommitPhases = GroupCommitPhases()) {
         transactions[min(size, transactions.count - 1)] += 1
         writerNanoseconds += nanoseconds
+        phases.handoff += batch.handoff; phases.sql += batch.sql; phases.commit += batch.commit; phases.between += batch.between
+        phases.sqlCPU += batch.sqlCPU; phases.commitCPU += batch.commitCPU; phases.runQueue += batch.runQueue
+        phases.commitsBesideCheckpoint += batch.commitsBesideCheckpoint; phases.commitBesideCheckpoint += batch.commitBesideCheckpoint
     }
+
+    mutating func recordHandBack(_ nanoseconds: UInt64) { phases.handBack += nanoseconds }
 
     /// Batches formed.
     public var batchCount: Int { transactions.reduce(0, +) }
@@ -26,6 +33,7 @@ public struct GroupCommitBatchSizes: Sendable, Equatable {
     public func since(_ earlier: GroupCommitBatchSizes) -> GroupCommitBatchSizes {
         var difference = self
         difference.writerNanoseconds -= min(difference.writerNanoseconds, earlier.writerNanoseconds)
+        difference.phases.subtract(earlier.phases)
         for size in transactions.indices where size < earlier.transactions.count {
             difference.transactions[size] -= earlier.transactions[size]
         }

@@ -121,13 +121,14 @@ extension SQLiteTicketStore {
         let policy = configuration.reminderPolicy
         let clock = self.clock
         let retention = configuration.idempotencyRetention
+        let chainHead = groupCommit.chainHead
         let (answer, ticket) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
             let now = clock.now()
             if let claim, let recorded = try IdempotentCalls.recordedReply(claim, notBefore: now.addingTimeInterval(-retention), db: db) {
                 return (IdempotentReply(bytes: recorded, replayed: true), nil)
             }
             let (next, event) = try Self.apply(action, on: ticketID, note: note, expectedVersion: expectedVersion, by: principal,
-                                               scope: scope, workflow: workflow, policy: policy, now: now, db: db)
+                                               scope: scope, workflow: workflow, policy: policy, now: now, chainHead: chainHead, db: db)
             let outcome = ActionOutcome(view: Self.view(next, attachments: try Self.attachments(of: next.id, db: db), for: principal), event: event)
             let bytes = try reply(outcome)
             if let claim {
@@ -156,6 +157,7 @@ extension SQLiteTicketStore {
         let requester = Self.requester(principal)
         // Segmented here, in the caller's task: the writer runs one batch at a time.
         let searchTokens = ChineseSearchTokenizer.indexText(draftTicket.description)
+        let chainHead = groupCommit.chainHead
         let (answer, filed) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
             if let claim, let recorded = try IdempotentCalls.recordedReply(claim, notBefore: now.addingTimeInterval(-retention), db: db) {
                 return (IdempotentReply(bytes: recorded, replayed: true), nil)
@@ -169,7 +171,7 @@ extension SQLiteTicketStore {
             let (ticket, event, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs,
                                                                        by: principal, clientRequestID: clientRequestID, township: township,
                                                                        year: year, policy: policy, now: now,
-                                                                       searchTokens: searchTokens, db: db)
+                                                                       searchTokens: searchTokens, chainHead: chainHead, db: db)
             let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
             if let claim {
                 try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)

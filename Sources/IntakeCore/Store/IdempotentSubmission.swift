@@ -13,6 +13,7 @@ extension SQLiteTicketStore {
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
         let requester = Self.requester(principal)
+        let chainHead = groupCommit.chainHead
         let (ticket, replayed, attachments) = try await groupCommit.write { db -> (Ticket, Bool, [AttachmentInfo]) in
             if let found = try Self.submitted(requester: requester, clientRequestID: clientRequestID, db: db) {
                 let (existing, attachments) = found
@@ -20,7 +21,7 @@ extension SQLiteTicketStore {
             }
             let (ticket, _, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs, by: principal,
                                                                    clientRequestID: clientRequestID, township: township, year: year,
-                                                                   policy: policy, now: now, db: db)
+                                                                   policy: policy, now: now, chainHead: chainHead, db: db)
             return (ticket, false, attachments)
         }
         if !replayed {
@@ -44,9 +45,10 @@ extension SQLiteTicketStore {
     /// Files the ticket, claims the attachments it names and records its request id, in the caller's transaction.
     static func fileSubmission(_ draft: Ticket, entry: LedgerEntryDraft, attachmentIDs: [String], by principal: Principal,
                                clientRequestID: String, township: String, year: Int, policy: ReminderPolicy, now: Date,
-                               searchTokens: String? = nil, db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
+                               searchTokens: String? = nil, chainHead: LedgerChainHead? = nil,
+                               db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
         let (ticket, event) = try TicketPersistence.file(draft, entry: entry, township: township, year: year, policy: policy, now: now,
-                                                         searchTokens: searchTokens, db: db)
+                                                         searchTokens: searchTokens, chainHead: chainHead, db: db)
         let attachments = try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db)
         try db.cachedStatement(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)")
             .execute(arguments: [requester(principal), clientRequestID, ticket.id])

@@ -19,7 +19,7 @@ public final class SQLiteTicketStore: IntakeStore {
     /// Submissions and workflow actions commit through here (see GroupCommit).
     let groupCommit: GroupCommit
     /// Checkpoints the WAL off the writer (nil with `SQLiteEngineSettings.checkpointsOffWriter` off).
-    let checkpointer: WALCheckpointer?
+    public let checkpointer: WALCheckpointer?
     /// Signs the ledger's checkpoints (`LedgerCheckpoints`); nil: none are written or checked.
     let checkpointKey: SymmetricKey?
 
@@ -49,8 +49,13 @@ public final class SQLiteTicketStore: IntakeStore {
         }
         checkpointer = walCheckpointer
         var afterCommit: (@Sendable () -> Void)?
-        if let walCheckpointer { afterCommit = { walCheckpointer.committed() } }
-        groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit, afterCommit: afterCommit)
+        var checkpointing: (@Sendable () -> Bool)?
+        if let walCheckpointer {
+            afterCommit = { walCheckpointer.committed() }
+            checkpointing = { walCheckpointer.isCopying }
+        }
+        groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit, afterCommit: afterCommit,
+                                  checkpointing: checkpointing)
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

@@ -9,12 +9,14 @@ public enum TicketPersistence {
     /// `searchTokens`: the description's search tokens when the caller segmented it before
     /// the transaction (off the writer's critical path), else segmented here.
     static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
-                     now: Date, searchTokens: String? = nil, db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
+                     now: Date, searchTokens: String? = nil, chainHead: LedgerChainHead? = nil,
+                     db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
         var ticket = draft
         ticket.number = try allocateNumber(township: township, year: year, db: db)
         ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now),
                                searchTokens: searchTokens, db: db)
-        let event = try appendLedger(ticketID: ticket.id, draft: entry, db: db)
+        // Just inserted with no events: its tip is known, no need to read it back (as PostgresFiling does).
+        let event = try appendLedger(ticketID: ticket.id, draft: entry, tip: (0, LedgerHasher.genesisHash), chainHead: chainHead, db: db)
         return (ticket, event)
     }
 
@@ -58,13 +60,22 @@ public enum TicketPersistence {
         try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
     }
 
-    /// Appends one event to the ticket's chain and moves the ticket's recorded head.
-    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, db: Database) throws -> LedgerEvent {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"), arguments: [ticketID]) else {
-            throw IntakeError.notFound("ticket \(ticketID)")
+    /// Appends one event to the ticket's chain and moves the ticket's recorded head. `tip`: the
+    /// ticket's ledger length and head when the caller knows them in this transaction, else read.
+    /// `chainHead`: the group commit writer's cached head of the global chain (see `LedgerChainHead`).
+    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, tip: (length: Int, head: String)? = nil,
+                             chainHead: LedgerChainHead? = nil, db: Database) throws -> LedgerEvent {
+        let length: Int
+        let previous: String
+        if let tip {
+            (length, previous) = tip
+        } else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"),
+                                             arguments: [ticketID]) else {
+                throw IntakeError.notFound("ticket \(ticketID)")
+            }
+            (length, previous) = (row["ledger_length"], row["ledger_head"])
         }
-        let length: Int = row["ledger_length"]
-        let previous: String = row["ledger_head"]
         let sequence = length + 1
         let hash = LedgerHasher.hash(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previous)
         try db.cachedStatement(sql: """
@@ -76,7 +87,7 @@ public enum TicketPersistence {
                 RowCoding.detailsJSON(draft.details), previous, hash,
             ])
         let position = db.lastInsertedRowID
-        try GlobalLedgerChain.append(position: position, eventHash: hash, db: db)
+        try GlobalLedgerChain.append(position: position, eventHash: hash, head: chainHead, db: db)
         try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
             .execute(arguments: [sequence, hash, ticketID])
         return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,

@@ -9,8 +9,10 @@ extension SQLiteTicketStore {
         let year = configuration.calendar.localDate(of: now).year
         let policy = configuration.reminderPolicy
         let attachmentIDs = report.attachmentIDs
+        let chainHead = groupCommit.chainHead
         let (ticket, attachments) = try await groupCommit.write { db in
-            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now, db: db).ticket
+            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now,
+                                                    chainHead: chainHead, db: db).ticket
             return (ticket, try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db))
         }
         changeSignal.notify()
@@ -24,9 +26,10 @@ extension SQLiteTicketStore {
         let workflow = self.workflow
         let policy = configuration.reminderPolicy
         let clock = self.clock
+        let chainHead = groupCommit.chainHead
         let (ticket, attachments) = try await groupCommit.write { db -> (Ticket, [AttachmentInfo]) in
             let (next, _) = try Self.apply(action, on: ticketID, note: note, expectedVersion: expectedVersion, by: principal,
-                                           scope: scope, workflow: workflow, policy: policy, now: clock.now(), db: db)
+                                           scope: scope, workflow: workflow, policy: policy, now: clock.now(), chainHead: chainHead, db: db)
             return (next, try Self.attachments(of: next.id, db: db))
         }
         changeSignal.notify()
@@ -38,7 +41,7 @@ extension SQLiteTicketStore {
     /// core's decision, the new state and its ledger event.
     static func apply(_ action: TicketAction, on ticketID: TicketID, note: String?, expectedVersion: Int64?, by principal: Principal,
                       scope: VisibilityScope, workflow: TicketWorkflow, policy: ReminderPolicy, now: Date,
-                      db: Database) throws -> (Ticket, LedgerEvent) {
+                      chainHead: LedgerChainHead? = nil, db: Database) throws -> (Ticket, LedgerEvent) {
         let current = try loadVisibleTicket(ticketID, scope: scope, db: db)
         if let expectedVersion {
             let version = try Int64.fetchOne(db, sql: "SELECT ledger_length FROM ticket WHERE id = ?", arguments: [ticketID]) ?? 0
@@ -52,7 +55,7 @@ extension SQLiteTicketStore {
         }
         let (next, entry) = try workflow.apply(action, to: current, by: principal, at: now, note: note, duplicateTarget: target)
         try TicketPersistence.update(next, nextDeadlineCheck: TicketPersistence.nextDeadlineCheck(next, policy: policy, now: now), db: db)
-        let event = try TicketPersistence.appendLedger(ticketID: next.id, draft: entry, db: db)
+        let event = try TicketPersistence.appendLedger(ticketID: next.id, draft: entry, chainHead: chainHead, db: db)
         return (next, event)
     }
 

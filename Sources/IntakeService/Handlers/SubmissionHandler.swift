@@ -6,8 +6,10 @@ import TownshipServiceKit
 
 extension IntakeService {
     func registerSubmission(_ router: inout RPCRouter) {
+        // The reply is sent as the store recorded it for the idempotency key (encoded once, in
+        // the write's transaction): a retry gets the same bytes, and nothing decodes and re-encodes it.
         router.unary(Township_Intake_V1_Intake.submitTicket.path, Township_Intake_V1_SubmitTicketRequest.self,
-                     Township_Intake_V1_TicketActionResponse.self) { request, context in
+                     encoded: Township_Intake_V1_TicketActionResponse.self) { request, context in
             try await serve(context) { principal in
                 let report = try Self.newTicket(request, principal: principal)
                 // The request's own id, else the call's idempotency key: a retry of either finds the first ticket.
@@ -18,7 +20,7 @@ extension IntakeService {
                 // The client request id is an idempotency key of its own (spec §6 applies to it too).
                 let claim = try idempotencyClaim(context, principal: principal, request: request, key: context.idempotencyKey ?? requestID)
                 let reply = try await store.submit(report, by: principal, clientRequestID: requestID, once: claim, reply: actionReplyEncoder())
-                return try Township_Intake_V1_TicketActionResponse(serializedBytes: reply.bytes)
+                return reply.bytes
             }
         }
     }

@@ -99,16 +99,33 @@ enum TicketMapping {
 enum Hex {
     static func encode(_ data: Data) -> String { data.map { String(format: "%02x", $0) }.joined() }
 
+    /// Hex digits to bytes; nil for an odd length or anything but 0-9, a-f, A-F. On UTF-8
+    /// bytes: every submission's reply decodes two ledger hashes inside the writer's
+    /// transaction, where the String-index version cost a tenth of the writer's CPU.
     static func decode(_ text: String) -> Data? {
-        guard text.count % 2 == 0 else { return nil }
-        var out = Data(capacity: text.count / 2)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
+        var text = text
+        return text.withUTF8 { decode(bytes: $0) }
+    }
+
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>) -> Data? {
+        guard bytes.count % 2 == 0 else { return nil }
+        var out = Data(count: bytes.count / 2)
+        let complete = out.withUnsafeMutableBytes { target -> Bool in
+            for index in 0..<target.count {
+                guard let high = nibble(bytes[2 * index]), let low = nibble(bytes[2 * index + 1]) else { return false }
+                target[index] = high << 4 | low
+            }
+            return true
         }
-        return out
+        return complete ? out : nil
+    }
+
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -46,6 +46,19 @@ public struct RPCRouter: Sendable {
         })
     }
 
+    /// A unary method whose handler returns its reply already encoded (the serialized bytes of
+    /// a `Response`), sent as they are: e.g. a reply recorded with an idempotency key, which
+    /// would otherwise be decoded only to be encoded again. The handler answers for the bytes.
+    public mutating func unary<Request: Message, Response: Message>(
+        _ name: String, _ request: Request.Type, encoded response: Response.Type,
+        _ body: @escaping @Sendable (Request, RPCContext) async throws -> [UInt8]
+    ) {
+        add(RPCMethod(name: name, kind: .unary) { call in
+            let request = try call.decode(Request.self, from: try await call.requests.first())
+            try await call.respond(encoded: try await body(request, call.context))
+        })
+    }
+
     public mutating func serverStreaming<Request: Message, Response: Message>(
         _ name: String, _ request: Request.Type, _ response: Response.Type,
         _ body: @escaping @Sendable (Request, RPCResponseWriter<Response>, RPCContext) async throws -> Void

@@ -26,8 +26,12 @@ public final class RPCServerCall: Sendable {
     }
 
     func respond<M: Message>(with message: M) async throws {
-        let bytes = ByteBuffer(bytes: try message.serializedBytes() as [UInt8])
-        try await link.finish(id, with: .response(bytes))
+        try await respond(encoded: try message.serializedBytes())
+    }
+
+    /// Answers with a message already encoded.
+    func respond(encoded bytes: [UInt8]) async throws {
+        try await link.finish(id, with: .response(ByteBuffer(bytes: bytes)))
     }
 
     func endStream() async throws {
