@@ -16,6 +16,11 @@ struct ColumnPositions: Sendable {
         self.byName = byName
     }
 
-    /// The position of `name`, which `init` checked is present.
-    subscript(_ name: String) -> Int { byName[name] ?? 0 }
+    /// The position of `name`. A name `init` did not check is a decoder that reads a column
+    /// missing from its list (`RowCoding.ticketColumns`): stop there rather than read another
+    /// column's value.
+    subscript(_ name: String) -> Int {
+        guard let position = byName[name] else { preconditionFailure("column \(name) is read but not in the decoder's column list") }
+        return position
+    }
 }
