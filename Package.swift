@@ -150,6 +150,8 @@ let package = Package(
             dependencies: [
                 "TownshipRoles", "TownshipRandom",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API itself, for the statistics' passes over thousands of rows.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

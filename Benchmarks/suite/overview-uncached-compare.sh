@@ -59,9 +59,12 @@ if [ "${2:-}" = perf ]; then
   perf record -F 499 -g -p $GP -o /tmp/perf-gateway.data -- sleep $1 >/dev/null 2>&1 &
 fi
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+CPU_I0=$(cpu_ticks $IP); CPU_G0=$(cpu_ticks $GP)
 wrk -t4 -c100 -d${1}s --latency -H "Authorization: Bearer $TOKEN" -H "Accept-Encoding: gzip" $BASE/api/cockpit/overview | grep -E "Requests/sec|50%|90%|99%|Latency"
 [ "${2:-}" = perf ] && sleep 2
 curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-after.txt || true
+export CPU_INTAKE=$(( $(cpu_ticks $IP) - CPU_I0 )) CPU_GATEWAY=$(( $(cpu_ticks $GP) - CPU_G0 )) CLK_TCK=$(getconf CLK_TCK)
 python3 - <<'PY'
 import re
 def parse(path):
@@ -76,5 +79,11 @@ a, b = parse('state/bench-overview-uncached/metrics-before.txt'), parse('state/b
 for meth, v in sorted(b.items()):
     c = v.get('count', 0) - a.get(meth, {}).get('count', 0); s = v.get('sum', 0) - a.get(meth, {}).get('sum', 0)
     if c: print(f"intake {meth}: {int(c)} calls, mean {s / c * 1000:.1f} ms")
+import os
+rounds = b.get('township.intake.v1.Intake/GetStatistics', {}).get('count', 0) - a.get('township.intake.v1.Intake/GetStatistics', {}).get('count', 0)
+tck = int(os.environ['CLK_TCK'])
+for name in ('INTAKE', 'GATEWAY'):
+    sec = int(os.environ['CPU_' + name]) / tck
+    print(f"{name.lower()} CPU during wrk: {sec:.2f} s" + (f", {sec / rounds * 1000:.1f} ms per round" if rounds else ""))
 PY
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -85,6 +85,22 @@ public struct FigureSums: Sendable {
         add(village: row[0], status: row[1], category: row[2], department: row[3], figures: figures, closedTimed: closedTimed)
     }
 
+    /// The counts of `StatisticsCells.counts`, in that order, from column `first` of a cell
+    /// (a cell's counts are never NULL).
+    static func counts(_ row: RawColumns, from first: Int32) -> (figures: TicketFigures, closedTimed: Int) {
+        var figures = TicketFigures()
+        figures.total = row.int(first)
+        figures.responded = row.int(first + 1)
+        figures.fixed = row.int(first + 2)
+        figures.withOutcome = row.int(first + 3)
+        figures.satisfied = row.int(first + 4)
+        figures.followedUp = row.int(first + 5)
+        figures.duplicates = row.int(first + 6)
+        figures.replied = row.int(first + 7)
+        figures.repliedOnTime = row.int(first + 8)
+        return (figures, row.int(first + 9))
+    }
+
     /// The counts of `StatisticsCells.counts`, in that order, from column `first` of `row`.
     static func counts(_ row: Row, from first: Int) -> (figures: TicketFigures, closedTimed: Int) {
         var figures = TicketFigures()
@@ -133,14 +149,16 @@ extension SQLiteTicketStore {
 
     /// The cells of the selection (a few thousand) in primary-key order, summed in one pass
     /// (`CellPass`).
-    private static func sumCells(_ condition: TicketQueryCondition, into sums: inout FigureSums, db: Database) throws -> RunningTickets {
+    static func sumCells(_ condition: TicketQueryCondition, into sums: inout FigureSums, db: Database) throws -> RunningTickets {
         let columns = (StatisticsCells.keyColumns + StatisticsCells.counts("t").map(\.column)).map { "t.\($0)" }.joined(separator: ", ")
-        let rows = try Row.fetchCursor(db, sql: """
+        let statement = try db.makeStatement(sql: """
             SELECT \(columns) FROM ticket_statistics_cell t WHERE \(condition.sql)
             ORDER BY \(StatisticsCells.keyColumns.map { "t.\($0)" }.joined(separator: ", "))
-            """, arguments: condition.arguments)
+            """)
+        let rows = try Row.fetchCursor(statement, arguments: condition.arguments)
+        let cell = RawColumns(statement)
         var pass = CellPass()
-        while let row = try rows.next() { pass.add(row, to: &sums) }
+        while try rows.next() != nil { pass.add(cell, to: &sums) }
         pass.finish(into: &sums)
         return pass.running
     }
