@@ -39,10 +39,10 @@ struct OverdueCount {
     private func tally(_ ranges: [(range: String, bound: Int64?)], atMost limit: Int?, db: Database) throws -> RunningTickets? {
         var counted = RunningTickets()
         for (range, bound) in ranges {
-            let statement = try db.makeStatement(sql: """
+            let statement = try condition.statement("""
                 SELECT t.village_id, COALESCE(t.category_id, ''), COALESCE(t.department_id, '')
                 FROM ticket t INDEXED BY ticket_overdue WHERE \(condition.sql) AND \(Self.running) AND \(range)
-                """)
+                """, db)
             let rows = try Row.fetchCursor(statement, arguments: condition.arguments + StatementArguments(bound.map { [$0] } ?? []))
             let ticket = RawColumns(statement)
             while try rows.next() != nil {

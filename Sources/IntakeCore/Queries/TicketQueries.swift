@@ -8,6 +8,10 @@ struct TicketQueryCondition {
 
     /// The FTS5 expression of the filter's text, if any (for `list` to size the match first).
     var textMatch: String?
+    /// Whether the SQL text can take only a few forms: the scope, statuses, channels, owner,
+    /// overdue and creation bounds, with no list of ids and no search text (lists of ids take
+    /// as many forms as there are list lengths, and text a clause per term).
+    private(set) var hasFewForms = true
 
     /// `commonText`: the text matches many tickets, so walk the ordering index and probe the
     /// match set (`+t.id` keeps SQLite from driving the query by thousands of rowid lookups
@@ -22,6 +26,10 @@ struct TicketQueryCondition {
         inList("t.status", filter.statuses) { $0.rawValue }
         inList("t.village_id", filter.villageIDs) { $0 }
         inList("t.grid_id", filter.gridIDs) { $0 }
+        if !(filter.villageIDs.isEmpty && filter.gridIDs.isEmpty && filter.categoryIDs.isEmpty && filter.departmentIDs.isEmpty
+            && filter.ticketIDs.isEmpty && filter.text == nil) {
+            hasFewForms = false
+        }
         if !filter.categoryIDs.isEmpty {
             // An empty id stands for "not classified yet" (category_id IS NULL).
             let named = filter.categoryIDs.filter { !$0.isEmpty }.sorted()
@@ -58,6 +66,14 @@ struct TicketQueryCondition {
     }
 
     var sql: String { clauses.isEmpty ? "1" : clauses.joined(separator: " AND ") }
+
+    /// `sql` (a query over this condition) prepared: from the connection's statement cache when
+    /// the condition has few forms, so the cockpit's queries are planned once per connection;
+    /// afresh otherwise, since GRDB's cache keeps every text it is given and filters from
+    /// clients take unboundedly many.
+    func statement(_ sql: String, _ db: Database) throws -> Statement {
+        hasFewForms ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+    }
 }
 
 extension SQLiteTicketStore {
@@ -96,9 +112,9 @@ extension SQLiteTicketStore {
                                                arguments: [match, threshold + 1]) ?? 0
                 if matches > threshold { query = commonQuery }
             }
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try Row.fetchCursor(query.statement("""
                 SELECT t.* FROM ticket t WHERE \(query.sql) ORDER BY t.created_at DESC, t.id DESC LIMIT ?
-                """, arguments: query.arguments + [limit + 1])
+                """, db), arguments: query.arguments + [limit + 1])
             var tickets: [Ticket] = []
             var columns: ColumnPositions?
             while let row = try rows.next() {

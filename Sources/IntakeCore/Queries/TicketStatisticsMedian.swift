@@ -46,15 +46,15 @@ enum MedianSource {
         case .histogram:
             middle = try Self.fromHistogram(rank: rank, wanted: wanted, db: db)
         case .keyedIndex(let index, let column, let key):
-            middle = try Int64.fetchAll(db, sql: """
+            middle = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT \(Self.duration) FROM ticket t INDEXED BY \(index) WHERE t.\(column) = ? AND \(Self.closedTimed)
                 ORDER BY \(Self.duration) LIMIT ? OFFSET ?
-                """, arguments: [key, wanted, rank])
+                """), arguments: [key, wanted, rank])
         case .sortedSelection:
             // `+t.status` keeps SQLite on the filter's index rather than the status index.
-            var durations = try Int64.fetchAll(db, sql: """
+            var durations = try Int64.fetchAll(condition.statement("""
                 SELECT \(Self.duration) FROM ticket t WHERE \(condition.sql) AND +\(Self.closedTimed)
-                """, arguments: condition.arguments)
+                """, db), arguments: condition.arguments)
             durations.sort()
             let mid = durations.count / 2
             middle = durations.isEmpty ? [] : durations.count % 2 == 1 ? [durations[mid]] : [durations[mid - 1], durations[mid]]
@@ -66,16 +66,16 @@ enum MedianSource {
     /// The `wanted` durations from the `rank`-th (0-based) on: the histogram's running count
     /// finds the bucket holding that rank, the index is walked from the bucket's first duration.
     private static func fromHistogram(rank: Int, wanted: Int, db: Database) throws -> [Int64] {
-        let buckets = try Row.fetchCursor(db, sql: "SELECT bucket, n FROM ticket_close_duration_histogram ORDER BY bucket")
+        let buckets = try Row.fetchCursor(db.cachedStatement(sql: "SELECT bucket, n FROM ticket_close_duration_histogram ORDER BY bucket"))
         var before = 0
         while let row = try buckets.next() {
             let n: Int = row[1]
             if before + n > rank {
                 let bucket: Int64 = row[0]
-                return try Int64.fetchAll(db, sql: """
+                return try Int64.fetchAll(db.cachedStatement(sql: """
                     SELECT \(duration) FROM ticket t INDEXED BY ticket_close_duration WHERE \(closedTimed) AND \(duration) >= ?
                     ORDER BY \(duration) LIMIT ? OFFSET ?
-                    """, arguments: [bucket * CloseDurationHistogram.bucketMillis, wanted, rank - before])
+                    """), arguments: [bucket * CloseDurationHistogram.bucketMillis, wanted, rank - before])
             }
             before += n
         }

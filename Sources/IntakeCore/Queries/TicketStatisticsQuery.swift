@@ -151,10 +151,10 @@ extension SQLiteTicketStore {
     /// (`CellPass`).
     static func sumCells(_ condition: TicketQueryCondition, into sums: inout FigureSums, db: Database) throws -> RunningTickets {
         let columns = (StatisticsCells.keyColumns + StatisticsCells.counts("t").map(\.column)).map { "t.\($0)" }.joined(separator: ", ")
-        let statement = try db.makeStatement(sql: """
+        let statement = try condition.statement("""
             SELECT \(columns) FROM ticket_statistics_cell t WHERE \(condition.sql)
             ORDER BY \(StatisticsCells.keyColumns.map { "t.\($0)" }.joined(separator: ", "))
-            """)
+            """, db)
         let rows = try Row.fetchCursor(statement, arguments: condition.arguments)
         let cell = RawColumns(statement)
         var pass = CellPass()
