@@ -55,8 +55,8 @@ for p in ["/api/cockpit/overview", "/api/intake/statistics"]:
 PY
 curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-before.txt || true
 if [ "${2:-}" = perf ]; then
-  perf record -F 499 -g -p $IP -o /tmp/perf-intake.data -- sleep $1 >/dev/null 2>&1 &
-  perf record -F 499 -g -p $GP -o /tmp/perf-gateway.data -- sleep $1 >/dev/null 2>&1 &
+  perf record -F ${PERF_HZ:-499} -g -p $IP -o /tmp/perf-intake.data -- sleep $1 >/dev/null 2>&1 &
+  perf record -F ${PERF_HZ:-499} -g -p $GP -o /tmp/perf-gateway.data -- sleep $1 >/dev/null 2>&1 &
 fi
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }

@@ -10,6 +10,9 @@ struct CellPass {
     private var villageFigures = TicketFigures()
     private var statusName: [UInt8]?
     private var status: TicketStatus?
+    private var statusRunsClock = false
+    /// Tickets of `status` in the cells since it last changed (consecutive cells share it).
+    private var statusTotal = 0
     private var categories = ByteKeyedTally<TicketFigures>()
     private var departments = ByteKeyedTally<TicketFigures>()
     /// Tickets whose clock runs, by village, category and department (for `OverdueCount`).
@@ -20,14 +23,16 @@ struct CellPass {
     mutating func add(_ row: RawColumns, to sums: inout FigureSums) {
         let name = row.text(1)
         if statusName?.equals(name) != true {
+            flushStatus(into: &sums)
             statusName = Array(name)
             status = TicketStatus(rawValue: String(decoding: name, as: UTF8.self))
+            statusRunsClock = status.map { TicketStatus.clockRunning.contains($0) } ?? false
         }
         var (figures, closedTimed) = FigureSums.counts(row, from: 4)
         if status == .closed { figures.closed = figures.total }
         if status == .rejected { figures.rejected = figures.total }
         sums.closedTimed += closedTimed
-        if let status { sums.byStatus[status, default: 0] += figures.total }
+        statusTotal += figures.total
         sums.overall.add(figures)
         let cellVillage = row.text(0)
         if village?.equals(cellVillage) != true {
@@ -38,16 +43,22 @@ struct CellPass {
         let category = row.text(2), department = row.text(3)
         categories.add(category, figures)
         departments.add(department, figures)
-        if let status, TicketStatus.clockRunning.contains(status) {
+        if statusRunsClock {
             running.add(village: cellVillage, category: category, department: department, count: figures.total)
         }
     }
 
     /// Writes the sums of the dimensions into `sums` (once, after the last cell).
     mutating func finish(into sums: inout FigureSums) {
+        flushStatus(into: &sums)
         flushVillage(into: &sums)
         for (key, more) in categories.entries { sums.byCategory[key, default: TicketFigures()].add(more) }
         for (key, more) in departments.entries { sums.byDepartment[key, default: TicketFigures()].add(more) }
+    }
+
+    private mutating func flushStatus(into sums: inout FigureSums) {
+        if let status { sums.byStatus[status, default: 0] += statusTotal }
+        statusTotal = 0
     }
 
     private mutating func flushVillage(into sums: inout FigureSums) {
