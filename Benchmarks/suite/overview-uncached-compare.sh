@@ -5,12 +5,14 @@
 #   BIN_DIR=/tmp/new-bin Benchmarks/suite/overview-uncached-compare.sh 15 [perf]
 # BIN_DIR holds intake and gateway release binaries (default .build-release/release). Over the
 # 1M-ticket database gateway-overview.sh seeds (state/bench-intake-release-1000000), it starts
-# intake with its metrics on and the gateway with overview.cacheMilliseconds = 0, times 40
-# sequential requests of the overview and of /api/intake/statistics, then runs wrk -t4 -c100
-# for SECONDS (with gzip), and prints intake's server-side mean time per method over that run
-# (its Prometheus timers). `perf`: perf record -g on both processes during wrk
-# (/tmp/perf-intake.data, /tmp/perf-gateway.data). SEQ_PERF=1: 200 sequential requests, with
-# perf --call-graph dwarf on intake (/tmp/perf-stats.data).
+# intake with its metrics on and the gateway with overview.cacheMilliseconds = 0, measures
+# intake's CPU per statistics call over 300 sequential calls (CPU time moves less with the
+# machine's load than wall time), times 40 sequential requests of the overview and of
+# /api/intake/statistics, then runs wrk -t4 -c100 for SECONDS (with gzip), and prints intake's
+# server-side mean time per method and both processes' CPU per round over that run.
+# `perf`: perf record -g on both processes during wrk (/tmp/perf-intake.data,
+# /tmp/perf-gateway.data; PERF_HZ, default 499). SEQ_PERF=1: perf --call-graph dwarf on intake
+# during the first 3 s of the 300 statistics calls (/tmp/perf-stats.data).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN_DIR:-.build-release/release}
@@ -40,7 +42,18 @@ BASE=http://127.0.0.1:8191
 TOKEN=$(curl -fsS -X POST "$BASE/api/auth/login" -H 'Content-Type: application/json' -d '{"login":"leader","password":"township-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 for i in $(seq 30); do curl -fsS -H "Authorization: Bearer $TOKEN" $BASE/api/cockpit/overview | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["complete"]' 2>/dev/null && break; sleep 1; done
 # sequential: one request at a time, 40 times
-[ -n "${SEQ_PERF:-}" ] && { perf record -F 999 --call-graph dwarf,16384 -p $IP -o /tmp/perf-stats.data -- sleep 8 >/dev/null 2>&1 & }
+curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-seq-before.txt || true
+# Intake's CPU per statistics call (wall times move with the machine's load; CPU time less).
+[ -n "${SEQ_PERF:-}" ] && { perf record -F 999 --call-graph dwarf,16384 -p $IP -o /tmp/perf-stats.data -- sleep 3 >/dev/null 2>&1 & }
+SEQ_CPU0=$(awk '{print $14 + $15}' /proc/$IP/stat)
+python3 - "$TOKEN" <<'PY'
+import sys, urllib.request
+for _ in range(300):
+    r = urllib.request.Request("http://127.0.0.1:8191/api/intake/statistics", headers={"Authorization": "Bearer " + sys.argv[1]})
+    urllib.request.urlopen(r).read()
+PY
+awk -v t0=$SEQ_CPU0 -v hz=$(getconf CLK_TCK) '{printf "intake CPU per sequential statistics call: %.1f ms (300 calls)\n", ($14 + $15 - t0) * 1000 / hz / 300}' /proc/$IP/stat
+curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-seq-before.txt || true
 python3 - "$TOKEN" <<'PY'
 import sys, time, urllib.request
 tok = sys.argv[1]
@@ -48,12 +61,27 @@ def get(p):
     r = urllib.request.Request("http://127.0.0.1:8191" + p, headers={"Authorization": "Bearer " + tok, "Accept-Encoding": "gzip"})
     t = time.perf_counter(); urllib.request.urlopen(r).read(); return (time.perf_counter() - t) * 1000
 import os
-n = 200 if os.environ.get("SEQ_PERF") else 40
+n = 40
 for p in ["/api/cockpit/overview", "/api/intake/statistics"]:
     xs = sorted(get(p) for _ in range(n))
     print(f"sequential {p}: p50 {xs[n//2]:.1f} ms, min {xs[0]:.1f}, p90 {xs[n*9//10]:.1f}")
 PY
 curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-before.txt || true
+python3 - <<'PY'
+import re
+def parse(path):
+    d = {}
+    for line in open(path):
+        m = re.match(r'township_rpc_server_call_duration_seconds_(sum|count)\{(.*)\} (\S+)', line)
+        if m:
+            meth = re.search(r'method="([^"]+)"', m.group(2)).group(1)
+            d.setdefault(meth, {})[m.group(1)] = float(m.group(3))
+    return d
+a, b = parse('state/bench-overview-uncached/metrics-seq-before.txt'), parse('state/bench-overview-uncached/metrics-before.txt')
+for meth, v in sorted(b.items()):
+    c = v.get('count', 0) - a.get(meth, {}).get('count', 0); s = v.get('sum', 0) - a.get(meth, {}).get('sum', 0)
+    if c: print(f"sequential, intake {meth}: {int(c)} calls, mean {s / c * 1000:.2f} ms")
+PY
 if [ "${2:-}" = perf ]; then
   perf record -F ${PERF_HZ:-499} -g -p $IP -o /tmp/perf-intake.data -- sleep $1 >/dev/null 2>&1 &
   perf record -F ${PERF_HZ:-499} -g -p $GP -o /tmp/perf-gateway.data -- sleep $1 >/dev/null 2>&1 &

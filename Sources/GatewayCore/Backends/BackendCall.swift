@@ -1,3 +1,4 @@
+import NIOCore
 import SwiftProtobuf
 import TownshipProtos
 import TownshipRPC
@@ -36,6 +37,24 @@ public struct BackendCall<Request: Message, Response: Message>: Sendable {
         do {
             return try await replicas.call(retrySafe: isRetrySafe(idempotencyKey: idempotencyKey)) { client in
                 try await attempt(request, on: client, for: user, until: deadline, idempotencyKey: idempotencyKey)
+            }
+        } catch let error as RPCError {
+            throw GatewayError(rpc: error)
+        }
+    }
+
+    /// The call on one of the backend's replicas, as `callAsFunction`, answering the reply's
+    /// encoded bytes: for a caller that reuses what it made of equal bytes before.
+    public func replyBytes(
+        _ request: Request, on replicas: BackendReplicas, for user: GatewayUser, timeout: Duration = .seconds(10)
+    ) async throws -> ByteBuffer {
+        let deadline = ContinuousClock.now + timeout
+        let payload = ByteBuffer(bytes: try request.serializedBytes() as [UInt8])
+        do {
+            return try await replicas.call(retrySafe: isRetrySafe(idempotencyKey: nil)) { client in
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else { throw RPCError(.deadlineExceeded, "the deadline passed before another replica could be tried") }
+                return try await client.unary(method.path, payload, options: options(for: user, timeout: remaining, idempotencyKey: nil))
             }
         } catch let error as RPCError {
             throw GatewayError(rpc: error)

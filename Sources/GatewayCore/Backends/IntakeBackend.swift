@@ -6,8 +6,8 @@ import TownshipRPC
 public struct IntakeBackend: RPCBackend {
     public let name = "intake"
     let replicas: BackendReplicas
-    /// The overview's open tickets as JSON, by audience and ticket: two pages of them every round.
-    let ticketJSON = ProtoJSONMemo<Township_Intake_V1_Ticket>(capacity: 4_096)
+    /// The overview's open tickets as JSON, by audience: two pages of them every round.
+    let openTickets = OverviewOpenTickets(capacity: 64, ticketJSON: ProtoJSONMemo(capacity: 4_096))
 
     public init(replicas: BackendReplicas) {
         self.replicas = replicas
@@ -29,15 +29,14 @@ public struct IntakeBackend: RPCBackend {
         var overdueRequest = openRequest
         overdueRequest.filter.overdue = true
         async let statistics = result { try await call(Township_Intake_V1_Intake.getStatistics, .init(), for: user, timeout: timeout) }
-        async let overdue = result { try await call(Township_Intake_V1_Intake.listTickets, overdueRequest, for: user, timeout: timeout) }
-        async let open = result { try await call(Township_Intake_V1_Intake.listTickets, openRequest, for: user, timeout: timeout) }
+        let list = BackendCall(Township_Intake_V1_Intake.listTickets)
+        async let overdue = result { try await list.replyBytes(overdueRequest, on: replicas, for: user, timeout: timeout) }
+        async let open = result { try await list.replyBytes(openRequest, on: replicas, for: user, timeout: timeout) }
         let (statisticsResult, overdueResult, openResult) = await (statistics, overdue, open)
-        let listResult = overdueResult.flatMap { overdueTickets in
-            openResult.map { openTickets in
-                var seen = Set<String>()
-                var merged = Township_Intake_V1_ListTicketsResponse()
-                merged.tickets = (overdueTickets.tickets + openTickets.tickets).filter { seen.insert($0.id.value).inserted }
-                return merged
+        let audience = OverviewService.key(for: user)
+        let listResult = overdueResult.flatMap { overdueBytes in
+            openResult.flatMap { openBytes in
+                Result { try openTickets.json(overdue: overdueBytes, open: openBytes, audience: audience) }
             }
         }
 
@@ -48,10 +47,7 @@ public struct IntakeBackend: RPCBackend {
         case .failure(let error): problems.append("statistics: \(Self.describe(error))")
         }
         switch listResult {
-        case .success(let response):
-            let ordered = Self.overdueFirst(response.tickets)
-            let audience = OverviewService.key(for: user)
-            members.append(("openTickets", .array(try ordered.map { .raw(try ticketJSON.json($0, key: "\(audience)|\($0.id.value)")) })))
+        case .success(let tickets): members.append(("openTickets", .array(tickets)))
         case .failure(let error): problems.append("open tickets: \(Self.describe(error))")
         }
         if members.isEmpty, case .failure(let error) = statisticsResult { throw error }
