@@ -70,8 +70,10 @@ extension PostgresTicketStore {
         let (query, logger, limit) = (sql.query, self.logger, page.limit)
         let rows = try await client.withConnection { try await $0.rows(query, logger) }
         let tickets = try rows.prefix(limit).map(RowCoding.ticket)
+        var versions: [TicketID: Int64] = [:]
+        for (ticket, row) in zip(tickets, rows) { versions[ticket.id] = row["ledger_length"] }
         let next = rows.count > limit ? tickets.last.map { PageCursor(createdAtMillis: RowCoding.millis($0.createdAt), id: $0.id).encoded } : nil
-        return TicketPage(items: tickets.map { TicketView(showing: $0, attachments: [], to: principal) }, nextCursor: next)
+        return TicketPage(items: tickets.map { TicketView(showing: $0, attachments: [], to: principal) }, nextCursor: next, versions: versions)
     }
 
     /// The figures of `TicketFigures`, as COUNT ... FILTER over `ticket t` (the SQLite store

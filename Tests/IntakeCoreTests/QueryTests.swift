@@ -96,6 +96,21 @@ import Testing
         #expect(await intakeError { _ = try await h.store.list(TicketFilter(), page: PageRequest(limit: 501), for: Fixture.leader) } != nil)
     }
 
+    /// A page carries each ticket's version (its ledger's length) read with the ticket itself.
+    @Test(arguments: StoreKind.allCases) func aPageCarriesEachTicketsVersion(_ kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let submitted = try await h.submit().ticket.id
+        let dispatched = try await h.ticket(in: .dispatched)
+        let handled = try await h.ticket(in: .inProgress, category: "illegal-building")
+        let page = try await h.store.list(TicketFilter(), page: PageRequest(limit: 10), for: Fixture.leader)
+        #expect(Set(page.versions.keys) == Set(page.items.map(\.ticket.id)))
+        for id in [submitted, dispatched, handled] {
+            let timeline = try await h.store.ticket(id, for: Fixture.leader).timeline
+            #expect(page.versions[id] == Int64(timeline.count), "\(kind) \(id)")
+        }
+        #expect(page.versions[submitted] != page.versions[handled])
+    }
+
     @Test(arguments: StoreKind.allCases) func filters(_ kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let a = try await h.ticket(in: .dispatched, category: "pension")

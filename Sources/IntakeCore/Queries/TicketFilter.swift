@@ -43,6 +43,12 @@ public struct TicketPage: Sendable, Hashable {
     public var items: [TicketView]
     /// Nil on the last page.
     public var nextCursor: String?
+    /// Each item's version (its ledger's length), read with the item itself: a version read
+    /// apart could be newer than the content shown, and an update made against it would
+    /// overwrite a change its author never saw.
+    public var versions: [TicketID: Int64]
 
-    public init(items: [TicketView], nextCursor: String?) { self.items = items; self.nextCursor = nextCursor }
+    public init(items: [TicketView], nextCursor: String?, versions: [TicketID: Int64]) {
+        self.items = items; self.nextCursor = nextCursor; self.versions = versions
+    }
 }

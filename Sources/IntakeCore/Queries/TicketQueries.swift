@@ -105,7 +105,7 @@ extension SQLiteTicketStore {
         let limit = page.limit
         let (rareQuery, commonQuery) = (rare, common)
         let threshold = configuration.commonSearchThreshold
-        let (tickets, hasMore) = try await pool.read { db -> ([Ticket], Bool) in
+        let (tickets, versions, hasMore) = try await pool.read { db -> ([Ticket], [TicketID: Int64], Bool) in
             var query = rareQuery
             if let match = rareQuery.textMatch {
                 let matches = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM ticket_search WHERE ticket_search MATCH ? LIMIT ?)",
@@ -116,15 +116,18 @@ extension SQLiteTicketStore {
                 SELECT t.* FROM ticket t WHERE \(query.sql) ORDER BY t.created_at DESC, t.id DESC LIMIT ?
                 """, db), arguments: query.arguments + [limit + 1])
             var tickets: [Ticket] = []
+            var versions: [TicketID: Int64] = [:]
             var columns: ColumnPositions?
             while let row = try rows.next() {
-                guard tickets.count < limit else { return (tickets, true) }
-                if columns == nil { columns = try ColumnPositions(row, naming: RowCoding.ticketColumns) }
-                tickets.append(try RowCoding.ticket(row, columns: columns!))
+                guard tickets.count < limit else { return (tickets, versions, true) }
+                if columns == nil { columns = try ColumnPositions(row, naming: RowCoding.ticketColumns + ["ledger_length"]) }
+                let ticket = try RowCoding.ticket(row, columns: columns!)
+                versions[ticket.id] = row[columns!["ledger_length"]]
+                tickets.append(ticket)
             }
-            return (tickets, false)
+            return (tickets, versions, false)
         }
         let next = hasMore ? tickets.last.map { PageCursor(createdAtMillis: RowCoding.millis($0.createdAt), id: $0.id).encoded } : nil
-        return TicketPage(items: tickets.map { view($0, attachments: [], for: principal) }, nextCursor: next)
+        return TicketPage(items: tickets.map { view($0, attachments: [], for: principal) }, nextCursor: next, versions: versions)
     }
 }

@@ -14,10 +14,9 @@ extension IntakeService {
                     throw ServiceError.invalidArgument(field: "order_by", "only TICKET_ORDER_CREATED_DESC (newest first) is supported")
                 }
                 let page = try await store.list(try FilterMapping.filter(req.filter), page: try FilterMapping.page(req.page), for: principal)
-                let versions = try await store.ledgerLengths(page.items.map(\.ticket.id))
                 let now = clock.now()
                 var response = Township_Intake_V1_ListTicketsResponse()
-                response.tickets = page.items.map { TicketMapping.ticket($0, version: versions[$0.ticket.id] ?? 0, now: now) }
+                response.tickets = page.items.map { TicketMapping.ticket($0, version: page.versions[$0.ticket.id] ?? 0, now: now) }
                 if let next = page.nextCursor { response.page.nextCursor = next }
                 return response
             }
