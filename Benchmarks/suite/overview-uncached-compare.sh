@@ -12,12 +12,19 @@
 # server-side mean time per method and both processes' CPU per round over that run.
 # `perf`: perf record -g on both processes during wrk (/tmp/perf-intake.data,
 # /tmp/perf-gateway.data; PERF_HZ, default 499). SEQ_PERF=1: perf --call-graph dwarf on intake
-# during the first 3 s of the 300 statistics calls (/tmp/perf-stats.data).
+# during the first 3 s of the 300 statistics calls (/tmp/perf-stats.data). WRITES_PER_SECOND=N:
+# N submissions a second through the gateway during wrk (leader, one at a time), into a copy of
+# the database (state/bench-intake-writes-1000000, made once), so rounds see changing data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN_DIR:-.build-release/release}
 S=state/bench-intake-release-1000000
 [ -f "$S/seeded" ] || { echo "seed it first: Benchmarks/suite/gateway-overview.sh" >&2; exit 1; }
+if [ -n "${WRITES_PER_SECOND:-}" ]; then
+  # Submissions land in a copy, so the seeded database stays at its ticket count.
+  [ -f state/bench-intake-writes-1000000/seeded ] || cp -r "$S" state/bench-intake-writes-1000000
+  S=state/bench-intake-writes-1000000
+fi
 mkdir -p state/bench-overview-uncached
 cat > state/bench-overview-uncached/intake.json <<JSON
 { "rpc": { "host": "127.0.0.1", "port": 7192 }, "metrics": { "port": 9192 },
@@ -89,8 +96,30 @@ fi
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
 CPU_I0=$(cpu_ticks $IP); CPU_G0=$(cpu_ticks $GP)
+WRITER=
+if [ -n "${WRITES_PER_SECOND:-}" ]; then
+  python3 - "$TOKEN" "$WRITES_PER_SECOND" "$1" > state/bench-overview-uncached/writes.txt <<'PY' & WRITER=$!
+import json, sys, time, urllib.request, uuid
+token, rate, seconds = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+done = failed = 0
+start = time.monotonic()
+while time.monotonic() - start < seconds:
+    due = start + (done + failed) / rate
+    if due > time.monotonic(): time.sleep(due - time.monotonic())
+    body = json.dumps({"clientRequestId": str(uuid.uuid4()), "submission": {"channel": "CHANNEL_OTHER",
+        "place": {"villageId": {"value": "V%02d" % (done % 40 + 1)}}, "problemDescription": "路灯不亮，晚上出行不便"}}).encode()
+    r = urllib.request.Request("http://127.0.0.1:8191/api/intake/tickets", data=body, method="POST",
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(r).read(); done += 1
+    except Exception:
+        failed += 1
+print(f"submissions beside wrk: {done} accepted, {failed} failed, {done / seconds:.1f}/s")
+PY
+fi
 wrk -t4 -c100 -d${1}s --latency -H "Authorization: Bearer $TOKEN" -H "Accept-Encoding: gzip" $BASE/api/cockpit/overview | grep -E "Requests/sec|50%|90%|99%|Latency"
 [ "${2:-}" = perf ] && sleep 2
+[ -n "$WRITER" ] && { wait $WRITER; cat state/bench-overview-uncached/writes.txt; }
 curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-after.txt || true
 export CPU_INTAKE=$(( $(cpu_ticks $IP) - CPU_I0 )) CPU_GATEWAY=$(( $(cpu_ticks $GP) - CPU_G0 )) CLK_TCK=$(getconf CLK_TCK)
 python3 - <<'PY'
