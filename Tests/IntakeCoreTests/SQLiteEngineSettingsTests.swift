@@ -43,6 +43,17 @@ import Testing
         #expect(try await again.store.list(TicketFilter(), page: PageRequest(limit: 50), for: Fixture.admin).items.count == 20)
     }
 
+    /// Readers map the database file (tuned) or copy its pages (plain).
+    @Test func readersMapTheDatabaseFileWhenTuned() async throws {
+        for (settings, mapped) in [(SQLiteEngineSettings.tuned, true), (.plain, false)] {
+            let h = try await Harness(configuration: configuration(settings))
+            try await h.submit()
+            let size = try await h.sqlite.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA mmap_size")! }
+            #expect(mapped ? size == settings.mappedMiB * 1024 * 1024 : size == 0, "\(settings)")
+            #expect(try await h.store.list(TicketFilter(), page: PageRequest(limit: 5), for: Fixture.admin).items.count == 1)
+        }
+    }
+
     /// A commit after a checkpoint finished waits for the interval since that checkpoint started,
     /// instead of starting the next one at once (which made one checkpoint per commit).
     @Test func theNextCheckpointWaitsForTheIntervalSinceThePreviousStarted() async throws {
