@@ -87,12 +87,26 @@ enum IdempotentCalls {
         return [UInt8](reply)
     }
 
-    /// Records the reply of a completed claim and forgets keys older than `notBefore`.
-    static func record(_ claim: IdempotencyClaim, reply: [UInt8], at now: Date, notBefore: Date, db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM idempotent_call WHERE completed_at < ?").execute(arguments: [RowCoding.millis(notBefore)])
+    /// Records the reply of a completed claim. Expired keys are forgotten by `prune`, once per
+    /// batch of writes, not here; until then `recordedReply` ignores them, and a new call with
+    /// an expired key replaces its row.
+    static func record(_ claim: IdempotencyClaim, reply: [UInt8], at now: Date, db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO idempotent_call (scope, method, key, request_digest, reply, completed_at) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [claim.scope, claim.method, claim.key, claim.requestDigest, Data(reply), RowCoding.millis(now)])
+    }
+
+    /// Forgets at most `limit` keys completed before `notBefore`, oldest first. Run once per
+    /// group-commit batch, which records at most `GroupCommit.maxBatch` keys: with `limit` above
+    /// that, expired keys are forgotten faster than new ones are recorded, so the table stays
+    /// within the retention's keys plus a bounded backlog, and no batch deletes more than `limit`.
+    @discardableResult
+    static func prune(notBefore: Date, limit: Int, db: Database) throws -> Int {
+        try db.cachedStatement(sql: """
+            DELETE FROM idempotent_call WHERE rowid IN
+                (SELECT rowid FROM idempotent_call WHERE completed_at < ? ORDER BY completed_at LIMIT ?)
+            """).execute(arguments: [RowCoding.millis(notBefore), limit])
+        return db.changesCount
     }
 }
 
@@ -102,11 +116,14 @@ extension SQLiteTicketStore {
         return try await pool.read { db in try IdempotentCalls.recordedReply(claim, notBefore: notBefore, db: db) }
     }
 
-    /// Records `once` in the caller's write transaction (the call's own writes are in it).
+    /// Records `once` in the caller's write transaction (the call's own writes are in it). These
+    /// writes do not go through the group commit, so they prune expired keys themselves.
     func record(_ once: IdempotentRecord?, db: Database) throws {
         guard let once else { return }
         let now = clock.now()
-        try IdempotentCalls.record(once.claim, reply: once.reply, at: now, notBefore: now.addingTimeInterval(-configuration.idempotencyRetention), db: db)
+        try IdempotentCalls.record(once.claim, reply: once.reply, at: now, db: db)
+        try IdempotentCalls.prune(notBefore: now.addingTimeInterval(-configuration.idempotencyRetention),
+                                  limit: configuration.idempotencyPrunePerBatch, db: db)
     }
 
     public typealias ReplyEncoder = ActionReplyEncoder
@@ -132,7 +149,7 @@ extension SQLiteTicketStore {
             let outcome = ActionOutcome(view: Self.view(next, attachments: try Self.attachments(of: next.id, db: db), for: principal), event: event)
             let bytes = try reply(outcome)
             if let claim {
-                try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
+                try IdempotentCalls.record(claim, reply: bytes, at: now, db: db)
             }
             return (IdempotentReply(bytes: bytes, replayed: false), next)
         }
@@ -174,7 +191,7 @@ extension SQLiteTicketStore {
                                                                        searchTokens: searchTokens, chainHead: chainHead, db: db)
             let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
             if let claim {
-                try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
+                try IdempotentCalls.record(claim, reply: bytes, at: now, db: db)
             }
             return (IdempotentReply(bytes: bytes, replayed: false), ticket)
         }
