@@ -45,6 +45,8 @@ final class GroupCommit: Sendable {
     private let formed = Mutex(GroupCommitBatchSizes(maxBatch: GroupCommit.maxBatch))
     /// The global chain's head as this writer last linked it; writes pass it to the ledger append.
     let chainHead = LedgerChainHead()
+    /// New tickets' search rows, inserted after the batch's writes (see `DeferredSearchRows`).
+    let searchRows = DeferredSearchRows()
     /// Batches still to start with one savepoint per write (see the type's comment).
     private let isolatedBatchesLeft = Mutex(0)
     /// Run once per batch after its writes, in its transaction (the idempotency keys' pruning):
@@ -116,9 +118,10 @@ final class GroupCommit: Sendable {
                 let checkpointing = self.checkpointing
                 let housekeeping = self.housekeeping
                 let chainHead = self.chainHead
+                let searchRows = self.searchRows
                 let (results, timing) = try await pool.writeWithoutTransaction { db in
-                    try Self.run(batch, isolated: isolated, db: db, chainHead: chainHead, housekeeping: housekeeping,
-                                 checkpointing: checkpointing)
+                    try Self.run(batch, isolated: isolated, db: db, chainHead: chainHead, searchRows: searchRows,
+                                 housekeeping: housekeeping, checkpointing: checkpointing)
                 }
                 if timing.ranAgain { isolatedBatchesLeft.withLock { $0 = Self.isolatedBatchesAfterAFailure } }
                 var phases = timing.phases
@@ -156,11 +159,13 @@ final class GroupCommit: Sendable {
     /// that fails rolls the transaction back and the batch runs again isolated: one savepoint
     /// per item. After an item fails, the transaction must still be open: if SQLite closed it,
     /// the earlier items were rolled back with it and the later ones would run outside it, so
-    /// the batch stops there (`TransactionLost`). The cached chain head follows the rollbacks:
-    /// restored when a savepoint or the first pass rolls back, forgotten when the transaction
-    /// is lost or its commit fails.
+    /// the batch stops there (`TransactionLost`). The cached chain head and the held search rows
+    /// follow the rollbacks: restored when a savepoint or the first pass rolls back, forgotten
+    /// when the transaction is lost or its commit fails. The search rows are inserted after the
+    /// last write; if that fails, the whole batch fails (`TransactionLost`): no ticket is
+    /// acknowledged without its search row.
     private static func run(_ batch: [Pending], isolated startIsolated: Bool, db: Database, chainHead: LedgerChainHead,
-                            housekeeping: (@Sendable (Database) throws -> Void)?,
+                            searchRows: DeferredSearchRows, housekeeping: (@Sendable (Database) throws -> Void)?,
                             checkpointing: (@Sendable () -> Bool)?) throws -> ([Result<any Sendable, any Error>], BatchTiming) {
         let start = DispatchTime.now().uptimeNanoseconds
         let scheduleAtStart = ThreadSchedule.now()
@@ -174,11 +179,12 @@ final class GroupCommit: Sendable {
             while true {
                 let headAtStart = chainHead.current
                 var failedUnisolated = false
+                searchRows.removeAll()
                 try db.inTransaction {
                     results = []
                     results.reserveCapacity(batch.count)
                     if isolated {
-                        try runIsolated(batch, db: db, chainHead: chainHead, into: &results)
+                        try runIsolated(batch, db: db, chainHead: chainHead, searchRows: searchRows, into: &results)
                     } else {
                         for item in batch {
                             do {
@@ -190,6 +196,7 @@ final class GroupCommit: Sendable {
                             }
                         }
                     }
+                    do { try searchRows.insertAll(db) } catch { throw TransactionLost(cause: error) }
                     if let housekeeping {
                         do { try housekeeping(db) } catch {
                             guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
@@ -207,6 +214,7 @@ final class GroupCommit: Sendable {
             }
         } catch {
             chainHead.current = nil
+            searchRows.removeAll()
             throw error
         }
         let end = DispatchTime.now().uptimeNanoseconds
@@ -226,11 +234,12 @@ final class GroupCommit: Sendable {
     }
 
     /// Each item in its own savepoint: one that fails is rolled back alone.
-    private static func runIsolated(_ batch: [Pending], db: Database, chainHead: LedgerChainHead,
+    private static func runIsolated(_ batch: [Pending], db: Database, chainHead: LedgerChainHead, searchRows: DeferredSearchRows,
                                     into results: inout [Result<any Sendable, any Error>]) throws {
         for item in batch {
             var value: (any Sendable)?
             let headBefore = chainHead.current
+            let searchRowsBefore = searchRows.count
             do {
                 try db.inSavepoint {
                     value = try item.work(db)
@@ -239,6 +248,7 @@ final class GroupCommit: Sendable {
                 results.append(.success(value!))
             } catch {
                 chainHead.current = headBefore
+                searchRows.keepFirst(searchRowsBefore)
                 guard db.isInsideTransaction else { throw TransactionLost(cause: error) }
                 results.append(.failure(error))
             }

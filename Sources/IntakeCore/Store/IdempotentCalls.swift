@@ -190,7 +190,7 @@ extension SQLiteTicketStore {
         let prepared = try preparedFiling(report, by: principal, at: now)
         let notBefore = now.addingTimeInterval(-configuration.idempotencyRetention)
         let requester = Self.requester(principal)
-        let chainHead = groupCommit.chainHead
+        let (chainHead, searchRows) = (groupCommit.chainHead, groupCommit.searchRows)
         let (answer, filed) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
             let earlier = try IdempotentCalls.earlierSubmission(claim: claim, notBefore: notBefore, requester: requester,
                                                                 clientRequestID: clientRequestID, db: db)
@@ -204,7 +204,7 @@ extension SQLiteTicketStore {
             }
             let (ticket, event, attachments) = try Self.fileSubmission(prepared, attachmentIDs: report.attachmentIDs, by: principal,
                                                                        requester: requester, clientRequestID: clientRequestID,
-                                                                       chainHead: chainHead, db: db)
+                                                                       chainHead: chainHead, searchRows: searchRows, db: db)
             let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
             if let claim {
                 try IdempotentCalls.record(claim, reply: bytes, at: now, db: db)

@@ -10,7 +10,7 @@ extension SQLiteTicketStore {
         let now = clock.now()
         let prepared = try preparedFiling(report, by: principal, at: now)
         let requester = Self.requester(principal)
-        let chainHead = groupCommit.chainHead
+        let (chainHead, searchRows) = (groupCommit.chainHead, groupCommit.searchRows)
         let (ticket, replayed, attachments) = try await groupCommit.write { db -> (Ticket, Bool, [AttachmentInfo]) in
             if let found = try Self.submitted(requester: requester, clientRequestID: clientRequestID, db: db) {
                 let (existing, attachments) = found
@@ -18,7 +18,7 @@ extension SQLiteTicketStore {
             }
             let (ticket, _, attachments) = try Self.fileSubmission(prepared, attachmentIDs: report.attachmentIDs, by: principal,
                                                                    requester: requester, clientRequestID: clientRequestID,
-                                                                   chainHead: chainHead, db: db)
+                                                                   chainHead: chainHead, searchRows: searchRows, db: db)
             return (ticket, false, attachments)
         }
         if !replayed {
@@ -55,9 +55,9 @@ extension SQLiteTicketStore {
 
     /// Files the ticket, claims the attachments it names and records its request id, in the caller's transaction.
     static func fileSubmission(_ prepared: PreparedFiling, attachmentIDs: [String], by principal: Principal, requester: String,
-                               clientRequestID: String, chainHead: LedgerChainHead? = nil,
+                               clientRequestID: String, chainHead: LedgerChainHead? = nil, searchRows: DeferredSearchRows? = nil,
                                db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
-        let (ticket, event) = try TicketPersistence.file(prepared, chainHead: chainHead, db: db)
+        let (ticket, event) = try TicketPersistence.file(prepared, chainHead: chainHead, searchRows: searchRows, db: db)
         let attachments = try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db)
         try db.cachedStatement(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)")
             .execute(arguments: [requester, clientRequestID, ticket.id])

@@ -7,12 +7,19 @@ public enum TicketPersistence {
     /// Files a new ticket, its rows prepared before the transaction (`PreparedFiling`): its
     /// number, its row and the first event of its ledger, in the caller's transaction. Returns
     /// the ticket with its id and number, and its first event.
-    static func file(_ prepared: PreparedFiling, chainHead: LedgerChainHead? = nil, db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
+    /// `searchRows`: the group commit's, which inserts the search row after the batch's last
+    /// write (`DeferredSearchRows`); without it the row is inserted here.
+    static func file(_ prepared: PreparedFiling, chainHead: LedgerChainHead? = nil, searchRows: DeferredSearchRows? = nil,
+                     db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
         var ticket = prepared.draft
         ticket.number = try allocateNumber(township: prepared.township, year: prepared.year, db: db)
         try db.cachedStatement(sql: insertSQL).execute(arguments: [prepared.township, ticket.number] + prepared.stateValues)
         ticket.id = db.lastInsertedRowID
-        try db.cachedStatement(sql: insertSearchSQL).execute(arguments: [ticket.id, prepared.searchTokens])
+        if let searchRows {
+            searchRows.add(ticket.id, tokens: prepared.searchTokens)
+        } else {
+            try db.cachedStatement(sql: insertSearchSQL).execute(arguments: [ticket.id, prepared.searchTokens])
+        }
         // Just inserted with no events: its first event's tip is known (as PostgresFiling does).
         let event = try appendLedger(ticketID: ticket.id, prepared: prepared.firstEvent, chainHead: chainHead, db: db)
         return (ticket, event)

@@ -5,9 +5,9 @@ extension SQLiteTicketStore {
     public func submit(_ report: NewTicket, by principal: Principal) async throws -> TicketView {
         let prepared = try preparedFiling(report, by: principal, at: clock.now())
         let attachmentIDs = report.attachmentIDs
-        let chainHead = groupCommit.chainHead
+        let (chainHead, searchRows) = (groupCommit.chainHead, groupCommit.searchRows)
         let (ticket, attachments) = try await groupCommit.write { db in
-            let ticket = try TicketPersistence.file(prepared, chainHead: chainHead, db: db).ticket
+            let ticket = try TicketPersistence.file(prepared, chainHead: chainHead, searchRows: searchRows, db: db).ticket
             return (ticket, try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db))
         }
         changeSignal.notify()
