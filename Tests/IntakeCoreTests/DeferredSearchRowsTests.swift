@@ -14,15 +14,9 @@ import Testing
     @Test func aBatchIndexesItsTicketsAndNotTheOneThatFailed() async throws {
         let h = try await Harness()
         let hold = await WriterHold(h.sqlite.groupCommit)
-        let first = Task { try await h.submit(Fixture.report("路灯不亮")) }
-        await hold.waitForQueued(1)
-        // Fails after its ticket row (and its held search row) were written: the upload is unknown.
-        var unknownUpload = Fixture.report("垃圾没人清")
-        unknownUpload.attachmentIDs = ["never-uploaded"]
-        let failing = Task { [unknownUpload] in try await h.submit(unknownUpload) }
-        await hold.waitForQueued(2)
-        let last = Task { try await h.submit(Fixture.report("井盖缺失")) }
-        await hold.waitForQueued(3)
+        let first = await hold.queue { try await h.submit(Fixture.report("路灯不亮")) }
+        let failing = await hold.queue { try await h.submit(Fixture.reportNamingAnUnknownUpload("垃圾没人清")) }
+        let last = await hold.queue { try await h.submit(Fixture.report("井盖缺失")) }
         try await hold.letGo()
 
         let (a, b) = (try await first.value, try await last.value)
@@ -41,10 +35,8 @@ import Testing
     @Test func aBatchWhoseSearchRowsCannotBeInsertedStoresNothing() async throws {
         let h = try await Harness()
         let hold = await WriterHold(h.sqlite.groupCommit)
-        let filed = Task { try await h.submit(Fixture.report("路灯不亮")) }
-        await hold.waitForQueued(1)
-        let breaking = Task { try await h.sqlite.groupCommit.write { db in try db.execute(sql: "DROP TABLE ticket_search") } }
-        await hold.waitForQueued(2)
+        let filed = await hold.queue { try await h.submit(Fixture.report("路灯不亮")) }
+        let breaking = await hold.queue { try await h.sqlite.groupCommit.write { db in try db.execute(sql: "DROP TABLE ticket_search") } }
         try await hold.letGo()
 
         for outcome in [await intakeError({ _ = try await filed.value }), await intakeError({ try await breaking.value })] {

@@ -78,7 +78,7 @@ import Testing
         let commit = h.sqlite.groupCommit
         #expect(commit.isolatedBatchesPending == 0)
         let runs = [RunCount(), RunCount(), RunCount()]
-        func insert(_ year: Int, failing: Bool, runs: RunCount) -> @Sendable (Database) throws -> Void {
+        @Sendable func insert(_ year: Int, failing: Bool, runs: RunCount) -> @Sendable (Database) throws -> Void {
             { db in
                 runs.add()
                 try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('t', ?, 1)", arguments: [year])
@@ -86,12 +86,9 @@ import Testing
             }
         }
         let hold = await WriterHold(commit)
-        let first = Task { try await commit.write(insert(3000, failing: false, runs: runs[0])) }
-        await hold.waitForQueued(1)
-        let failing = Task { try await commit.write(insert(3001, failing: true, runs: runs[1])) }
-        await hold.waitForQueued(2)
-        let last = Task { try await commit.write(insert(3002, failing: false, runs: runs[2])) }
-        await hold.waitForQueued(3)
+        let first = await hold.queue { try await commit.write(insert(3000, failing: false, runs: runs[0])) }
+        let failing = await hold.queue { try await commit.write(insert(3001, failing: true, runs: runs[1])) }
+        let last = await hold.queue { try await commit.write(insert(3002, failing: false, runs: runs[2])) }
         try await hold.letGo()
 
         try await first.value
