@@ -133,7 +133,9 @@ struct IntakeSubmitLoadCommand: AsyncParsableCommand {
             }
             let fsyncs = try FsyncRate.measure(directory: root, seconds: fsyncSeconds)
             let ceiling = try bare.rate(batches: formed.batchList.shuffled(), seconds: ceilingSeconds)
-            let outcome = LevelOutcome(result: result, direct: direct, formed: formed, fsyncsPerSecond: fsyncs, bare: ceiling)
+            let searchLast = try bare.rate(batches: formed.batchList.shuffled(), seconds: ceilingSeconds, searchRowsLast: true)
+            let outcome = LevelOutcome(result: result, direct: direct, formed: formed, fsyncsPerSecond: fsyncs, bare: ceiling,
+                                       bareSearchLast: searchLast)
             levelsMeasured.append(outcome)
             for line in outcome.report() { emit(line) }
             for line in WriterPhasesReport.lines("intake SubmitTicket", formed: formed, checkpoints: settings.checkpointsOffWriter ? checkpoints : nil) {

@@ -25,6 +25,14 @@ struct WriterHold: Sendable {
         while commit.queuedCount < count { await Task.yield() }
     }
 
+    /// Queues `write` behind the hold, after the writes queued so far, and waits until it is queued.
+    func queue<T: Sendable>(_ write: @escaping @Sendable () async throws -> T) async -> Task<T, any Error> {
+        let queued = commit.queuedCount
+        let task = Task { try await write() }
+        await waitForQueued(queued + 1)
+        return task
+    }
+
     func letGo() async throws {
         release.signal()
         try await holding.value

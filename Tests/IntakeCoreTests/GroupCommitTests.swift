@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import IntakeCore
 
@@ -61,5 +62,48 @@ import Testing
         #expect(results.allSatisfy { $0.1 == ($0.0 % 2 == 0) })
         let kept = try await h.sqlite.pool.read { db in try Int.fetchAll(db, sql: "SELECT year FROM ticket_number_counter WHERE township = 't' ORDER BY year") }
         #expect(kept == Array(stride(from: 3000, to: 3040, by: 2)))
+    }
+
+    final class RunCount: Sendable {
+        let value = Mutex(0)
+        func add() { value.withLock { $0 += 1 } }
+        var count: Int { value.withLock { $0 } }
+    }
+
+    /// A batch runs its writes without savepoints; one failing makes the whole batch run again
+    /// with a savepoint per write (so the others commit once, and the failed one leaves
+    /// nothing), and the next batches start with savepoints.
+    @Test func aFailedWriteRunsItsBatchAgainWithSavepointsAndSoStartTheNextBatches() async throws {
+        let h = try await Harness()
+        let commit = h.sqlite.groupCommit
+        #expect(commit.isolatedBatchesPending == 0)
+        let runs = [RunCount(), RunCount(), RunCount()]
+        @Sendable func insert(_ year: Int, failing: Bool, runs: RunCount) -> @Sendable (Database) throws -> Void {
+            { db in
+                runs.add()
+                try db.execute(sql: "INSERT INTO ticket_number_counter (township, year, last_value) VALUES ('t', ?, 1)", arguments: [year])
+                if failing { throw Refused() }
+            }
+        }
+        let hold = await WriterHold(commit)
+        let first = await hold.queue { try await commit.write(insert(3000, failing: false, runs: runs[0])) }
+        let failing = await hold.queue { try await commit.write(insert(3001, failing: true, runs: runs[1])) }
+        let last = await hold.queue { try await commit.write(insert(3002, failing: false, runs: runs[2])) }
+        try await hold.letGo()
+
+        try await first.value
+        await #expect(throws: Refused.self) { try await failing.value }
+        try await last.value
+        // First pass: the first write, then the failing one (the last never ran); second pass: all three.
+        #expect(runs.map(\.count) == [2, 2, 1])
+        let kept = try await h.sqlite.pool.read { db in try Int.fetchAll(db, sql: "SELECT year FROM ticket_number_counter WHERE township = 't' ORDER BY year") }
+        #expect(kept == [3000, 3002])
+        #expect(commit.isolatedBatchesPending == GroupCommit.isolatedBatchesAfterAFailure)
+
+        // The next batch starts isolated: it runs once, and counts one of those batches down.
+        let next = RunCount()
+        try await commit.write(insert(3003, failing: false, runs: next))
+        #expect(next.count == 1)
+        #expect(commit.isolatedBatchesPending == GroupCommit.isolatedBatchesAfterAFailure - 1)
     }
 }

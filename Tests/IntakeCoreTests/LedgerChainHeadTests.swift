@@ -19,14 +19,9 @@ import Testing
         let hold = await WriterHold(h.sqlite.groupCommit)
         // Queued in this order: two submissions, then one that fails after its event was linked
         // (its attachment was never uploaded), last in the batch so nothing relinks after it.
-        let first = Task { try await h.submit(Fixture.report("路灯不亮")) }
-        await hold.waitForQueued(1)
-        let second = Task { try await h.submit(Fixture.report("井盖缺失")) }
-        await hold.waitForQueued(2)
-        var unknownUpload = Fixture.report("垃圾没人清")
-        unknownUpload.attachmentIDs = ["never-uploaded"]
-        let failing = Task { [unknownUpload] in try await h.submit(unknownUpload) }
-        await hold.waitForQueued(3)
+        let first = await hold.queue { try await h.submit(Fixture.report("路灯不亮")) }
+        let second = await hold.queue { try await h.submit(Fixture.report("井盖缺失")) }
+        let failing = await hold.queue { try await h.submit(Fixture.reportNamingAnUnknownUpload("垃圾没人清")) }
         try await hold.letGo()
 
         _ = try await first.value

@@ -87,7 +87,7 @@ import Testing
             let queue = try DatabaseQueue(path: dir.databasePath)
             try Schema.migrator.migrate(queue, upTo: "v8-open311-fields")
             try await queue.write { db in
-                try IdempotentCalls.record(claim, reply: [9, 8, 7], at: Fixture.monday, notBefore: Fixture.monday.addingTimeInterval(-60), db: db)
+                try IdempotentCalls.record(claim, reply: [9, 8, 7], at: Fixture.monday, db: db)
             }
         }
         let h = try await Harness(start: Fixture.monday, dir: dir)
@@ -100,7 +100,7 @@ import Testing
         #expect(withoutRowID == false)
         // The key stays unique: recording it again replaces the row instead of adding one.
         try await h.sqlite.pool.write { db in
-            try IdempotentCalls.record(claim, reply: [1], at: Fixture.monday, notBefore: Fixture.monday.addingTimeInterval(-60), db: db)
+            try IdempotentCalls.record(claim, reply: [1], at: Fixture.monday, db: db)
         }
         #expect(try await h.sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM idempotent_call") } == 1)
         #expect(try await h.sqlite.recordedReply(for: claim) == [1])

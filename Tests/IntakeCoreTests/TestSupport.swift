@@ -66,6 +66,14 @@ enum Fixture {
         NewTicket(channel: channel, reporter: Reporter(name: "张三", phone: phone, userID: reporterID), villageID: village,
                   gridID: grid, categoryID: category, description: description, priority: priority)
     }
+
+    /// A report naming an upload that was never made: its submission fails inside the writer,
+    /// after its ticket, ledger event and search row were written.
+    static func reportNamingAnUnknownUpload(_ description: String) -> NewTicket {
+        var report = Self.report(description)
+        report.attachmentIDs = ["never-uploaded"]
+        return report
+    }
 }
 
 /// The stores the contract tests run against. PostgreSQL runs on a throwaway cluster of the

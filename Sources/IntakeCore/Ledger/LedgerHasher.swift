@@ -11,17 +11,25 @@ public enum LedgerHasher {
     static let domainTag = Array("township.intake.ledger.v1".utf8)
 
     public static func canonicalEncoding(ticketID: TicketID, sequence: Int, draft: LedgerEntryDraft, previousHash: String) -> [UInt8] {
+        encoding(ticketID: ticketID, after: encodingAfterTicketID(sequence: sequence, draft: draft, previousHash: previousHash))
+    }
+
+    /// The canonical encoding up to and with the ticket id (the only field a new ticket learns
+    /// in its transaction), followed by `rest`, the fields after it.
+    static func encoding(ticketID: TicketID, after rest: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + rest.count)
+        appendField(0x00, domainTag, to: &out)
+        appendField(0x01, String(ticketID).utf8, to: &out)
+        out.append(contentsOf: rest)
+        return out
+    }
+
+    /// The canonical encoding's fields after the ticket id: computable before the ticket has one.
+    static func encodingAfterTicketID(sequence: Int, draft: LedgerEntryDraft, previousHash: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        func field(_ tag: UInt8, _ bytes: some Collection<UInt8>) {
-            out.append(tag)
-            let n = UInt32(bytes.count)
-            out.append(contentsOf: [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)])
-            out.append(contentsOf: bytes)
-        }
-        func field(_ tag: UInt8, _ text: String) { field(tag, Array(text.utf8)) }
-        field(0x00, domainTag)
-        field(0x01, String(ticketID))
+        func field(_ tag: UInt8, _ text: String) { appendField(tag, text.utf8, to: &out) }
         field(0x02, String(sequence))
         field(0x03, draft.actorUserID)
         field(0x04, draft.actorRole)
@@ -40,9 +48,21 @@ public enum LedgerHasher {
         return out
     }
 
+    /// Tag, big-endian UInt32 length, bytes.
+    private static func appendField(_ tag: UInt8, _ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        out.append(tag)
+        let n = UInt32(bytes.count)
+        out.append(UInt8(n >> 24)); out.append(UInt8((n >> 16) & 0xff)); out.append(UInt8((n >> 8) & 0xff)); out.append(UInt8(n & 0xff))
+        out.append(contentsOf: bytes)
+    }
+
     public static func hash(ticketID: TicketID, sequence: Int, draft: LedgerEntryDraft, previousHash: String) -> String {
-        let digest = SHA256.hash(data: canonicalEncoding(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previousHash))
-        return hex(digest)
+        hex(SHA256.hash(data: canonicalEncoding(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previousHash)))
+    }
+
+    /// The hash of the event whose encoding after the ticket id is `rest`.
+    static func hash(ticketID: TicketID, encodingAfterTicketID rest: [UInt8]) -> String {
+        hex(SHA256.hash(data: encoding(ticketID: ticketID, after: rest)))
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {

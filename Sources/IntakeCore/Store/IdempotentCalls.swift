@@ -80,6 +80,26 @@ enum IdempotentCalls {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT request_digest, reply FROM idempotent_call WHERE scope = ? AND method = ? AND key = ? AND completed_at >= ?
             """), arguments: [claim.scope, claim.method, claim.key, RowCoding.millis(notBefore)]) else { return nil }
+        return try reply(row, recordedFor: claim)
+    }
+
+    /// What a submission's two keys found, in one statement (one step on the writer instead of
+    /// two): the reply recorded for its claim within the retention, and the ticket an earlier
+    /// submission with its client request id filed.
+    static func earlierSubmission(claim: IdempotencyClaim?, notBefore: Date, requester: String, clientRequestID: String,
+                                  db: Database) throws -> (reply: [UInt8]?, ticketID: TicketID?) {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT (\(SQLiteTicketStore.submittedTicketSQL)) AS ticket_id, c.request_digest, c.reply
+            FROM (SELECT 1) LEFT JOIN idempotent_call c ON c.scope = ? AND c.method = ? AND c.key = ? AND c.completed_at >= ?
+            """), arguments: [requester, clientRequestID, claim?.scope, claim?.method, claim?.key, RowCoding.millis(notBefore)])
+        guard let row else { return (nil, nil) }
+        let ticketID: TicketID? = row["ticket_id"]
+        guard let claim, !row.hasNull(atIndex: 1) else { return (nil, ticketID) }
+        return (try reply(row, recordedFor: claim), ticketID)
+    }
+
+    /// A recorded row's reply, if it was recorded for the same request.
+    private static func reply(_ row: Row, recordedFor claim: IdempotencyClaim) throws -> [UInt8] {
         guard (row["request_digest"] as String) == claim.requestDigest else {
             throw IntakeError.invalidInput("idempotency key reused with a different request: '\(claim.key)' was first used for another request to this method; use a new key")
         }
@@ -87,12 +107,26 @@ enum IdempotentCalls {
         return [UInt8](reply)
     }
 
-    /// Records the reply of a completed claim and forgets keys older than `notBefore`.
-    static func record(_ claim: IdempotencyClaim, reply: [UInt8], at now: Date, notBefore: Date, db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM idempotent_call WHERE completed_at < ?").execute(arguments: [RowCoding.millis(notBefore)])
+    /// Records the reply of a completed claim. Expired keys are forgotten by `prune`, once per
+    /// batch of writes, not here; until then `recordedReply` ignores them, and a new call with
+    /// an expired key replaces its row.
+    static func record(_ claim: IdempotencyClaim, reply: [UInt8], at now: Date, db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO idempotent_call (scope, method, key, request_digest, reply, completed_at) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [claim.scope, claim.method, claim.key, claim.requestDigest, Data(reply), RowCoding.millis(now)])
+    }
+
+    /// Forgets at most `limit` keys completed before `notBefore`, oldest first. Run once per
+    /// group-commit batch, which records at most `GroupCommit.maxBatch` keys: with `limit` above
+    /// that, expired keys are forgotten faster than new ones are recorded, so the table stays
+    /// within the retention's keys plus a bounded backlog, and no batch deletes more than `limit`.
+    @discardableResult
+    static func prune(notBefore: Date, limit: Int, db: Database) throws -> Int {
+        try db.cachedStatement(sql: """
+            DELETE FROM idempotent_call WHERE rowid IN
+                (SELECT rowid FROM idempotent_call WHERE completed_at < ? ORDER BY completed_at LIMIT ?)
+            """).execute(arguments: [RowCoding.millis(notBefore), limit])
+        return db.changesCount
     }
 }
 
@@ -102,11 +136,14 @@ extension SQLiteTicketStore {
         return try await pool.read { db in try IdempotentCalls.recordedReply(claim, notBefore: notBefore, db: db) }
     }
 
-    /// Records `once` in the caller's write transaction (the call's own writes are in it).
+    /// Records `once` in the caller's write transaction (the call's own writes are in it). These
+    /// writes do not go through the group commit, so they prune expired keys themselves.
     func record(_ once: IdempotentRecord?, db: Database) throws {
         guard let once else { return }
         let now = clock.now()
-        try IdempotentCalls.record(once.claim, reply: once.reply, at: now, notBefore: now.addingTimeInterval(-configuration.idempotencyRetention), db: db)
+        try IdempotentCalls.record(once.claim, reply: once.reply, at: now, db: db)
+        try IdempotentCalls.prune(notBefore: now.addingTimeInterval(-configuration.idempotencyRetention),
+                                  limit: configuration.idempotencyPrunePerBatch, db: db)
     }
 
     public typealias ReplyEncoder = ActionReplyEncoder
@@ -132,7 +169,7 @@ extension SQLiteTicketStore {
             let outcome = ActionOutcome(view: Self.view(next, attachments: try Self.attachments(of: next.id, db: db), for: principal), event: event)
             let bytes = try reply(outcome)
             if let claim {
-                try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
+                try IdempotentCalls.record(claim, reply: bytes, at: now, db: db)
             }
             return (IdempotentReply(bytes: bytes, replayed: false), next)
         }
@@ -149,32 +186,28 @@ extension SQLiteTicketStore {
                        reply: @escaping ReplyEncoder) async throws -> IdempotentReply {
         try ClientRequestID.check(clientRequestID)
         let now = clock.now()
-        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
-        let township = configuration.townshipCode
-        let year = configuration.calendar.localDate(of: now).year
-        let policy = configuration.reminderPolicy
-        let retention = configuration.idempotencyRetention
+        // Prepared here, in the caller's task: the writer runs one batch at a time.
+        let prepared = try preparedFiling(report, by: principal, at: now)
+        let notBefore = now.addingTimeInterval(-configuration.idempotencyRetention)
         let requester = Self.requester(principal)
-        // Segmented here, in the caller's task: the writer runs one batch at a time.
-        let searchTokens = ChineseSearchTokenizer.indexText(draftTicket.description)
-        let chainHead = groupCommit.chainHead
+        let (chainHead, searchRows) = (groupCommit.chainHead, groupCommit.searchRows)
         let (answer, filed) = try await groupCommit.write { db -> (IdempotentReply, Ticket?) in
-            if let claim, let recorded = try IdempotentCalls.recordedReply(claim, notBefore: now.addingTimeInterval(-retention), db: db) {
+            let earlier = try IdempotentCalls.earlierSubmission(claim: claim, notBefore: notBefore, requester: requester,
+                                                                clientRequestID: clientRequestID, db: db)
+            if let recorded = earlier.reply {
                 return (IdempotentReply(bytes: recorded, replayed: true), nil)
             }
-            if let found = try Self.submitted(requester: requester, clientRequestID: clientRequestID, db: db) {
-                let (existing, attachments) = found
+            if let existingID = earlier.ticketID, let (existing, attachments) = try Self.submitted(existingID, db: db) {
                 let first = try Self.ledger(of: existing.id, db: db).first!
                 let bytes = try reply(ActionOutcome(view: Self.view(existing, attachments: attachments, for: principal), event: first))
                 return (IdempotentReply(bytes: bytes, replayed: true), nil)
             }
-            let (ticket, event, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs,
-                                                                       by: principal, clientRequestID: clientRequestID, township: township,
-                                                                       year: year, policy: policy, now: now,
-                                                                       searchTokens: searchTokens, chainHead: chainHead, db: db)
+            let (ticket, event, attachments) = try Self.fileSubmission(prepared, attachmentIDs: report.attachmentIDs, by: principal,
+                                                                       requester: requester, clientRequestID: clientRequestID,
+                                                                       chainHead: chainHead, searchRows: searchRows, db: db)
             let bytes = try reply(ActionOutcome(view: Self.view(ticket, attachments: attachments, for: principal), event: event))
             if let claim {
-                try IdempotentCalls.record(claim, reply: bytes, at: now, notBefore: now.addingTimeInterval(-retention), db: db)
+                try IdempotentCalls.record(claim, reply: bytes, at: now, db: db)
             }
             return (IdempotentReply(bytes: bytes, replayed: false), ticket)
         }

@@ -8,20 +8,17 @@ extension SQLiteTicketStore {
     public func submit(_ report: NewTicket, by principal: Principal, clientRequestID: String) async throws -> (view: TicketView, replayed: Bool) {
         try ClientRequestID.check(clientRequestID)
         let now = clock.now()
-        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
-        let township = configuration.townshipCode
-        let year = configuration.calendar.localDate(of: now).year
-        let policy = configuration.reminderPolicy
+        let prepared = try preparedFiling(report, by: principal, at: now)
         let requester = Self.requester(principal)
-        let chainHead = groupCommit.chainHead
+        let (chainHead, searchRows) = (groupCommit.chainHead, groupCommit.searchRows)
         let (ticket, replayed, attachments) = try await groupCommit.write { db -> (Ticket, Bool, [AttachmentInfo]) in
             if let found = try Self.submitted(requester: requester, clientRequestID: clientRequestID, db: db) {
                 let (existing, attachments) = found
                 return (existing, true, attachments)
             }
-            let (ticket, _, attachments) = try Self.fileSubmission(draftTicket, entry: entry, attachmentIDs: report.attachmentIDs, by: principal,
-                                                                   clientRequestID: clientRequestID, township: township, year: year,
-                                                                   policy: policy, now: now, chainHead: chainHead, db: db)
+            let (ticket, _, attachments) = try Self.fileSubmission(prepared, attachmentIDs: report.attachmentIDs, by: principal,
+                                                                   requester: requester, clientRequestID: clientRequestID,
+                                                                   chainHead: chainHead, searchRows: searchRows, db: db)
             return (ticket, false, attachments)
         }
         if !replayed {
@@ -33,25 +30,37 @@ extension SQLiteTicketStore {
 
     static func requester(_ principal: Principal) -> String { "\(principal.role.rawValue):\(principal.userID)" }
 
+    /// The report checked and its rows prepared, in the caller's task (`PreparedFiling`).
+    func preparedFiling(_ report: NewTicket, by principal: Principal, at now: Date) throws -> PreparedFiling {
+        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
+        return PreparedFiling(draftTicket, entry: entry, township: configuration.townshipCode,
+                              year: configuration.calendar.localDate(of: now).year, policy: configuration.reminderPolicy, now: now)
+    }
+
+    static let submittedTicketSQL = "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?"
+
     /// The ticket an earlier submission with this request id filed, with its attachments.
     static func submitted(requester: String, clientRequestID: String, db: Database) throws -> (Ticket, [AttachmentInfo])? {
-        guard let existing = try TicketID.fetchOne(
-                db.cachedStatement(sql: "SELECT ticket_id FROM submission_request WHERE requester = ? AND client_request_id = ?"),
-                arguments: [requester, clientRequestID]),
-              let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [existing]) else { return nil }
-        return (try RowCoding.ticket(row), try attachments(of: existing, db: db))
+        guard let existing = try TicketID.fetchOne(db.cachedStatement(sql: submittedTicketSQL), arguments: [requester, clientRequestID]) else {
+            return nil
+        }
+        return try submitted(existing, db: db)
+    }
+
+    /// The ticket `id`, filed by an earlier submission, with its attachments.
+    static func submitted(_ id: TicketID, db: Database) throws -> (Ticket, [AttachmentInfo])? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT t.* FROM ticket t WHERE t.id = ?", arguments: [id]) else { return nil }
+        return (try RowCoding.ticket(row), try attachments(of: id, db: db))
     }
 
     /// Files the ticket, claims the attachments it names and records its request id, in the caller's transaction.
-    static func fileSubmission(_ draft: Ticket, entry: LedgerEntryDraft, attachmentIDs: [String], by principal: Principal,
-                               clientRequestID: String, township: String, year: Int, policy: ReminderPolicy, now: Date,
-                               searchTokens: String? = nil, chainHead: LedgerChainHead? = nil,
+    static func fileSubmission(_ prepared: PreparedFiling, attachmentIDs: [String], by principal: Principal, requester: String,
+                               clientRequestID: String, chainHead: LedgerChainHead? = nil, searchRows: DeferredSearchRows? = nil,
                                db: Database) throws -> (Ticket, LedgerEvent, [AttachmentInfo]) {
-        let (ticket, event) = try TicketPersistence.file(draft, entry: entry, township: township, year: year, policy: policy, now: now,
-                                                         searchTokens: searchTokens, chainHead: chainHead, db: db)
+        let (ticket, event) = try TicketPersistence.file(prepared, chainHead: chainHead, searchRows: searchRows, db: db)
         let attachments = try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db)
         try db.cachedStatement(sql: "INSERT INTO submission_request (requester, client_request_id, ticket_id) VALUES (?, ?, ?)")
-            .execute(arguments: [requester(principal), clientRequestID, ticket.id])
+            .execute(arguments: [requester, clientRequestID, ticket.id])
         return (ticket, event, attachments)
     }
 

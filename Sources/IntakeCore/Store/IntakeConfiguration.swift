@@ -18,6 +18,10 @@ public struct IntakeConfiguration: Sendable {
     /// How long a completed call's idempotency key is remembered (proto-spec §6;
     /// `intake.idempotencyKeyHours`, default 24 hours).
     public var idempotencyRetention: Double = 24 * 3600
+    /// At most this many expired idempotency keys are forgotten per group-commit batch (oldest
+    /// first; default 512, twice the keys a batch can record, so the backlog only shrinks):
+    /// bounds the table and each batch's share of the pruning. At least 1.
+    public var idempotencyPrunePerBatch = 512
     /// How the SQLite store's connections are tuned (`SQLiteEngineSettings.tuned`; never durability).
     public var sqlite = SQLiteEngineSettings.tuned
 

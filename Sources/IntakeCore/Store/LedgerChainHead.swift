@@ -4,7 +4,7 @@ import Synchronization
 /// event needs no SELECT of the chain's last row. Only a hint: `GlobalLedgerChain.append` uses
 /// it only when the new event's position directly follows it (any other writer's event in
 /// between makes it stale, and the SELECT is made), and the group commit restores it when a
-/// savepoint rolls back and forgets it when a transaction is lost.
+/// savepoint or a batch's first pass rolls back and forgets it when a transaction is lost.
 final class LedgerChainHead: Sendable {
     struct Link: Sendable, Equatable {
         var position: Int64

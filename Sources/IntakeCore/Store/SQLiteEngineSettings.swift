@@ -4,9 +4,10 @@ import GRDB
 /// still syncs the WAL (`synchronous = FULL`), so an acknowledged write survives power loss.
 /// What it changes is which thread does the work and how much of it reaches the disk:
 ///
-/// - `temp_store = MEMORY`: the group commit gives each write its own savepoint, and SQLite
-///   keeps a savepoint's undo pages in a temporary file unless told otherwise; in memory they
-///   cost no system calls (measured: 30–100 µs of writer CPU less per submission).
+/// - `temp_store = MEMORY`: statement journals (and the group commit's savepoints, one per
+///   write in a batch run again after a failure) keep their undo pages in a temporary file
+///   unless told otherwise; in memory they cost no system calls (measured when every write had
+///   its savepoint: 30–100 µs of writer CPU less per submission).
 /// - `cache_size`: the page cache of each connection. Left at SQLite's 2 MiB: 64 MiB changed
 ///   neither the writer's CPU nor its pages per submission at 10,000 tickets (Benchmarks'
 ///   intake_writer_profile.py); the knob is here for much larger databases.

@@ -54,8 +54,12 @@ public final class SQLiteTicketStore: IntakeStore {
             afterCommit = { walCheckpointer.committed() }
             checkpointing = { walCheckpointer.isCopying }
         }
+        let retention = configuration.idempotencyRetention
+        let pruneLimit = max(1, configuration.idempotencyPrunePerBatch)
         groupCommit = GroupCommit(pool: pool, maxQueued: configuration.groupCommitQueueLimit, afterCommit: afterCommit,
-                                  checkpointing: checkpointing)
+                                  checkpointing: checkpointing, housekeeping: { db in
+                                      try IdempotentCalls.prune(notBefore: clock.now().addingTimeInterval(-retention), limit: pruneLimit, db: db)
+                                  })
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

@@ -4,19 +4,24 @@ import GRDB
 /// The writes every path shares (store operations, scheduler, bulk demo load), run inside
 /// a caller's write transaction.
 public enum TicketPersistence {
-    /// Files a new ticket: its number, its row and the first event of its ledger, in the
-    /// caller's transaction. Returns the ticket with its id and number, and its first event.
-    /// `searchTokens`: the description's search tokens when the caller segmented it before
-    /// the transaction (off the writer's critical path), else segmented here.
-    static func file(_ draft: Ticket, entry: LedgerEntryDraft, township: String, year: Int, policy: ReminderPolicy,
-                     now: Date, searchTokens: String? = nil, chainHead: LedgerChainHead? = nil,
+    /// Files a new ticket, its rows prepared before the transaction (`PreparedFiling`): its
+    /// number, its row and the first event of its ledger, in the caller's transaction. Returns
+    /// the ticket with its id and number, and its first event.
+    /// `searchRows`: the group commit's, which inserts the search row after the batch's last
+    /// write (`DeferredSearchRows`); without it the row is inserted here.
+    static func file(_ prepared: PreparedFiling, chainHead: LedgerChainHead? = nil, searchRows: DeferredSearchRows? = nil,
                      db: Database) throws -> (ticket: Ticket, event: LedgerEvent) {
-        var ticket = draft
-        ticket.number = try allocateNumber(township: township, year: year, db: db)
-        ticket.id = try insert(ticket, township: township, nextDeadlineCheck: nextDeadlineCheck(ticket, policy: policy, now: now),
-                               searchTokens: searchTokens, db: db)
-        // Just inserted with no events: its tip is known, no need to read it back (as PostgresFiling does).
-        let event = try appendLedger(ticketID: ticket.id, draft: entry, tip: (0, LedgerHasher.genesisHash), chainHead: chainHead, db: db)
+        var ticket = prepared.draft
+        ticket.number = try allocateNumber(township: prepared.township, year: prepared.year, db: db)
+        try db.cachedStatement(sql: insertSQL).execute(arguments: [prepared.township, ticket.number] + prepared.stateValues)
+        ticket.id = db.lastInsertedRowID
+        if let searchRows {
+            searchRows.add(ticket.id, tokens: prepared.searchTokens)
+        } else {
+            try db.cachedStatement(sql: insertSearchSQL).execute(arguments: [ticket.id, prepared.searchTokens])
+        }
+        // Just inserted with no events: its first event's tip is known (as PostgresFiling does).
+        let event = try appendLedger(ticketID: ticket.id, prepared: prepared.firstEvent, chainHead: chainHead, db: db)
         return (ticket, event)
     }
 
@@ -42,16 +47,18 @@ public enum TicketPersistence {
         return "INSERT INTO ticket (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
     }()
 
+    static let insertSearchSQL = "INSERT INTO ticket_search (rowid, tokens) VALUES (?, ?)"
+
     static let updateSQL = "UPDATE ticket SET \(RowCoding.stateColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
-    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, searchTokens: String? = nil, db: Database) throws -> TicketID {
+    static func insert(_ ticket: Ticket, township: String, nextDeadlineCheck: Date?, db: Database) throws -> TicketID {
         let values: [(any DatabaseValueConvertible)?] = [township, ticket.number]
             + RowCoding.stateValues(ticket, nextDeadlineCheck: nextDeadlineCheck) + [0, LedgerHasher.genesisHash]
         let statement = try db.cachedStatement(sql: insertSQL)
         try statement.execute(arguments: StatementArguments(values))
         let id = db.lastInsertedRowID
-        try db.cachedStatement(sql: "INSERT INTO ticket_search (rowid, tokens) VALUES (?, ?)")
-            .execute(arguments: [id, searchTokens ?? ChineseSearchTokenizer.indexText(ticket.description)])
+        try db.cachedStatement(sql: insertSearchSQL)
+            .execute(arguments: [id, ChineseSearchTokenizer.indexText(ticket.description)])
         return id
     }
 
@@ -60,40 +67,40 @@ public enum TicketPersistence {
         try db.cachedStatement(sql: updateSQL).execute(arguments: StatementArguments(values))
     }
 
-    /// Appends one event to the ticket's chain and moves the ticket's recorded head. `tip`: the
-    /// ticket's ledger length and head when the caller knows them in this transaction, else read.
-    /// `chainHead`: the group commit writer's cached head of the global chain (see `LedgerChainHead`).
-    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, tip: (length: Int, head: String)? = nil,
-                             chainHead: LedgerChainHead? = nil, db: Database) throws -> LedgerEvent {
-        let length: Int
-        let previous: String
-        if let tip {
-            (length, previous) = tip
-        } else {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"),
-                                             arguments: [ticketID]) else {
-                throw IntakeError.notFound("ticket \(ticketID)")
-            }
-            (length, previous) = (row["ledger_length"], row["ledger_head"])
+    /// Appends one event to the ticket's chain (its tip read in this transaction) and moves the
+    /// ticket's recorded head. `chainHead`: the group commit writer's cached head of the global
+    /// chain (see `LedgerChainHead`).
+    static func appendLedger(ticketID: TicketID, draft: LedgerEntryDraft, chainHead: LedgerChainHead? = nil,
+                             db: Database) throws -> LedgerEvent {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT ledger_length, ledger_head FROM ticket WHERE id = ?"),
+                                         arguments: [ticketID]) else {
+            throw IntakeError.notFound("ticket \(ticketID)")
         }
-        let sequence = length + 1
-        let hash = LedgerHasher.hash(ticketID: ticketID, sequence: sequence, draft: draft, previousHash: previous)
-        try db.cachedStatement(sql: """
-            INSERT INTO ledger_event (ticket_id, sequence, actor_user_id, actor_role, occurred_at, from_status, to_status,
-                action, note, details, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                ticketID, sequence, draft.actorUserID, draft.actorRole, RowCoding.millis(draft.occurredAt),
-                draft.fromStatus?.rawValue, draft.toStatus.rawValue, draft.action.rawValue, draft.note,
-                RowCoding.detailsJSON(draft.details), previous, hash,
-            ])
+        let (length, previous): (Int, String) = (row["ledger_length"], row["ledger_head"])
+        return try appendLedger(ticketID: ticketID, prepared: PreparedLedgerEntry(draft, sequence: length + 1, previousHash: previous),
+                                chainHead: chainHead, db: db)
+    }
+
+    /// The event's columns, those known before its ticket's id first (`PreparedLedgerEntry.values`).
+    static let insertEventSQL = """
+        INSERT INTO ledger_event (actor_user_id, actor_role, occurred_at, from_status, to_status, action, note, details,
+            sequence, previous_hash, ticket_id, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Appends a prepared event to the ticket's chain, links it into the global chain and moves
+    /// the ticket's recorded head, in the caller's transaction.
+    static func appendLedger(ticketID: TicketID, prepared p: PreparedLedgerEntry, chainHead: LedgerChainHead? = nil,
+                             db: Database) throws -> LedgerEvent {
+        let hash = p.hash(ticketID: ticketID)
+        try db.cachedStatement(sql: insertEventSQL).execute(arguments: p.values + [ticketID, hash])
         let position = db.lastInsertedRowID
         try GlobalLedgerChain.append(position: position, eventHash: hash, head: chainHead, db: db)
         try db.cachedStatement(sql: "UPDATE ticket SET ledger_length = ?, ledger_head = ? WHERE id = ?")
-            .execute(arguments: [sequence, hash, ticketID])
-        return LedgerEvent(position: position, ticketID: ticketID, sequence: sequence, actorUserID: draft.actorUserID,
-                           actorRole: draft.actorRole, occurredAt: draft.occurredAt, fromStatus: draft.fromStatus,
-                           toStatus: draft.toStatus, action: draft.action, note: draft.note, details: draft.details,
-                           previousHash: previous, hash: hash)
+            .execute(arguments: [p.sequence, hash, ticketID])
+        let d = p.draft
+        return LedgerEvent(position: position, ticketID: ticketID, sequence: p.sequence, actorUserID: d.actorUserID,
+                           actorRole: d.actorRole, occurredAt: d.occurredAt, fromStatus: d.fromStatus, toStatus: d.toStatus,
+                           action: d.action, note: d.note, details: d.details, previousHash: p.previousHash, hash: hash)
     }
 
     /// When the scheduler must next look at the ticket; nil once its clock stopped.

@@ -3,16 +3,11 @@ import GRDB
 
 extension SQLiteTicketStore {
     public func submit(_ report: NewTicket, by principal: Principal) async throws -> TicketView {
-        let now = clock.now()
-        let (draftTicket, entry) = try workflow.submission(report, by: principal, at: now)
-        let township = configuration.townshipCode
-        let year = configuration.calendar.localDate(of: now).year
-        let policy = configuration.reminderPolicy
+        let prepared = try preparedFiling(report, by: principal, at: clock.now())
         let attachmentIDs = report.attachmentIDs
-        let chainHead = groupCommit.chainHead
+        let (chainHead, searchRows) = (groupCommit.chainHead, groupCommit.searchRows)
         let (ticket, attachments) = try await groupCommit.write { db in
-            let ticket = try TicketPersistence.file(draftTicket, entry: entry, township: township, year: year, policy: policy, now: now,
-                                                    chainHead: chainHead, db: db).ticket
+            let ticket = try TicketPersistence.file(prepared, chainHead: chainHead, searchRows: searchRows, db: db).ticket
             return (ticket, try UnclaimedAttachments.claim(attachmentIDs, ticketID: ticket.id, by: principal, db: db))
         }
         changeSignal.notify()
