@@ -65,18 +65,6 @@ extension PostgresTicketStore {
         return try await client.withConnection { try await $0.scalar(Int64.self, "SELECT position FROM ledger_chain_head", logger) ?? 0 }
     }
 
-    public func ledgerLengths(_ ids: [TicketID]) async throws -> [TicketID: Int64] {
-        guard !ids.isEmpty else { return [:] }
-        var sql = BoundSQL()
-        sql.text = "SELECT id, ledger_length FROM ticket WHERE id IN (\(ids.map { sql.bind($0) }.joined(separator: ", ")))"
-        let (query, logger) = (sql.query, self.logger)
-        return try await client.withConnection { db in
-            var out: [TicketID: Int64] = [:]
-            for row in try await db.rows(query, logger) { out[row["id"]] = row["ledger_length"] }
-            return out
-        }
-    }
-
     /// This township's ticket with this number: naming the township lets the lookup use the
     /// (township, number) unique index instead of scanning every ticket.
     public func ticketID(number: String) async throws -> TicketID? {

@@ -78,19 +78,6 @@ extension SQLiteTicketStore {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM ledger_event") ?? 0 }
     }
 
-    /// How many events each ticket's ledger holds: its version, as the wire reports it.
-    public func ledgerLengths(_ ids: [TicketID]) async throws -> [TicketID: Int64] {
-        guard !ids.isEmpty else { return [:] }
-        return try await pool.read { db in
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            var out: [TicketID: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, ledger_length FROM ticket WHERE id IN (\(marks))", arguments: StatementArguments(ids)) {
-                out[row["id"]] = row["ledger_length"]
-            }
-            return out
-        }
-    }
-
     /// The id of this township's ticket with this number, if any. Numbers are unique per
     /// township, and naming it lets the lookup search the (township, number) index instead of
     /// scanning every ticket (`ticketNumberLookupSearchesTheUniqueIndex`).

@@ -26,7 +26,6 @@ public protocol IntakeStore: TicketStore {
 
     /// The position of the newest ledger event (0 when empty).
     func ledgerHeadPosition() async throws -> Int64
-    func ledgerLengths(_ ids: [TicketID]) async throws -> [TicketID: Int64]
     func ticketID(number: String) async throws -> TicketID?
     /// Ids of every ticket, in id order, after `id`.
     func ticketIDs(after id: TicketID, limit: Int) async throws -> [TicketID]
