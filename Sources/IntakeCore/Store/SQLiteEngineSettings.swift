@@ -19,9 +19,10 @@ import GRDB
 /// - `mmap_size`: pages of the database file are read through a memory map instead of copied in
 ///   by `pread`. Every commit empties each reader's page cache (WAL mode), so with writes coming
 ///   in, a statistics round re-reads its few hundred pages; mapped, those reads cost no system
-///   call and no copy. Measured on the uncached cockpit overview, 1M tickets (four alternated
-///   pairs, `overview-uncached-compare.sh`, two with 20 submissions/s beside it): p99 55–94 ms
-///   mapped against 63–122 ms copied, 3 of 4 pairs lower. The map reserves address space only;
+///   call and no copy. Measured on the uncached cockpit overview, 1M tickets, in alternated
+///   pairs (`overview-uncached-compare.sh`): with 20 submissions/s beside it, p99 70 and 94 ms
+///   mapped against 86 and 122 ms copied; write-free, 55 / 47 / 40 against 63 / 51 / 39 ms
+///   (within the noise). The map reserves address space only;
 ///   the pages are the OS's file cache, shared by every connection. SQLite maps only what the
 ///   file holds, and intake never shrinks its file (no VACUUM, no auto-vacuum).
 public struct SQLiteEngineSettings: Sendable, Equatable {
