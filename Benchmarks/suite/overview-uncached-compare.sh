@@ -32,6 +32,32 @@ cat > state/bench-overview-uncached/intake.json <<JSON
 JSON
 $BIN/intake serve --config state/bench-overview-uncached/intake.json & IP=$!
 . Benchmarks/suite/lib.sh
+# Intake's server-side mean per method between two of its metrics snapshots (its Prometheus
+# timers), each line prefixed with LABEL; with CPU_INTAKE/CPU_GATEWAY/CLK_TCK set, also both
+# processes' CPU per round (a round is one GetStatistics call).
+method_means() {  # BEFORE AFTER LABEL
+python3 - "$@" <<'PY'
+import os, re, sys
+def parse(path):
+    d = {}
+    for line in open(path):
+        m = re.match(r'township_rpc_server_call_duration_seconds_(sum|count)\{(.*)\} (\S+)', line)
+        if m:
+            meth = re.search(r'method="([^"]+)"', m.group(2)).group(1)
+            d.setdefault(meth, {})[m.group(1)] = float(m.group(3))
+    return d
+a, b, label = parse(sys.argv[1]), parse(sys.argv[2]), sys.argv[3]
+for meth, v in sorted(b.items()):
+    c = v.get('count', 0) - a.get(meth, {}).get('count', 0); s = v.get('sum', 0) - a.get(meth, {}).get('sum', 0)
+    if c: print(f"{label}{meth}: {int(c)} calls, mean {s / c * 1000:.1f} ms")
+if 'CPU_INTAKE' in os.environ:
+    rounds = b.get('township.intake.v1.Intake/GetStatistics', {}).get('count', 0) - a.get('township.intake.v1.Intake/GetStatistics', {}).get('count', 0)
+    tck = int(os.environ['CLK_TCK'])
+    for name in ('INTAKE', 'GATEWAY'):
+        sec = int(os.environ['CPU_' + name]) / tck
+        print(f"{name.lower()} CPU during wrk: {sec:.2f} s" + (f", {sec / rounds * 1000:.1f} ms per round" if rounds else ""))
+PY
+}
 bench_wait_port 7192
 G=state/bench-gateway; mkdir -p $G; CERTS=$PWD/state/certs
 cat > $G/gateway.json <<JSON
@@ -74,21 +100,7 @@ for p in ["/api/cockpit/overview", "/api/intake/statistics"]:
     print(f"sequential {p}: p50 {xs[n//2]:.1f} ms, min {xs[0]:.1f}, p90 {xs[n*9//10]:.1f}")
 PY
 curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-before.txt || true
-python3 - <<'PY'
-import re
-def parse(path):
-    d = {}
-    for line in open(path):
-        m = re.match(r'township_rpc_server_call_duration_seconds_(sum|count)\{(.*)\} (\S+)', line)
-        if m:
-            meth = re.search(r'method="([^"]+)"', m.group(2)).group(1)
-            d.setdefault(meth, {})[m.group(1)] = float(m.group(3))
-    return d
-a, b = parse('state/bench-overview-uncached/metrics-seq-before.txt'), parse('state/bench-overview-uncached/metrics-before.txt')
-for meth, v in sorted(b.items()):
-    c = v.get('count', 0) - a.get(meth, {}).get('count', 0); s = v.get('sum', 0) - a.get(meth, {}).get('sum', 0)
-    if c: print(f"sequential, intake {meth}: {int(c)} calls, mean {s / c * 1000:.2f} ms")
-PY
+method_means state/bench-overview-uncached/metrics-seq-before.txt state/bench-overview-uncached/metrics-before.txt "sequential, intake "
 if [ "${2:-}" = perf ]; then
   perf record -F ${PERF_HZ:-499} -g -p $IP -o /tmp/perf-intake.data -- sleep $1 >/dev/null 2>&1 &
   perf record -F ${PERF_HZ:-499} -g -p $GP -o /tmp/perf-gateway.data -- sleep $1 >/dev/null 2>&1 &
@@ -122,25 +134,5 @@ wrk -t4 -c100 -d${1}s --latency -H "Authorization: Bearer $TOKEN" -H "Accept-Enc
 [ -n "$WRITER" ] && { wait $WRITER; cat state/bench-overview-uncached/writes.txt; }
 curl -s localhost:9192/metrics > state/bench-overview-uncached/metrics-after.txt || true
 export CPU_INTAKE=$(( $(cpu_ticks $IP) - CPU_I0 )) CPU_GATEWAY=$(( $(cpu_ticks $GP) - CPU_G0 )) CLK_TCK=$(getconf CLK_TCK)
-python3 - <<'PY'
-import re
-def parse(path):
-    d = {}
-    for line in open(path):
-        m = re.match(r'township_rpc_server_call_duration_seconds_(sum|count)\{(.*)\} (\S+)', line)
-        if m:
-            meth = re.search(r'method="([^"]+)"', m.group(2)).group(1)
-            d.setdefault(meth, {})[m.group(1)] = float(m.group(3))
-    return d
-a, b = parse('state/bench-overview-uncached/metrics-before.txt'), parse('state/bench-overview-uncached/metrics-after.txt')
-for meth, v in sorted(b.items()):
-    c = v.get('count', 0) - a.get(meth, {}).get('count', 0); s = v.get('sum', 0) - a.get(meth, {}).get('sum', 0)
-    if c: print(f"intake {meth}: {int(c)} calls, mean {s / c * 1000:.1f} ms")
-import os
-rounds = b.get('township.intake.v1.Intake/GetStatistics', {}).get('count', 0) - a.get('township.intake.v1.Intake/GetStatistics', {}).get('count', 0)
-tck = int(os.environ['CLK_TCK'])
-for name in ('INTAKE', 'GATEWAY'):
-    sec = int(os.environ['CPU_' + name]) / tck
-    print(f"{name.lower()} CPU during wrk: {sec:.2f} s" + (f", {sec / rounds * 1000:.1f} ms per round" if rounds else ""))
-PY
+method_means state/bench-overview-uncached/metrics-before.txt state/bench-overview-uncached/metrics-after.txt "intake "
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
