@@ -11,8 +11,9 @@ public enum PayloadCompression {
         let count = message.readableBytes
         guard count >= threshold, count <= Int(UInt32.max) else { return nil }
         var stream = z_stream()
-        // The fastest level: a service's replies cross a LAN or loopback. On 100 stored tickets
-        // (34 KB) it took 0.31 ms for 13.3 KB, the default level 0.73 ms for 11.9 KB.
+        // The fastest level: a service's replies cross a LAN or loopback. On 100 stored ticket
+        // rows as text (34 KB, Python's zlib, same library) it took 0.31 ms for 13.3 KB, the
+        // default level 0.73 ms for 11.9 KB.
         guard deflateInit_(&stream, Z_BEST_SPEED, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return nil
         }
