@@ -80,13 +80,14 @@ public struct FigureSums: Sendable {
 
     /// A row of (village, status, category, department, counts in `StatisticsCells.counts`
     /// order), by position: name lookups cost more than the sums at 10k rows.
-    mutating func add(_ row: Row) {
+    mutating func add(_ row: RawColumns) {
         let (figures, closedTimed) = Self.counts(row, from: 4)
-        add(village: row[0], status: row[1], category: row[2], department: row[3], figures: figures, closedTimed: closedTimed)
+        func text(_ index: Int32) -> String { String(decoding: row.text(index), as: UTF8.self) }
+        add(village: text(0), status: text(1), category: text(2), department: text(3), figures: figures, closedTimed: closedTimed)
     }
 
-    /// The counts of `StatisticsCells.counts`, in that order, from column `first` of a cell
-    /// (a cell's counts are never NULL).
+    /// The counts of `StatisticsCells.counts`, in that order, from column `first` (a cell's
+    /// counts, or their SUMs over a non-empty group: never NULL, and NULL would read as 0).
     static func counts(_ row: RawColumns, from first: Int32) -> (figures: TicketFigures, closedTimed: Int) {
         var figures = TicketFigures()
         figures.total = row.int(first)
@@ -99,21 +100,6 @@ public struct FigureSums: Sendable {
         figures.replied = row.int(first + 7)
         figures.repliedOnTime = row.int(first + 8)
         return (figures, row.int(first + 9))
-    }
-
-    /// The counts of `StatisticsCells.counts`, in that order, from column `first` of `row`.
-    static func counts(_ row: Row, from first: Int) -> (figures: TicketFigures, closedTimed: Int) {
-        var figures = TicketFigures()
-        figures.total = row[first]
-        figures.responded = row[first + 1] ?? 0
-        figures.fixed = row[first + 2] ?? 0
-        figures.withOutcome = row[first + 3] ?? 0
-        figures.satisfied = row[first + 4] ?? 0
-        figures.followedUp = row[first + 5] ?? 0
-        figures.duplicates = row[first + 6] ?? 0
-        figures.replied = row[first + 7] ?? 0
-        figures.repliedOnTime = row[first + 8] ?? 0
-        return (figures, row[first + 9] ?? 0)
     }
 }
 
@@ -165,13 +151,15 @@ extension SQLiteTicketStore {
 
     /// One pass over the narrow covering index (its column order is the GROUP BY order, so no sort).
     private static func sumScan(_ condition: TicketQueryCondition, into sums: inout FigureSums, db: Database) throws {
-        let rows = try Row.fetchCursor(db, sql: """
+        let statement = try condition.statement("""
             SELECT t.village_id, t.status, COALESCE(t.category_id, ''), COALESCE(t.department_id, ''),
                    \(StatisticsCells.counts("t").map { "SUM(\($0.expression))" }.joined(separator: ", "))
             FROM ticket t WHERE \(condition.sql)
             GROUP BY t.village_id, t.status, t.category_id, t.department_id
-            """, arguments: condition.arguments)
-        while let row = try rows.next() { sums.add(row) }
+            """, db)
+        let rows = try Row.fetchCursor(statement, arguments: condition.arguments)
+        let group = RawColumns(statement)
+        while try rows.next() != nil { sums.add(group) }
     }
 
     /// Overdue figures of a selection the cells do not answer. Overdue depends on the time of

@@ -17,9 +17,7 @@ public struct GroupCommitBatchSizes: Sendable, Equatable {
     mutating func record(batchOf size: Int, nanoseconds: UInt64, phases batch: GroupCommitPhases = GroupCommitPhases()) {
         transactions[min(size, transactions.count - 1)] += 1
         writerNanoseconds += nanoseconds
-        phases.handoff += batch.handoff; phases.sql += batch.sql; phases.commit += batch.commit; phases.between += batch.between
-        phases.sqlCPU += batch.sqlCPU; phases.commitCPU += batch.commitCPU; phases.runQueue += batch.runQueue
-        phases.commitsBesideCheckpoint += batch.commitsBesideCheckpoint; phases.commitBesideCheckpoint += batch.commitBesideCheckpoint
+        phases.add(batch)
     }
 
     mutating func recordHandBack(_ nanoseconds: UInt64) { phases.handBack += nanoseconds }

@@ -28,6 +28,12 @@ public struct GroupCommitPhases: Sendable, Equatable {
 
     public init() {}
 
+    mutating func add(_ more: GroupCommitPhases) {
+        handoff &+= more.handoff; sql &+= more.sql; commit &+= more.commit; handBack &+= more.handBack
+        between &+= more.between; sqlCPU &+= more.sqlCPU; commitCPU &+= more.commitCPU; runQueue &+= more.runQueue
+        commitsBesideCheckpoint += more.commitsBesideCheckpoint; commitBesideCheckpoint &+= more.commitBesideCheckpoint
+    }
+
     mutating func subtract(_ earlier: GroupCommitPhases) {
         handoff &-= earlier.handoff; sql &-= earlier.sql; commit &-= earlier.commit; handBack &-= earlier.handBack
         between &-= earlier.between; sqlCPU &-= earlier.sqlCPU; commitCPU &-= earlier.commitCPU; runQueue &-= earlier.runQueue
